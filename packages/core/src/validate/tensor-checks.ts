@@ -1,0 +1,106 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { DescentError } from '../errors/descent-error';
+import { formatShape } from './format-shape';
+
+/**
+ * Duck-typed tensor test (no `instanceof`, so tensors from another copy of tfjs-core pass).
+ */
+export function isTensor(value: unknown): value is tf.Tensor {
+  if (typeof value !== 'object' || value === null) return false;
+  const t = value as Partial<tf.Tensor>;
+  return t.dataId !== undefined && Array.isArray(t.shape) && typeof t.dtype === 'string';
+}
+
+/**
+ * Asserts `value` is a live tensor. `name` is how the caller's user knows the argument
+ * (e.g. `'grads["dense1/kernel"]'`).
+ *
+ * @throws DescentError `BAD_ARGUMENT` if it is not a tensor, `DISPOSED` if it was disposed.
+ */
+export function checkTensor(name: string, value: unknown): asserts value is tf.Tensor {
+  if (!isTensor(value)) {
+    throw new DescentError('BAD_ARGUMENT', `${name} must be a tf.Tensor, got ${describe(value)}.`);
+  }
+  if (value.isDisposed) {
+    throw new DescentError(
+      'DISPOSED',
+      `${name} (shape ${formatShape(value.shape)}) was disposed before this call.`,
+    );
+  }
+}
+
+/**
+ * Asserts `value` is a live tensor of exactly `shape`.
+ *
+ * @throws DescentError `SHAPE_MISMATCH` naming both shapes.
+ */
+export function checkShape(name: string, value: unknown, shape: readonly number[]): asserts value is tf.Tensor {
+  checkTensor(name, value);
+  if (!sameShape(value.shape, shape)) {
+    throw new DescentError(
+      'SHAPE_MISMATCH',
+      `${name} has shape ${formatShape(value.shape)}, expected ${formatShape(shape)}.`,
+    );
+  }
+}
+
+/**
+ * Asserts `a` and `b` are live tensors of the same shape, e.g. a gradient and its variable.
+ *
+ * @throws DescentError `SHAPE_MISMATCH` naming both parameters and both shapes.
+ */
+export function checkSameShape(nameA: string, a: unknown, nameB: string, b: unknown): void {
+  checkTensor(nameA, a);
+  checkTensor(nameB, b);
+  if (!sameShape(a.shape, b.shape)) {
+    throw new DescentError(
+      'SHAPE_MISMATCH',
+      `${nameA} has shape ${formatShape(a.shape)} but ${nameB} has shape ${formatShape(b.shape)}; they must match.`,
+    );
+  }
+}
+
+/**
+ * Asserts a live tensor has the given dtype.
+ *
+ * @throws DescentError `DTYPE_MISMATCH`.
+ */
+export function checkDtype(name: string, value: unknown, dtype: tf.DataType): asserts value is tf.Tensor {
+  checkTensor(name, value);
+  if (value.dtype !== dtype) {
+    throw new DescentError(
+      'DTYPE_MISMATCH',
+      `${name} (shape ${formatShape(value.shape)}) has dtype ${value.dtype}, expected ${dtype}.`,
+    );
+  }
+}
+
+/**
+ * Reads a tensor (asynchronously, so it works on webgpu in Node) and asserts every value is finite.
+ *
+ * @throws DescentError `NON_FINITE` naming the first offending flat index and value.
+ */
+export async function checkFiniteTensor(name: string, value: unknown): Promise<void> {
+  checkTensor(name, value);
+  const data = await value.data();
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i] as number;
+    if (!Number.isFinite(v)) {
+      throw new DescentError(
+        'NON_FINITE',
+        `${name} (shape ${formatShape(value.shape)}) holds ${v} at flat index ${i}; all values must be finite.`,
+      );
+    }
+  }
+}
+
+/** Element-wise shape equality. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  return typeof value === 'object' ? `an object (${Object.keys(value).slice(0, 3).join(', ') || 'no keys'})` : `${typeof value} ${String(value)}`;
+}
