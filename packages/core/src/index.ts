@@ -13,3 +13,13 @@ export { checkNumber, checkKnownKeys, type NumberRange } from './validate/number
 export { BACKEND_NAMES, type BackendName, type BackendInfo, type BackendFallback } from './backend/backend-info';
 export { useBackend, type UseBackendOptions } from './backend/use-backend';
 export { ensureGradients, hasGradients } from './gradients/ensure-gradients';
+export { ops, type Expr, type ValueExpr, type BoolExpr, type Ops, type Operand } from './kernel/expr';
+export type { KernelSignature } from './kernel/kernel-signature';
+export {
+  defineKernel,
+  type KernelDefinition,
+  type FusedKernel,
+  type KernelPath,
+  type KernelCallOptions,
+} from './kernel/define-kernel';
+export { scaledSubtract, scaledSubtractKernel } from './kernels/scaled-subtract';

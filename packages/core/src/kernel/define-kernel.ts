@@ -1,0 +1,207 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { DescentError } from '../errors/descent-error';
+import { checkKnownKeys, checkNumber } from '../validate/number-checks';
+import { checkDtype, sameShape } from '../validate/tensor-checks';
+import { formatShape } from '../validate/format-shape';
+import { type Expr, ops, type Ops, type ValueExpr } from './expr';
+import type { KernelSignature } from './kernel-signature';
+import { livesOnActiveBackend, wasmInternals, webGpuInternals } from './tfjs-internals';
+import { runWasmKernel } from './wasm-host';
+import { runWebGpuKernel } from './webgpu-host';
+import { generateWasm } from './wasm-codegen';
+import { generateWgsl } from './wgsl-codegen';
+
+/** Which implementation ran: the fused WASM-SIMD or WebGPU kernel, or the tfjs-ops reference. */
+export type KernelPath = 'wasm-simd' | 'webgpu' | 'reference';
+
+/**
+ * An element-wise fused kernel: update rule, reference, and which fused backends to generate.
+ *
+ * @typeParam I - names of the variables updated in place
+ * @typeParam R - names of the tensors only read
+ * @typeParam U - names of the scalar hyperparameters
+ */
+export interface KernelDefinition<I extends string, R extends string, U extends string> {
+  /** Unique name, e.g. `'descent.scaledSubtract'`. */
+  name: string;
+  inouts: readonly I[];
+  inputs: readonly R[];
+  uniforms: readonly U[];
+  /**
+   * The update rule in the expression language: given a node for each buffer (its value before
+   * the update) and each hyperparameter, return the new value of every inout.
+   */
+  update(refs: Record<I | R | U, ValueExpr>, ops: Ops): Record<I, ValueExpr>;
+  /**
+   * The same rule in plain tfjs ops: the CPU reference, the fallback on every other backend, and
+   * what parity tests hold the fused kernels to. Returns the new value of every inout.
+   */
+  reference(inouts: Record<I, tf.Tensor>, inputs: Record<R, tf.Tensor>, uniforms: Record<U, number>): Record<I, tf.Tensor>;
+  /** Fused backends to generate (default both). */
+  fused?: { wasm?: boolean; webgpu?: boolean };
+}
+
+/** Options of one kernel call. */
+export interface KernelCallOptions {
+  /** `'reference'` forces the tfjs-ops path (parity tests, debugging). Default `'auto'`. */
+  path?: 'auto' | 'reference';
+}
+
+/** A callable fused kernel returned by {@link defineKernel}. */
+export interface FusedKernel<I extends string, R extends string, U extends string> {
+  (
+    inouts: Record<I, tf.Variable>,
+    inputs: Record<R, tf.Tensor>,
+    uniforms: Record<U, number>,
+    options?: KernelCallOptions,
+  ): KernelPath;
+  readonly kernelName: string;
+  readonly signature: KernelSignature;
+  /** The path a call would take on the active backend. */
+  pathOnActiveBackend(): KernelPath;
+  /** The generated WGSL source (for inspection and docs). */
+  wgsl(): string;
+  /** The generated WebAssembly module bytes. */
+  wasm(sharedMemory?: boolean): Uint8Array;
+}
+
+const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]*$/;
+const names = new Set<string>();
+
+/**
+ * Defines one fused element-wise op with a CPU reference implementation (tfjs ops) and generated
+ * WASM-SIMD and WebGPU implementations that update variables **in place**:
+ *
+ * - **wasm**: a generated `f32x4` module that imports the tfjs wasm backend's own
+ *   `WebAssembly.Memory` and addresses tensors at their heap offsets (no copies, no data segment,
+ *   no stack). Needs the single-threaded tfjs build (the threaded one does not expose its memory);
+ *   otherwise the reference path runs.
+ * - **webgpu**: one compute pipeline binding the inouts `read_write` and the inputs `read`, recorded
+ *   into tfjs's own command encoder; hyperparameters are uniforms, so schedules never recompile.
+ * - **safety**: a variable whose buffer is shared (`refCount > 1`, e.g. `tf.variable(x)` aliases `x`)
+ *   first gets a private copy; written buffers drop tfjs's CPU-side cache.
+ * - **anything else** (cpu, other backends, tensors not yet moved to the active backend): the
+ *   reference, assigned to the variables.
+ *
+ * Every call validates first — names, liveness, dtype float32, equal shapes, finite
+ * hyperparameters — and throws a {@link DescentError} before touching any variable.
+ *
+ * @example
+ * ```ts
+ * const scaledSubtract = defineKernel({
+ *   name: 'example.scaledSubtract', inouts: ['p'], inputs: ['g'], uniforms: ['alpha'],
+ *   update: ({ p, g, alpha }, { sub, mul }) => ({ p: sub(p, mul(alpha, g)) }),
+ *   reference: ({ p }, { g }, { alpha }) => ({ p: tf.sub(p, tf.mul(tf.scalar(alpha), g)) }),
+ * });
+ * scaledSubtract({ p: weights }, { g: grad }, { alpha: 0.1 });   // 'wasm-simd' on wasm
+ * ```
+ */
+export function defineKernel<I extends string, R extends string, U extends string>(
+  definition: KernelDefinition<I, R, U>,
+): FusedKernel<I, R, U> {
+  const signature = validateDefinition(definition);
+  const refs = Object.fromEntries(
+    [...signature.inouts, ...signature.inputs, ...signature.uniforms].map((name) => [name, { kind: 'ref', name }]),
+  ) as Record<I | R | U, ValueExpr>;
+  const outputs = definition.update(refs, ops) as Record<string, Expr>;
+  checkKnownKeys(`${definition.name}: update() result`, Object.keys(outputs), signature.inouts);
+  const fusedWasm = definition.fused?.wasm ?? true;
+  const fusedWebGpu = definition.fused?.webgpu ?? true;
+
+  const pathOnActiveBackend = (): KernelPath => {
+    if (fusedWasm && wasmInternals()) return 'wasm-simd';
+    if (fusedWebGpu && webGpuInternals()) return 'webgpu';
+    return 'reference';
+  };
+
+  const kernel = (
+    inouts: Record<I, tf.Variable>,
+    inputs: Record<R, tf.Tensor>,
+    uniforms: Record<U, number>,
+    options: KernelCallOptions = {},
+  ): KernelPath => {
+    const vars = signature.inouts.map((name) => inouts[name as I]);
+    const reads = signature.inputs.map((name) => inputs[name as R]);
+    const values = signature.uniforms.map((name) => uniforms[name as U]);
+    validateCall(definition.name, signature, inouts, inputs, uniforms);
+    let path = options.path === 'reference' ? 'reference' : pathOnActiveBackend();
+    if (path !== 'reference' && ![...vars, ...reads].every(livesOnActiveBackend)) path = 'reference';
+    if (path === 'wasm-simd') {
+      runWasmKernel(wasmInternals()!, definition.name, signature, outputs, vars, reads, values);
+    } else if (path === 'webgpu') {
+      runWebGpuKernel(webGpuInternals()!, definition.name, signature, outputs, vars, reads, values);
+    } else {
+      runReference(definition, inouts, inputs, uniforms);
+    }
+    return path;
+  };
+  return Object.assign(kernel, {
+    kernelName: definition.name,
+    signature,
+    pathOnActiveBackend,
+    wgsl: () => generateWgsl(signature, outputs),
+    wasm: (sharedMemory = false) => generateWasm(signature, outputs, sharedMemory),
+  });
+}
+
+function runReference<I extends string, R extends string, U extends string>(
+  definition: KernelDefinition<I, R, U>,
+  inouts: Record<I, tf.Variable>,
+  inputs: Record<R, tf.Tensor>,
+  uniforms: Record<U, number>,
+): void {
+  const next = tf.tidy(() => definition.reference(inouts, inputs, uniforms));
+  for (const name of definition.inouts) inouts[name].assign(next[name]);
+  tf.dispose(Object.values(next) as tf.Tensor[]);
+}
+
+function validateDefinition<I extends string, R extends string, U extends string>(d: KernelDefinition<I, R, U>): KernelSignature {
+  const all = [...d.inouts, ...d.inputs, ...d.uniforms];
+  const bad = all.filter((n) => !IDENTIFIER.test(n));
+  if (bad.length > 0 || new Set(all).size !== all.length || d.inouts.length === 0) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `defineKernel(${JSON.stringify(d.name)}): buffer and uniform names must be distinct identifiers with at least one inout; got inouts ${JSON.stringify(d.inouts)}, inputs ${JSON.stringify(d.inputs)}, uniforms ${JSON.stringify(d.uniforms)}.`,
+    );
+  }
+  if (names.has(d.name)) {
+    throw new DescentError('BAD_ARGUMENT', `defineKernel: a kernel named ${JSON.stringify(d.name)} is already defined.`);
+  }
+  names.add(d.name);
+  return { inouts: [...d.inouts], inputs: [...d.inputs], uniforms: [...d.uniforms] };
+}
+
+function validateCall(
+  kernelName: string,
+  signature: KernelSignature,
+  inouts: Record<string, unknown>,
+  inputs: Record<string, unknown>,
+  uniforms: Record<string, unknown>,
+): void {
+  checkKnownKeys(`${kernelName}: variables`, Object.keys(inouts ?? {}), signature.inouts);
+  checkKnownKeys(`${kernelName}: inputs`, Object.keys(inputs ?? {}), signature.inputs);
+  checkKnownKeys(`${kernelName}: hyperparameters`, Object.keys(uniforms ?? {}), signature.uniforms);
+  const first = signature.inouts[0]!;
+  for (const name of signature.inouts) {
+    const v = inouts[name];
+    checkDtype(`${kernelName}: variable ${name}`, v, 'float32');
+    if (typeof (v as Partial<tf.Variable>).assign !== 'function') {
+      throw new DescentError('BAD_ARGUMENT', `${kernelName}: ${name} (shape ${formatShape(v.shape)}) must be a tf.Variable, updated in place; got a plain tensor.`);
+    }
+  }
+  for (const name of signature.inputs) checkDtype(`${kernelName}: input ${name}`, inputs[name], 'float32');
+  const reference = inouts[first] as tf.Tensor;
+  for (const name of [...signature.inouts, ...signature.inputs]) {
+    const t = (inouts[name] ?? inputs[name]) as tf.Tensor;
+    if (!sameShape(t.shape, reference.shape)) {
+      throw new DescentError(
+        'SHAPE_MISMATCH',
+        `${kernelName}: ${name} has shape ${formatShape(t.shape)} but ${first} has shape ${formatShape(reference.shape)}; they must match.`,
+      );
+    }
+  }
+  if (new Set(signature.inouts.map((name) => inouts[name])).size !== signature.inouts.length) {
+    throw new DescentError('BAD_ARGUMENT', `${kernelName}: the same variable was passed for two in-place buffers (${signature.inouts.join(', ')}).`);
+  }
+  for (const name of signature.uniforms) checkNumber(`${kernelName}: hyperparameter ${name}`, uniforms[name]);
+}

@@ -1,0 +1,89 @@
+/**
+ * The element-wise expression language of fused kernels. A kernel's update rule is written once
+ * as a small DAG of these nodes; code generators turn it into WASM SIMD (`f32x4`) and WGSL.
+ * References to a buffer mean its value *before* the update; reuse a node to use a new value.
+ */
+export type Expr = ValueExpr | BoolExpr;
+
+/** A float32 element-wise value. */
+export type ValueExpr =
+  | { readonly kind: 'ref'; readonly name: string }
+  | { readonly kind: 'const'; readonly value: number }
+  | { readonly kind: 'unary'; readonly op: UnaryOp; readonly x: ValueExpr }
+  | { readonly kind: 'binary'; readonly op: BinaryOp; readonly a: ValueExpr; readonly b: ValueExpr }
+  | { readonly kind: 'select'; readonly cond: BoolExpr; readonly then: ValueExpr; readonly else: ValueExpr };
+
+/** An element-wise comparison. */
+export type BoolExpr = { readonly kind: 'compare'; readonly op: CompareOp; readonly a: ValueExpr; readonly b: ValueExpr };
+
+export type UnaryOp = 'neg' | 'abs' | 'sqrt';
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'min' | 'max';
+export type CompareOp = 'gt' | 'lt' | 'ge' | 'le';
+
+/** Anything a builder accepts: a node or a number literal. */
+export type Operand = ValueExpr | number;
+
+const lift = (x: Operand): ValueExpr => (typeof x === 'number' ? { kind: 'const', value: x } : x);
+const binary = (op: BinaryOp) => (a: Operand, b: Operand): ValueExpr => ({ kind: 'binary', op, a: lift(a), b: lift(b) });
+const unary = (op: UnaryOp) => (x: Operand): ValueExpr => ({ kind: 'unary', op, x: lift(x) });
+const compare = (op: CompareOp) => (a: Operand, b: Operand): BoolExpr => ({ kind: 'compare', op, a: lift(a), b: lift(b) });
+
+/** Builders of the expression language, passed to a kernel's `update`. */
+export const ops = {
+  add: binary('add'),
+  sub: binary('sub'),
+  mul: binary('mul'),
+  div: binary('div'),
+  min: binary('min'),
+  max: binary('max'),
+  neg: unary('neg'),
+  abs: unary('abs'),
+  sqrt: unary('sqrt'),
+  gt: compare('gt'),
+  lt: compare('lt'),
+  ge: compare('ge'),
+  le: compare('le'),
+  /** `cond ? then : otherwise`, element-wise. */
+  select: (cond: BoolExpr, then: Operand, otherwise: Operand): ValueExpr => ({
+    kind: 'select',
+    cond,
+    then: lift(then),
+    else: lift(otherwise),
+  }),
+  /** A literal. */
+  constant: (value: number): ValueExpr => ({ kind: 'const', value }),
+} as const;
+
+export type Ops = typeof ops;
+
+/**
+ * Orders the non-leaf nodes reachable from `roots` so each comes after its operands; every
+ * shared node appears once (generators give each one local/`let`).
+ */
+export function topologicalOrder(roots: readonly Expr[]): Expr[] {
+  const seen = new Set<Expr>();
+  const order: Expr[] = [];
+  const visit = (node: Expr): void => {
+    if (seen.has(node) || node.kind === 'ref' || node.kind === 'const') return;
+    seen.add(node);
+    for (const child of children(node)) visit(child);
+    order.push(node);
+  };
+  for (const root of roots) visit(root);
+  return order;
+}
+
+/** Direct operands of a node. */
+export function children(node: Expr): Expr[] {
+  switch (node.kind) {
+    case 'unary':
+      return [node.x];
+    case 'binary':
+    case 'compare':
+      return [node.a, node.b];
+    case 'select':
+      return [node.cond, node.then, node.else];
+    default:
+      return [];
+  }
+}
