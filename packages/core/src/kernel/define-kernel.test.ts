@@ -1,0 +1,107 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { isDescentError } from '../errors/descent-error';
+import { expectClose } from '../testing/expect-close';
+import { expectNoLeaks } from '../testing/expect-no-leaks';
+import { forEachBackend } from '../testing/for-each-backend';
+import { defineKernel } from './define-kernel';
+
+/**
+ * A kernel that uses every operation of the expression language, two inouts whose rules read each
+ * other's old values, a shared sub-expression and literals — checked against a float64 reference.
+ */
+const everyOp = defineKernel({
+  name: 'test.everyOp',
+  inouts: ['a', 'b'],
+  inputs: ['g'],
+  uniforms: ['s', 't'],
+  update: ({ a, b, g, s, t }, o) => {
+    const shared = o.add(o.mul(s, g), 0.5);
+    return {
+      a: o.select(o.gt(g, 0), o.sqrt(o.add(o.abs(a), shared)), o.max(o.min(a, b), o.neg(t))),
+      b: o.select(o.le(b, a), o.div(o.sub(b, shared), o.add(o.mul(g, g), 1)), o.select(o.ge(g, t), b, o.neg(b))),
+    };
+  },
+  reference: ({ a, b }, { g }, { s, t }) => {
+    const shared = tf.add(tf.mul(tf.scalar(s), g), 0.5);
+    return {
+      a: tf.where(tf.greater(g, 0), tf.sqrt(tf.add(tf.abs(a), shared)), tf.maximum(tf.minimum(a, b), tf.scalar(-t))),
+      b: tf.where(
+        tf.lessEqual(b, a),
+        tf.div(tf.sub(b, shared), tf.add(tf.mul(g, g), 1)),
+        tf.where(tf.greaterEqual(g, tf.scalar(t)), b, tf.neg(b)),
+      ),
+    };
+  },
+});
+
+function float64Reference(a: number[], b: number[], g: number[], s: number, t: number) {
+  const f = Math.fround;
+  const outA: number[] = [];
+  const outB: number[] = [];
+  a.forEach((ai, i) => {
+    const bi = b[i]!;
+    const gi = g[i]!;
+    const shared = f(s) * gi + 0.5;
+    outA.push(gi > 0 ? Math.sqrt(Math.abs(ai) + shared) : Math.max(Math.min(ai, bi), -f(t)));
+    outB.push(bi <= ai ? (bi - shared) / (gi * gi + 1) : gi >= f(t) ? bi : -bi);
+  });
+  return { a: outA, b: outB };
+}
+
+const data = (n: number, k: number) => Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i * k + k) * 2));
+
+forEachBackend('defineKernel: every operation of the expression language', () => {
+  it('matches a float64 reference for sizes around the SIMD width (rtol 1e-5)', async () => {
+    for (const n of [1, 2, 5, 8, 67]) {
+      const [a0, b0, g0] = [data(n, 1.3), data(n, 0.7), data(n, 2.9)];
+      const a = tf.variable(tf.tensor(a0));
+      const b = tf.variable(tf.tensor(b0));
+      const g = tf.tensor(g0);
+      await expectNoLeaks(() => everyOp({ a, b }, { g }, { s: 0.3, t: 0.2 }));
+      const expected = float64Reference(a0, b0, g0, 0.3, 0.2);
+      await expectClose(a, expected.a, { rtol: 1e-5, atol: 1e-6 });
+      await expectClose(b, expected.b, { rtol: 1e-5, atol: 1e-6 });
+      tf.dispose([a, b, g]);
+    }
+  });
+
+  it('rejects unknown names, missing inputs and the same variable twice, changing nothing', async () => {
+    const a = tf.variable(tf.tensor([1, 2]));
+    const b = tf.variable(tf.tensor([3, 4]));
+    const g = tf.tensor([1, 1]);
+    const codeOf = (call: () => unknown) => {
+      try {
+        call();
+      } catch (e) {
+        return isDescentError(e) ? e.code : String(e);
+      }
+      return 'no error';
+    };
+    expect(codeOf(() => everyOp({ a, b }, { g }, { s: 1, t: 1, lr: 2 } as never))).toBe('UNKNOWN_PARAM');
+    expect(codeOf(() => everyOp({ a, b }, {} as never, { s: 1, t: 1 }))).toBe('BAD_ARGUMENT');
+    expect(codeOf(() => everyOp({ a, b: a }, { g }, { s: 1, t: 1 }))).toBe('BAD_ARGUMENT');
+    expect(codeOf(() => everyOp({ a, b }, { g }, { s: Number.POSITIVE_INFINITY, t: 1 }))).toBe('BAD_HYPERPARAM');
+    await expectClose(a, [1, 2], { rtol: 0, atol: 0 });
+    await expectClose(b, [3, 4], { rtol: 0, atol: 0 });
+    tf.dispose([a, b, g]);
+  });
+});
+
+describe('defineKernel definitions', () => {
+  it('generates a valid WebAssembly module (plain and shared memory) and readable WGSL', () => {
+    expect(WebAssembly.validate(everyOp.wasm(false))).toBe(true);
+    expect(WebAssembly.validate(everyOp.wasm(true))).toBe(true);
+    const wgsl = everyOp.wgsl();
+    expect(wgsl).toContain('var<storage, read_write> b_a: array<f32>;');
+    expect(wgsl).toContain('var<storage, read> b_g: array<f32>;');
+    expect(wgsl).toContain('struct Uniforms { n: u32, u_s: f32, u_t: f32, }');
+  });
+
+  it('rejects a duplicate name and non-identifier buffer names', () => {
+    const define = (name: string, inouts: string[]) => () =>
+      defineKernel({ name, inouts, inputs: [], uniforms: [], update: (r) => r, reference: (x) => x });
+    expect(define('test.everyOp', ['a'])).toThrow(/already defined/);
+    expect(define('test.bad', ['not-an-identifier'])).toThrow(/identifiers/);
+  });
+});
