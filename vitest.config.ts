@@ -7,7 +7,9 @@ const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const projects = ['packages', 'examples', 'bench'].flatMap((root) =>
   existsSync(root)
     ? root === 'bench'
-      ? existsSync('bench/src') ? [{ dir: 'bench', name: 'bench' }] : []
+      ? existsSync('bench/src')
+        ? [{ dir: 'bench', name: 'bench' }]
+        : []
       : readdirSync(root)
           .filter((d) => existsSync(`${root}/${d}/src`))
           .map((d) => ({ dir: `${root}/${d}`, name: d }))
@@ -20,7 +22,9 @@ export default defineConfig({
   test: {
     // WebGPU without a GPU: Dawn on SwiftShader's Vulkan driver (Debian's chromium package).
     env: {
-      ...(process.env.VK_ICD_FILENAMES || !existsSync(SWIFTSHADER_ICD) ? {} : { VK_ICD_FILENAMES: SWIFTSHADER_ICD }),
+      ...(process.env.VK_ICD_FILENAMES || !existsSync(SWIFTSHADER_ICD)
+        ? {}
+        : { VK_ICD_FILENAMES: SWIFTSHADER_ICD }),
       XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp',
     },
     pool: 'forks',

@@ -10,10 +10,22 @@ export {
   sameShape,
 } from './validate/tensor-checks';
 export { checkNumber, checkKnownKeys, type NumberRange } from './validate/number-checks';
-export { BACKEND_NAMES, type BackendName, type BackendInfo, type BackendFallback } from './backend/backend-info';
+export {
+  BACKEND_NAMES,
+  type BackendName,
+  type BackendInfo,
+  type BackendFallback,
+} from './backend/backend-info';
 export { useBackend, type UseBackendOptions } from './backend/use-backend';
 export { ensureGradients, hasGradients } from './gradients/ensure-gradients';
-export { ops, type Expr, type ValueExpr, type BoolExpr, type Ops, type Operand } from './kernel/expr';
+export {
+  ops,
+  type Expr,
+  type ValueExpr,
+  type BoolExpr,
+  type Ops,
+  type Operand,
+} from './kernel/expr';
 export type { KernelSignature } from './kernel/kernel-signature';
 export {
   defineKernel,
@@ -23,3 +35,42 @@ export {
   type KernelCallOptions,
 } from './kernel/define-kernel';
 export { scaledSubtract, scaledSubtractKernel } from './kernels/scaled-subtract';
+export { copyTensor, checkCopyable, COPYABLE_DTYPES } from './params/copy-tensor';
+export {
+  type Params,
+  type ToVariablesOptions,
+  checkParams,
+  checkSameStructure,
+  mapParams,
+  zipParams,
+  paramCount,
+  globalNorm,
+  globalNormValue,
+  cloneParams,
+  disposeParams,
+  toVariables,
+  fromVariables,
+  flattenParams,
+  unflattenParams,
+} from './params/params';
+export {
+  type ParamInfo,
+  type ParamRole,
+  type ParamLayout,
+  type Fans,
+  PARAM_ROLES,
+  PARAM_LAYOUTS,
+  computeFans,
+  inferParamInfo,
+  roleMask,
+  checkParamInfo,
+} from './params/param-info';
+export {
+  type ApplyOptions,
+  type ApplyFn,
+  type Model,
+  isModel,
+  toApplyFn,
+  checkModel,
+} from './model/model';
+export { Rng, type RngState, RNG_ALGORITHM } from './rng/rng';

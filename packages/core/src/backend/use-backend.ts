@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DescentError } from '../errors/descent-error';
 import { ensureGradients } from '../gradients/ensure-gradients';
-import { BACKEND_NAMES, type BackendFallback, type BackendInfo, type BackendName } from './backend-info';
+import {
+  BACKEND_NAMES,
+  type BackendFallback,
+  type BackendInfo,
+  type BackendName,
+} from './backend-info';
 import { isNode } from './is-node';
 import { nodeImport } from './node-import';
 import { provideWebGpuInNode } from './webgpu-in-node';
@@ -51,11 +56,17 @@ export async function useBackend(
   const order = typeof prefer === 'string' ? [prefer] : [...prefer];
   for (const name of order) {
     if (!BACKEND_NAMES.includes(name)) {
-      throw new DescentError('BAD_ARGUMENT', `prefer holds unknown backend ${JSON.stringify(name)}; known: ${BACKEND_NAMES.join(', ')}.`);
+      throw new DescentError(
+        'BAD_ARGUMENT',
+        `prefer holds unknown backend ${JSON.stringify(name)}; known: ${BACKEND_NAMES.join(', ')}.`,
+      );
     }
   }
   const fallbacks: BackendFallback[] = [];
-  const announce = options.onFallback ?? ((f: BackendFallback) => console.warn(`descent: backend ${f.name} unavailable (${f.reason}); trying the next.`));
+  const announce =
+    options.onFallback ??
+    ((f: BackendFallback) =>
+      console.warn(`descent: backend ${f.name} unavailable (${f.reason}); trying the next.`));
   for (const name of order) {
     const reason = await activate(name, options);
     if (reason === null) {
@@ -87,7 +98,10 @@ async function activate(name: BackendName, options: UseBackendOptions): Promise<
     wasm.setWasmPaths(options.wasmPaths);
   }
   const ok = await silenceTfjsErrors(() => tf.setBackend(name));
-  if (!ok) return name === 'webgpu' ? 'no WebGPU adapter or device could be created' : `tf.setBackend('${name}') failed`;
+  if (!ok)
+    return name === 'webgpu'
+      ? 'no WebGPU adapter or device could be created'
+      : `tf.setBackend('${name}') failed`;
   return null;
 }
 
@@ -98,7 +112,9 @@ async function importBackendPackage(name: BackendName): Promise<string | null> {
   } catch {
     return `the optional peer ${PACKAGES[name]} is not installed`;
   }
-  return tf.findBackendFactory(name) ? null : `${PACKAGES[name]} did not register a backend named ${name}`;
+  return tf.findBackendFactory(name)
+    ? null
+    : `${PACKAGES[name]} did not register a backend named ${name}`;
 }
 
 /** tfjs logs a stack trace for a backend that fails to initialize; our fallback line says it once. */
@@ -117,16 +133,22 @@ async function silenceTfjsErrors<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function describeBackend(name: BackendName): Promise<Omit<BackendInfo, 'fallbacks' | 'gradients'>> {
+async function describeBackend(
+  name: BackendName,
+): Promise<Omit<BackendInfo, 'fallbacks' | 'gradients'>> {
   if (name === 'wasm') {
     const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
-    const wasm = (await nodeImport<{ getThreadsCount?: () => number }>(PACKAGES.wasm).catch(() => ({}))) as {
+    const wasm = (await nodeImport<{ getThreadsCount?: () => number }>(PACKAGES.wasm).catch(
+      () => ({}),
+    )) as {
       getThreadsCount?: () => number;
     };
     return { name, simd, threads: wasm.getThreadsCount?.() ?? 1 };
   }
   if (name === 'webgpu') {
-    const info = (tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string } }).adapterInfo;
+    const info = (
+      tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string } }
+    ).adapterInfo;
     const adapter = [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'unknown';
     return { name, adapter };
   }

@@ -25,13 +25,18 @@ export async function provideWebGpuInNode(): Promise<string | null> {
     return `the optional peer "webgpu" (Dawn for Node) is not installed (${(e as Error).message.split('\n')[0]})`;
   }
   for (const [key, value] of Object.entries(dawn.globals)) {
-    if (!(key in globalThis)) Object.defineProperty(globalThis, key, { value, configurable: true, writable: true });
+    if (!(key in globalThis))
+      Object.defineProperty(globalThis, key, { value, configurable: true, writable: true });
   }
   const gpu = dawn.create([]);
   if (g.navigator) {
     Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
   } else {
-    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+    Object.defineProperty(globalThis, 'navigator', {
+      value: { gpu },
+      configurable: true,
+      writable: true,
+    });
   }
   return null;
 }

@@ -30,7 +30,7 @@ let loading: Promise<void> | undefined;
 export function hasGradients(): boolean {
   const globals = (globalThis as { _tfGlobals?: Map<string, unknown> })._tfGlobals;
   const registry = globals?.get('gradRegistry') as Map<string, unknown> | undefined;
-  return registry !== undefined && registry.has('Sum') && registry.has('Multiply');
+  return registry?.has('Sum') === true && registry.has('Multiply');
 }
 
 /**

@@ -19,13 +19,21 @@ const everyOp = defineKernel({
     const shared = o.add(o.mul(s, g), 0.5);
     return {
       a: o.select(o.gt(g, 0), o.sqrt(o.add(o.abs(a), shared)), o.max(o.min(a, b), o.neg(t))),
-      b: o.select(o.le(b, a), o.div(o.sub(b, shared), o.add(o.mul(g, g), 1)), o.select(o.ge(g, t), b, o.neg(b))),
+      b: o.select(
+        o.le(b, a),
+        o.div(o.sub(b, shared), o.add(o.mul(g, g), 1)),
+        o.select(o.ge(g, t), b, o.neg(b)),
+      ),
     };
   },
   reference: ({ a, b }, { g }, { s, t }) => {
     const shared = tf.add(tf.mul(tf.scalar(s), g), 0.5);
     return {
-      a: tf.where(tf.greater(g, 0), tf.sqrt(tf.add(tf.abs(a), shared)), tf.maximum(tf.minimum(a, b), tf.scalar(-t))),
+      a: tf.where(
+        tf.greater(g, 0),
+        tf.sqrt(tf.add(tf.abs(a), shared)),
+        tf.maximum(tf.minimum(a, b), tf.scalar(-t)),
+      ),
       b: tf.where(
         tf.lessEqual(b, a),
         tf.div(tf.sub(b, shared), tf.add(tf.mul(g, g), 1)),
@@ -49,7 +57,8 @@ function float64Reference(a: number[], b: number[], g: number[], s: number, t: n
   return { a: outA, b: outB };
 }
 
-const data = (n: number, k: number) => Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i * k + k) * 2));
+const data = (n: number, k: number) =>
+  Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i * k + k) * 2));
 
 forEachBackend('defineKernel: every operation of the expression language', () => {
   it('matches a float64 reference for sizes around the SIMD width (rtol 1e-5)', async () => {
@@ -78,10 +87,14 @@ forEachBackend('defineKernel: every operation of the expression language', () =>
       }
       return 'no error';
     };
-    expect(codeOf(() => everyOp({ a, b }, { g }, { s: 1, t: 1, lr: 2 } as never))).toBe('UNKNOWN_PARAM');
+    expect(codeOf(() => everyOp({ a, b }, { g }, { s: 1, t: 1, lr: 2 } as never))).toBe(
+      'UNKNOWN_PARAM',
+    );
     expect(codeOf(() => everyOp({ a, b }, {} as never, { s: 1, t: 1 }))).toBe('BAD_ARGUMENT');
     expect(codeOf(() => everyOp({ a, b: a }, { g }, { s: 1, t: 1 }))).toBe('BAD_ARGUMENT');
-    expect(codeOf(() => everyOp({ a, b }, { g }, { s: Number.POSITIVE_INFINITY, t: 1 }))).toBe('BAD_HYPERPARAM');
+    expect(codeOf(() => everyOp({ a, b }, { g }, { s: Number.POSITIVE_INFINITY, t: 1 }))).toBe(
+      'BAD_HYPERPARAM',
+    );
     await expectClose(a, [1, 2], { rtol: 0, atol: 0 });
     await expectClose(b, [3, 4], { rtol: 0, atol: 0 });
     tf.dispose([a, b, g]);
@@ -100,7 +113,14 @@ describe('defineKernel definitions', () => {
 
   it('rejects a duplicate name and non-identifier buffer names', () => {
     const define = (name: string, inouts: string[]) => () =>
-      defineKernel({ name, inouts, inputs: [], uniforms: [], update: (r) => r, reference: (x) => x });
+      defineKernel({
+        name,
+        inouts,
+        inputs: [],
+        uniforms: [],
+        update: (r) => r,
+        reference: (x) => x,
+      });
     expect(define('test.everyOp', ['a'])).toThrow(/already defined/);
     expect(define('test.bad', ['not-an-identifier'])).toThrow(/identifiers/);
   });

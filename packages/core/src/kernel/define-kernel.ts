@@ -36,7 +36,11 @@ export interface KernelDefinition<I extends string, R extends string, U extends 
    * The same rule in plain tfjs ops: the CPU reference, the fallback on every other backend, and
    * what parity tests hold the fused kernels to. Returns the new value of every inout.
    */
-  reference(inouts: Record<I, tf.Tensor>, inputs: Record<R, tf.Tensor>, uniforms: Record<U, number>): Record<I, tf.Tensor>;
+  reference(
+    inouts: Record<I, tf.Tensor>,
+    inputs: Record<R, tf.Tensor>,
+    uniforms: Record<U, number>,
+  ): Record<I, tf.Tensor>;
   /** Fused backends to generate (default both). */
   fused?: { wasm?: boolean; webgpu?: boolean };
 }
@@ -62,7 +66,7 @@ export interface FusedKernel<I extends string, R extends string, U extends strin
   /** The generated WGSL source (for inspection and docs). */
   wgsl(): string;
   /** The generated WebAssembly module bytes. */
-  wasm(sharedMemory?: boolean): Uint8Array;
+  wasm(sharedMemory?: boolean): Uint8Array<ArrayBuffer>;
 }
 
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -101,7 +105,10 @@ export function defineKernel<I extends string, R extends string, U extends strin
 ): FusedKernel<I, R, U> {
   const signature = validateDefinition(definition);
   const refs = Object.fromEntries(
-    [...signature.inouts, ...signature.inputs, ...signature.uniforms].map((name) => [name, { kind: 'ref', name }]),
+    [...signature.inouts, ...signature.inputs, ...signature.uniforms].map((name) => [
+      name,
+      { kind: 'ref', name },
+    ]),
   ) as Record<I | R | U, ValueExpr>;
   const outputs = definition.update(refs, ops) as Record<string, Expr>;
   checkKnownKeys(`${definition.name}: update() result`, Object.keys(outputs), signature.inouts);
@@ -125,7 +132,8 @@ export function defineKernel<I extends string, R extends string, U extends strin
     const values = signature.uniforms.map((name) => uniforms[name as U]);
     validateCall(definition.name, signature, inouts, inputs, uniforms);
     let path = options.path === 'reference' ? 'reference' : pathOnActiveBackend();
-    if (path !== 'reference' && ![...vars, ...reads].every(livesOnActiveBackend)) path = 'reference';
+    if (path !== 'reference' && ![...vars, ...reads].every(livesOnActiveBackend))
+      path = 'reference';
     if (path === 'wasm-simd') {
       runWasmKernel(wasmInternals()!, definition.name, signature, outputs, vars, reads, values);
     } else if (path === 'webgpu') {
@@ -155,7 +163,9 @@ function runReference<I extends string, R extends string, U extends string>(
   tf.dispose(Object.values(next) as tf.Tensor[]);
 }
 
-function validateDefinition<I extends string, R extends string, U extends string>(d: KernelDefinition<I, R, U>): KernelSignature {
+function validateDefinition<I extends string, R extends string, U extends string>(
+  d: KernelDefinition<I, R, U>,
+): KernelSignature {
   const all = [...d.inouts, ...d.inputs, ...d.uniforms];
   const bad = all.filter((n) => !IDENTIFIER.test(n));
   if (bad.length > 0 || new Set(all).size !== all.length || d.inouts.length === 0) {
@@ -165,7 +175,10 @@ function validateDefinition<I extends string, R extends string, U extends string
     );
   }
   if (names.has(d.name)) {
-    throw new DescentError('BAD_ARGUMENT', `defineKernel: a kernel named ${JSON.stringify(d.name)} is already defined.`);
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `defineKernel: a kernel named ${JSON.stringify(d.name)} is already defined.`,
+    );
   }
   names.add(d.name);
   return { inouts: [...d.inouts], inputs: [...d.inputs], uniforms: [...d.uniforms] };
@@ -186,10 +199,14 @@ function validateCall(
     const v = inouts[name];
     checkDtype(`${kernelName}: variable ${name}`, v, 'float32');
     if (typeof (v as Partial<tf.Variable>).assign !== 'function') {
-      throw new DescentError('BAD_ARGUMENT', `${kernelName}: ${name} (shape ${formatShape(v.shape)}) must be a tf.Variable, updated in place; got a plain tensor.`);
+      throw new DescentError(
+        'BAD_ARGUMENT',
+        `${kernelName}: ${name} (shape ${formatShape(v.shape)}) must be a tf.Variable, updated in place; got a plain tensor.`,
+      );
     }
   }
-  for (const name of signature.inputs) checkDtype(`${kernelName}: input ${name}`, inputs[name], 'float32');
+  for (const name of signature.inputs)
+    checkDtype(`${kernelName}: input ${name}`, inputs[name], 'float32');
   const reference = inouts[first] as tf.Tensor;
   for (const name of [...signature.inouts, ...signature.inputs]) {
     const t = (inouts[name] ?? inputs[name]) as tf.Tensor;
@@ -201,7 +218,11 @@ function validateCall(
     }
   }
   if (new Set(signature.inouts.map((name) => inouts[name])).size !== signature.inouts.length) {
-    throw new DescentError('BAD_ARGUMENT', `${kernelName}: the same variable was passed for two in-place buffers (${signature.inouts.join(', ')}).`);
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${kernelName}: the same variable was passed for two in-place buffers (${signature.inouts.join(', ')}).`,
+    );
   }
-  for (const name of signature.uniforms) checkNumber(`${kernelName}: hyperparameter ${name}`, uniforms[name]);
+  for (const name of signature.uniforms)
+    checkNumber(`${kernelName}: hyperparameter ${name}`, uniforms[name]);
 }

@@ -11,10 +11,20 @@ export type ValueExpr =
   | { readonly kind: 'const'; readonly value: number }
   | { readonly kind: 'unary'; readonly op: UnaryOp; readonly x: ValueExpr }
   | { readonly kind: 'binary'; readonly op: BinaryOp; readonly a: ValueExpr; readonly b: ValueExpr }
-  | { readonly kind: 'select'; readonly cond: BoolExpr; readonly then: ValueExpr; readonly else: ValueExpr };
+  | {
+      readonly kind: 'select';
+      readonly cond: BoolExpr;
+      readonly whenTrue: ValueExpr;
+      readonly whenFalse: ValueExpr;
+    };
 
 /** An element-wise comparison. */
-export type BoolExpr = { readonly kind: 'compare'; readonly op: CompareOp; readonly a: ValueExpr; readonly b: ValueExpr };
+export type BoolExpr = {
+  readonly kind: 'compare';
+  readonly op: CompareOp;
+  readonly a: ValueExpr;
+  readonly b: ValueExpr;
+};
 
 export type UnaryOp = 'neg' | 'abs' | 'sqrt';
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'min' | 'max';
@@ -24,9 +34,15 @@ export type CompareOp = 'gt' | 'lt' | 'ge' | 'le';
 export type Operand = ValueExpr | number;
 
 const lift = (x: Operand): ValueExpr => (typeof x === 'number' ? { kind: 'const', value: x } : x);
-const binary = (op: BinaryOp) => (a: Operand, b: Operand): ValueExpr => ({ kind: 'binary', op, a: lift(a), b: lift(b) });
-const unary = (op: UnaryOp) => (x: Operand): ValueExpr => ({ kind: 'unary', op, x: lift(x) });
-const compare = (op: CompareOp) => (a: Operand, b: Operand): BoolExpr => ({ kind: 'compare', op, a: lift(a), b: lift(b) });
+const binary =
+  (op: BinaryOp) =>
+  (a: Operand, b: Operand): ValueExpr => ({ kind: 'binary', op, a: lift(a), b: lift(b) });
+const unary =
+  (op: UnaryOp) =>
+  (x: Operand): ValueExpr => ({ kind: 'unary', op, x: lift(x) });
+const compare =
+  (op: CompareOp) =>
+  (a: Operand, b: Operand): BoolExpr => ({ kind: 'compare', op, a: lift(a), b: lift(b) });
 
 /** Builders of the expression language, passed to a kernel's `update`. */
 export const ops = {
@@ -44,11 +60,11 @@ export const ops = {
   ge: compare('ge'),
   le: compare('le'),
   /** `cond ? then : otherwise`, element-wise. */
-  select: (cond: BoolExpr, then: Operand, otherwise: Operand): ValueExpr => ({
+  select: (cond: BoolExpr, whenTrue: Operand, whenFalse: Operand): ValueExpr => ({
     kind: 'select',
     cond,
-    then: lift(then),
-    else: lift(otherwise),
+    whenTrue: lift(whenTrue),
+    whenFalse: lift(whenFalse),
   }),
   /** A literal. */
   constant: (value: number): ValueExpr => ({ kind: 'const', value }),
@@ -82,7 +98,7 @@ export function children(node: Expr): Expr[] {
     case 'compare':
       return [node.a, node.b];
     case 'select':
-      return [node.cond, node.then, node.else];
+      return [node.cond, node.whenTrue, node.whenFalse];
     default:
       return [];
   }

@@ -6,7 +6,10 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 export interface WasmBackendInternals {
   wasm: { asm?: { memory?: WebAssembly.Memory }; HEAPU8: Uint8Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number; refCount: number } | undefined; has(dataId: object): boolean };
+  dataIdMap: {
+    get(dataId: object): { memoryOffset: number; refCount: number } | undefined;
+    has(dataId: object): boolean;
+  };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
 
@@ -28,14 +31,18 @@ export interface WebGpuBackendInternals {
   submitQueue(): void;
   uploadToGPU(dataId: object): void;
   makeTensorInfo(shape: number[], dtype: tf.DataType, values?: ArrayLike<number>): tf.TensorInfo;
-  makeUniforms(uniforms: { type: 'float32' | 'uint32' | 'int32'; data: number[] }[]): GPUBufferBinding;
+  makeUniforms(
+    uniforms: { type: 'float32' | 'uint32' | 'int32'; data: number[] }[],
+  ): GPUBufferBinding;
 }
 
 /** The active backend as wasm internals, or null when it is not a tfjs wasm backend we can drive. */
 export function wasmInternals(): WasmBackendInternals | null {
   if (tf.getBackend() !== 'wasm') return null;
   const backend = tf.backend() as unknown as Partial<WasmBackendInternals>;
-  return backend.wasm?.asm?.memory && backend.dataIdMap && backend.makeOutput ? (backend as WasmBackendInternals) : null;
+  return backend.wasm?.asm?.memory && backend.dataIdMap && backend.makeOutput
+    ? (backend as WasmBackendInternals)
+    : null;
 }
 
 /** The active backend as webgpu internals, or null. */
@@ -59,6 +66,8 @@ export function giveVariableOwnBuffer(variable: tf.Variable, copy: () => tf.Tens
 
 /** True when the tensor's data lives on the active backend (not yet moved from another one). */
 export function livesOnActiveBackend(tensor: tf.Tensor): boolean {
-  const info = (tf.engine() as unknown as { state: { tensorInfo: WeakMap<object, { backend: unknown }> } }).state.tensorInfo.get(tensor.dataId);
+  const info = (
+    tf.engine() as unknown as { state: { tensorInfo: WeakMap<object, { backend: unknown }> } }
+  ).state.tensorInfo.get(tensor.dataId);
   return info?.backend === tf.backend();
 }

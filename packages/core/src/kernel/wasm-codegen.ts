@@ -14,7 +14,11 @@ export const WASM_ENTRY = 'run';
  * the float32 hyperparameters. The main loop handles four elements per iteration with `f32x4`
  * SIMD; the last `n mod 4` elements run the same expression in scalar `f32`.
  */
-export function generateWasm(signature: KernelSignature, outputs: Record<string, Expr>, sharedMemory: boolean): Uint8Array<ArrayBuffer> {
+export function generateWasm(
+  signature: KernelSignature,
+  outputs: Record<string, Expr>,
+  sharedMemory: boolean,
+): Uint8Array<ArrayBuffer> {
   const buffers = [...signature.inouts, ...signature.inputs];
   const order = topologicalOrder(signature.inouts.map((name) => outputs[name] as Expr));
   const constants = [...new Set(order.flatMap((node) => constantsOf(node)))];
@@ -29,42 +33,87 @@ export function generateWasm(signature: KernelSignature, outputs: Record<string,
   const splatUniform = new Map(signature.uniforms.map((name) => [name, locals.add(V128)]));
   const splatConst = new Map(constants.map((value) => [value, locals.add(V128)]));
   const vectorLane = lane(locals, buffers, order, V128, () => V128);
-  const scalarLane = lane(locals, buffers, order, F32, (node) => (node.kind === 'compare' ? I32 : F32));
+  const scalarLane = lane(locals, buffers, order, F32, (node) =>
+    node.kind === 'compare' ? I32 : F32,
+  );
 
   const preamble = [
-    ...signature.uniforms.flatMap((name) => [...op.localGet(uniformParam(name)), ...op.f32x4Splat, ...op.localSet(splatUniform.get(name) as number)]),
-    ...constants.flatMap((value) => [...op.f32Const(value), ...op.f32x4Splat, ...op.localSet(splatConst.get(value) as number)]),
+    ...signature.uniforms.flatMap((name) => [
+      ...op.localGet(uniformParam(name)),
+      ...op.f32x4Splat,
+      ...op.localSet(splatUniform.get(name) as number),
+    ]),
+    ...constants.flatMap((value) => [
+      ...op.f32Const(value),
+      ...op.f32x4Splat,
+      ...op.localSet(splatConst.get(value) as number),
+    ]),
   ];
   const leafSimd = (node: Expr): number[] => {
     if (node.kind === 'const') return op.localGet(splatConst.get(node.value) as number);
-    if (node.kind === 'ref' && !buffers.includes(node.name)) return op.localGet(splatUniform.get(node.name) as number);
+    if (node.kind === 'ref' && !buffers.includes(node.name))
+      return op.localGet(splatUniform.get(node.name) as number);
     return vectorLane.operand(node);
   };
   const leafScalar = (node: Expr): number[] => {
     if (node.kind === 'const') return op.f32Const(node.value);
-    if (node.kind === 'ref' && !buffers.includes(node.name)) return op.localGet(uniformParam(node.name));
+    if (node.kind === 'ref' && !buffers.includes(node.name))
+      return op.localGet(uniformParam(node.name));
     return scalarLane.operand(node);
   };
   const simdLoop = loopOver(index, end, 16, [
-    ...buffers.flatMap((name) => [...address(ptr(name), index), ...op.v128Load, ...op.localSet(vectorLane.bufferLocal(name))]),
-    ...order.flatMap((node) => [...emitNode(node, leafSimd, f32x4Ops, op.v128Bitselect), ...op.localSet(vectorLane.nodeLocal(node))]),
-    ...signature.inouts.flatMap((name) => [...address(ptr(name), index), ...leafSimd(outputs[name] as Expr), ...op.v128Store]),
+    ...buffers.flatMap((name) => [
+      ...address(ptr(name), index),
+      ...op.v128Load,
+      ...op.localSet(vectorLane.bufferLocal(name)),
+    ]),
+    ...order.flatMap((node) => [
+      ...emitNode(node, leafSimd, f32x4Ops, op.v128Bitselect),
+      ...op.localSet(vectorLane.nodeLocal(node)),
+    ]),
+    ...signature.inouts.flatMap((name) => [
+      ...address(ptr(name), index),
+      ...leafSimd(outputs[name] as Expr),
+      ...op.v128Store,
+    ]),
   ]);
   const scalarLoop = loopOver(index, end, 4, [
-    ...buffers.flatMap((name) => [...address(ptr(name), index), ...op.f32Load, ...op.localSet(scalarLane.bufferLocal(name))]),
-    ...order.flatMap((node) => [...emitNode(node, leafScalar, f32Ops, op.select), ...op.localSet(scalarLane.nodeLocal(node))]),
-    ...signature.inouts.flatMap((name) => [...address(ptr(name), index), ...leafScalar(outputs[name] as Expr), ...op.f32Store]),
+    ...buffers.flatMap((name) => [
+      ...address(ptr(name), index),
+      ...op.f32Load,
+      ...op.localSet(scalarLane.bufferLocal(name)),
+    ]),
+    ...order.flatMap((node) => [
+      ...emitNode(node, leafScalar, f32Ops, op.select),
+      ...op.localSet(scalarLane.nodeLocal(node)),
+    ]),
+    ...signature.inouts.flatMap((name) => [
+      ...address(ptr(name), index),
+      ...leafScalar(outputs[name] as Expr),
+      ...op.f32Store,
+    ]),
   ]);
   const body = [
     ...preamble,
     // end = (n & ~3) · 4 bytes: the SIMD part
-    ...op.localGet(0), ...op.i32Const(-4), ...op.i32And, ...op.i32Const(2), ...op.i32Shl, ...op.localSet(end),
+    ...op.localGet(0),
+    ...op.i32Const(-4),
+    ...op.i32And,
+    ...op.i32Const(2),
+    ...op.i32Shl,
+    ...op.localSet(end),
     ...simdLoop,
     // end = n · 4 bytes: the scalar tail
-    ...op.localGet(0), ...op.i32Const(2), ...op.i32Shl, ...op.localSet(end),
+    ...op.localGet(0),
+    ...op.i32Const(2),
+    ...op.i32Shl,
+    ...op.localSet(end),
     ...scalarLoop,
   ];
-  return encodeModule([{ exportName: WASM_ENTRY, params, results: [], locals: locals.types, body }], sharedMemory);
+  return encodeModule(
+    [{ exportName: WASM_ENTRY, params, results: [], locals: locals.types, body }],
+    sharedMemory,
+  );
 }
 
 class LocalAllocator {
@@ -90,7 +139,9 @@ function lane(
     bufferLocal: (name: string) => bufferLocals.get(name) as number,
     nodeLocal: (node: Expr) => nodeLocals.get(node) as number,
     operand: (node: Expr): number[] =>
-      node.kind === 'ref' ? op.localGet(bufferLocals.get(node.name) as number) : op.localGet(nodeLocals.get(node) as number),
+      node.kind === 'ref'
+        ? op.localGet(bufferLocals.get(node.name) as number)
+        : op.localGet(nodeLocals.get(node) as number),
   };
 }
 
@@ -108,7 +159,7 @@ function emitNode(
     case 'compare':
       return [...get(node.a), ...get(node.b), ...(codes[node.op] as number[])];
     case 'select':
-      return [...get(node.then), ...get(node.else), ...get(node.cond), ...selectCode];
+      return [...get(node.whenTrue), ...get(node.whenFalse), ...get(node.cond), ...selectCode];
     default:
       return operand(node);
   }
@@ -119,9 +170,15 @@ function loopOver(index: number, end: number, step: number, body: number[]): num
   return [
     ...op.block,
     ...op.loop,
-    ...op.localGet(index), ...op.localGet(end), ...op.i32GeU, ...op.brIf(1),
+    ...op.localGet(index),
+    ...op.localGet(end),
+    ...op.i32GeU,
+    ...op.brIf(1),
     ...body,
-    ...op.localGet(index), ...op.i32Const(step), ...op.i32Add, ...op.localSet(index),
+    ...op.localGet(index),
+    ...op.i32Const(step),
+    ...op.i32Add,
+    ...op.localSet(index),
     ...op.br(0),
     ...op.end,
     ...op.end,
@@ -133,6 +190,13 @@ function address(pointerLocal: number, index: number): number[] {
 }
 
 function constantsOf(node: Expr): number[] {
-  const kids = node.kind === 'unary' ? [node.x] : node.kind === 'select' ? [node.then, node.else] : 'a' in node ? [node.a, node.b] : [];
+  const kids =
+    node.kind === 'unary'
+      ? [node.x]
+      : node.kind === 'select'
+        ? [node.whenTrue, node.whenFalse]
+        : 'a' in node
+          ? [node.a, node.b]
+          : [];
   return kids.filter((k) => k.kind === 'const').map((k) => (k as { value: number }).value);
 }

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { Expr } from './expr';
 import type { KernelSignature } from './kernel-signature';
 import { giveVariableOwnBuffer, type WasmBackendInternals } from './tfjs-internals';
@@ -30,7 +30,12 @@ export function runWasmKernel(
   if (size > 0) entry(size, ...pointers, ...uniforms);
 }
 
-function compiled(backend: WasmBackendInternals, name: string, signature: KernelSignature, outputs: Record<string, Expr>): Entry {
+function compiled(
+  backend: WasmBackendInternals,
+  name: string,
+  signature: KernelSignature,
+  outputs: Record<string, Expr>,
+): Entry {
   const memory = backend.wasm.asm!.memory!;
   let kernels = instances.get(memory);
   if (!kernels) {
@@ -39,7 +44,8 @@ function compiled(backend: WasmBackendInternals, name: string, signature: Kernel
   }
   let entry = kernels.get(name);
   if (!entry) {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const shared =
+      typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const module = new WebAssembly.Module(generateWasm(signature, outputs, shared));
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     entry = instance.exports[WASM_ENTRY] as Entry;

@@ -40,7 +40,10 @@ export function runWebGpuKernel(
   const bindGroup = backend.device.createBindGroup({
     layout: pipeline.getBindGroupLayout(0),
     entries: [
-      ...tensors.map((t, binding) => ({ binding, resource: { buffer: backend.tensorMap.get(t.dataId)!.resource! } })),
+      ...tensors.map((t, binding) => ({
+        binding,
+        resource: { buffer: backend.tensorMap.get(t.dataId)!.resource! },
+      })),
       { binding: tensors.length, resource: uniformBinding },
     ],
   });
@@ -54,13 +57,20 @@ export function runWebGpuKernel(
   backend.dispatchCountInPass++;
   for (const t of tensors) backend.commandQueueOwnedIds.add(t.dataId);
   for (const variable of inouts) backend.tensorMap.get(variable.dataId)!.values = null;
-  if ((tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') as number) <= backend.dispatchCountInPass) {
+  if (
+    (tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') as number) <= backend.dispatchCountInPass
+  ) {
     backend.endComputePassEncoder();
     backend.submitQueue();
   }
 }
 
-function compiled(device: GPUDevice, name: string, signature: KernelSignature, outputs: Record<string, Expr>): GPUComputePipeline {
+function compiled(
+  device: GPUDevice,
+  name: string,
+  signature: KernelSignature,
+  outputs: Record<string, Expr>,
+): GPUComputePipeline {
   let byName = pipelines.get(device);
   if (!byName) {
     byName = new Map();
@@ -83,7 +93,11 @@ function detachIfShared(backend: WebGpuBackendInternals, variable: tf.Variable):
   if (data.refCount <= 1) return;
   giveVariableOwnBuffer(variable, () => {
     if (!data.resource) {
-      return backend.makeTensorInfo([...variable.shape], variable.dtype, Float32Array.from(data.values!));
+      return backend.makeTensorInfo(
+        [...variable.shape],
+        variable.dtype,
+        Float32Array.from(data.values!),
+      );
     }
     const copy = backend.makeTensorInfo([...variable.shape], variable.dtype);
     backend.uploadToGPU(copy.dataId);

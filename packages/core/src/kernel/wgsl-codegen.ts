@@ -14,14 +14,22 @@ export function generateWgsl(signature: KernelSignature, outputs: Record<string,
   const order = topologicalOrder(inouts.map((name) => outputs[name] as Expr));
   const names = new Map<Expr, string>(order.map((node, i) => [node, `t${i}`]));
   const operand = (node: Expr): string => {
-    if (node.kind === 'ref') return inouts.includes(node.name) || inputs.includes(node.name) ? `r_${node.name}` : `u.u_${node.name}`;
+    if (node.kind === 'ref')
+      return inouts.includes(node.name) || inputs.includes(node.name)
+        ? `r_${node.name}`
+        : `u.u_${node.name}`;
     if (node.kind === 'const') return `${formatFloat(node.value)}f`;
     return names.get(node) as string;
   };
   const body = order.map((node) => `  let ${names.get(node)} = ${expression(node, operand)};`);
   const buffers = [
-    ...inouts.map((name, i) => `@group(0) @binding(${i}) var<storage, read_write> b_${name}: array<f32>;`),
-    ...inputs.map((name, i) => `@group(0) @binding(${inouts.length + i}) var<storage, read> b_${name}: array<f32>;`),
+    ...inouts.map(
+      (name, i) => `@group(0) @binding(${i}) var<storage, read_write> b_${name}: array<f32>;`,
+    ),
+    ...inputs.map(
+      (name, i) =>
+        `@group(0) @binding(${inouts.length + i}) var<storage, read> b_${name}: array<f32>;`,
+    ),
   ];
   return [
     `struct Uniforms { n: u32, ${uniforms.map((name) => `u_${name}: f32, `).join('')}}`,
@@ -44,14 +52,16 @@ function expression(node: Expr, operand: (node: Expr) => string): string {
       return node.op === 'neg' ? `-(${operand(node.x)})` : `${node.op}(${operand(node.x)})`;
     case 'binary': {
       const symbol = { add: '+', sub: '-', mul: '*', div: '/' }[node.op as 'add'];
-      return symbol ? `${operand(node.a)} ${symbol} ${operand(node.b)}` : `${node.op}(${operand(node.a)}, ${operand(node.b)})`;
+      return symbol
+        ? `${operand(node.a)} ${symbol} ${operand(node.b)}`
+        : `${node.op}(${operand(node.a)}, ${operand(node.b)})`;
     }
     case 'compare': {
       const symbol = { gt: '>', lt: '<', ge: '>=', le: '<=' }[node.op];
       return `${operand(node.a)} ${symbol} ${operand(node.b)}`;
     }
     case 'select':
-      return `select(${operand(node.else)}, ${operand(node.then)}, ${operand(node.cond)})`;
+      return `select(${operand(node.whenFalse)}, ${operand(node.whenTrue)}, ${operand(node.cond)})`;
     default:
       return operand(node);
   }

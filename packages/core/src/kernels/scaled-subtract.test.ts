@@ -8,7 +8,8 @@ import { forEachBackend } from '../testing/for-each-backend';
 import { scaledSubtract } from './scaled-subtract';
 
 /** Deterministic test data without an RNG dependency. */
-const ramp = (n: number, scale: number, shift = 0) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + shift) * scale);
+const ramp = (n: number, scale: number, shift = 0) =>
+  Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + shift) * scale);
 
 /** Float64 reference of p − α·g, with α and the inputs rounded to float32 as every path does. */
 const reference = (p: ArrayLike<number>, g: ArrayLike<number>, alpha: number) =>
@@ -50,7 +51,8 @@ forEachBackend('scaledSubtract', (backend) => {
       await p.data();
     });
     if (backend !== 'cpu') expect(p.dataId).toBe(dataId);
-    if (backend === 'wasm') expect(wasmInternals()!.dataIdMap.get(p.dataId)!.memoryOffset).toBe(heapOffset);
+    if (backend === 'wasm')
+      expect(wasmInternals()!.dataIdMap.get(p.dataId)!.memoryOffset).toBe(heapOffset);
     if (backend === 'webgpu') expect(gpuBuffer()).toBe(bufferBefore);
     tf.dispose([p, g]);
   });
@@ -62,7 +64,11 @@ forEachBackend('scaledSubtract', (backend) => {
     const g = tf.onesLike(x);
     await expectNoLeaks(() => scaledSubtract(p, g, 0.5));
     await expectClose(x, x0, { rtol: 0, atol: 0 });
-    await expectClose(p, Array.from(x0, (v) => v - 0.5), { rtol: 1e-7, atol: 1e-7 });
+    await expectClose(
+      p,
+      Array.from(x0, (v) => v - 0.5),
+      { rtol: 1e-7, atol: 1e-7 },
+    );
     expect(p.dataId).not.toBe(x.dataId);
     tf.dispose([x, p, g]);
   });
@@ -90,27 +96,28 @@ forEachBackend('scaledSubtract', (backend) => {
       ['DISPOSED', () => scaledSubtract(p, disposed, 0.1)],
       ['BAD_HYPERPARAM', () => scaledSubtract(p, tf.zeros([2, 3]), Number.NaN)],
       ['DTYPE_MISMATCH', () => scaledSubtract(p, tf.zeros([2, 3], 'int32'), 0.1)],
-      ['BAD_ARGUMENT', () => scaledSubtract(tf.zeros([2, 3]) as tf.Variable, tf.zeros([2, 3]), 0.1)],
+      [
+        'BAD_ARGUMENT',
+        () => scaledSubtract(tf.zeros([2, 3]) as tf.Variable, tf.zeros([2, 3]), 0.1),
+      ],
     ];
-    for (const [code, call] of cases) {
-      const thrown = tf.tidy(() => {
+    /** Runs a call inside tf.tidy (its argument tensors are freed) and returns what it threw. */
+    const thrownBy = (call: () => unknown): unknown => {
+      let thrown: unknown;
+      tf.tidy(() => {
         try {
           call();
         } catch (e) {
-          return e;
+          thrown = e;
         }
-        return undefined;
       });
+      return thrown;
+    };
+    for (const [code, call] of cases) {
+      const thrown = thrownBy(call);
       expect(isDescentError(thrown) && thrown.code, String(thrown)).toBe(code);
     }
-    const mismatch = tf.tidy(() => {
-      try {
-        scaledSubtract(p, tf.zeros([3, 2]), 0.1);
-      } catch (e) {
-        return (e as Error).message;
-      }
-      return '';
-    });
+    const mismatch = String(thrownBy(cases[0]![1]));
     expect(mismatch).toContain('[3, 2]');
     expect(mismatch).toContain('[2, 3]');
     await expectClose(p, p0, { rtol: 0, atol: 0 });
@@ -143,7 +150,10 @@ forEachBackend('scaledSubtract', (backend) => {
       const g = tf.tensor(ramp(300, 1, 3));
       const first = Float32Array.from(await p.data()); // tfjs caches these values on the CPU
       scaledSubtract(p, g, 1);
-      await expectClose(await p.data(), reference(first, await g.data(), 1), { rtol: 1e-6, atol: 1e-6 });
+      await expectClose(await p.data(), reference(first, await g.data(), 1), {
+        rtol: 1e-6,
+        atol: 1e-6,
+      });
       tf.dispose([p, g]);
     });
 

@@ -28,6 +28,11 @@ export const scaledSubtractKernel = defineKernel({
  * scaledSubtract(w, tf.tensor([10, 10]), 0.1);   // w = [0, 1]
  * ```
  */
-export function scaledSubtract(p: tf.Variable, g: tf.Tensor, alpha: number, options?: KernelCallOptions): KernelPath {
+export function scaledSubtract(
+  p: tf.Variable,
+  g: tf.Tensor,
+  alpha: number,
+  options?: KernelCallOptions,
+): KernelPath {
   return scaledSubtractKernel({ p }, { g }, { alpha }, options);
 }

@@ -22,7 +22,11 @@ type Numbers = tf.Tensor | number | ArrayLike<number>;
  * await expectClose(tf.tensor([1, 2]), [1, 2.0000001], { rtol: 1e-6 });
  * ```
  */
-export async function expectClose(actual: Numbers, expected: Numbers, tol: Tolerance = {}): Promise<void> {
+export async function expectClose(
+  actual: Numbers,
+  expected: Numbers,
+  tol: Tolerance = {},
+): Promise<void> {
   const { rtol = 1e-6, atol = 1e-6 } = tol;
   if (isTensor(actual) && isTensor(expected)) {
     expect(formatShape(actual.shape), 'shape').toBe(formatShape(expected.shape));

@@ -65,12 +65,16 @@ function probe(name: BackendName): Promise<string | null> {
 }
 
 function selectedBackends(): readonly BackendName[] {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  const list = env?.DESCENT_BACKENDS?.split(',').map((s) => s.trim()).filter(Boolean) as BackendName[] | undefined;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  const list = env?.DESCENT_BACKENDS?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) as BackendName[] | undefined;
   return list?.length ? list.filter((n) => BACKEND_NAMES.includes(n)) : BACKEND_NAMES;
 }
 
 function isCi(): boolean {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
   return env?.CI === 'true' || env?.CI === '1';
 }

@@ -15,7 +15,11 @@ export interface NumberRange {
  *
  * @throws DescentError `BAD_HYPERPARAM` naming the parameter, the value and the allowed range.
  */
-export function checkNumber(name: string, value: unknown, range: NumberRange = {}): asserts value is number {
+export function checkNumber(
+  name: string,
+  value: unknown,
+  range: NumberRange = {},
+): asserts value is number {
   const ok =
     typeof value === 'number' &&
     Number.isFinite(value) &&
@@ -23,7 +27,10 @@ export function checkNumber(name: string, value: unknown, range: NumberRange = {
     (range.min === undefined || (range.minExclusive ? value > range.min : value >= range.min)) &&
     (range.max === undefined || (range.maxExclusive ? value < range.max : value <= range.max));
   if (!ok) {
-    throw new DescentError('BAD_HYPERPARAM', `${name} must be ${describeRange(range)}, got ${String(value)}.`);
+    throw new DescentError(
+      'BAD_HYPERPARAM',
+      `${name} must be ${describeRange(range)}, got ${String(value)}.`,
+    );
   }
 }
 
@@ -32,12 +39,19 @@ export function checkNumber(name: string, value: unknown, range: NumberRange = {
  *
  * @throws DescentError `UNKNOWN_PARAM` naming the unknown keys and listing the known ones.
  */
-export function checkKnownKeys(name: string, given: Iterable<string>, known: Iterable<string>): void {
+export function checkKnownKeys(
+  name: string,
+  given: Iterable<string>,
+  known: Iterable<string>,
+): void {
   const knownSet = new Set(known);
   const unknown = [...given].filter((k) => !knownSet.has(k));
   if (unknown.length > 0) {
     const list = [...knownSet];
-    const shown = list.slice(0, 8).map((k) => JSON.stringify(k)).join(', ');
+    const shown = list
+      .slice(0, 8)
+      .map((k) => JSON.stringify(k))
+      .join(', ');
     throw new DescentError(
       'UNKNOWN_PARAM',
       `${name} has unknown name${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; ` +

@@ -34,7 +34,11 @@ export function checkTensor(name: string, value: unknown): asserts value is tf.T
  *
  * @throws DescentError `SHAPE_MISMATCH` naming both shapes.
  */
-export function checkShape(name: string, value: unknown, shape: readonly number[]): asserts value is tf.Tensor {
+export function checkShape(
+  name: string,
+  value: unknown,
+  shape: readonly number[],
+): asserts value is tf.Tensor {
   checkTensor(name, value);
   if (!sameShape(value.shape, shape)) {
     throw new DescentError(
@@ -65,7 +69,11 @@ export function checkSameShape(nameA: string, a: unknown, nameB: string, b: unkn
  *
  * @throws DescentError `DTYPE_MISMATCH`.
  */
-export function checkDtype(name: string, value: unknown, dtype: tf.DataType): asserts value is tf.Tensor {
+export function checkDtype(
+  name: string,
+  value: unknown,
+  dtype: tf.DataType,
+): asserts value is tf.Tensor {
   checkTensor(name, value);
   if (value.dtype !== dtype) {
     throw new DescentError(
@@ -102,5 +110,7 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  return typeof value === 'object' ? `an object (${Object.keys(value).slice(0, 3).join(', ') || 'no keys'})` : `${typeof value} ${String(value)}`;
+  return typeof value === 'object'
+    ? `an object (${Object.keys(value).slice(0, 3).join(', ') || 'no keys'})`
+    : `${typeof value} ${String(value)}`;
 }

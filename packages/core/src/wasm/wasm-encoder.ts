@@ -68,8 +68,15 @@ export interface WasmFunction {
  * `sharedMemory` declares the import shared (for the threaded tfjs build, whose memory is a
  * `SharedArrayBuffer`); either way no maximum below 4 GiB is declared, so it matches any memory.
  */
-export function encodeModule(functions: readonly WasmFunction[], sharedMemory = false): Uint8Array<ArrayBuffer> {
-  const types = functions.map((f) => [0x60, ...vector(f.params.map((t) => [t])), ...vector(f.results.map((t) => [t]))]);
+export function encodeModule(
+  functions: readonly WasmFunction[],
+  sharedMemory = false,
+): Uint8Array<ArrayBuffer> {
+  const types = functions.map((f) => [
+    0x60,
+    ...vector(f.params.map((t) => [t])),
+    ...vector(f.results.map((t) => [t])),
+  ]);
   const limits = sharedMemory ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
   const imports = [[...name('env'), ...name('memory'), 0x02, ...limits]];
   const bodies = functions.map((f) => {
