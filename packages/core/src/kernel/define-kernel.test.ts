@@ -93,6 +93,9 @@ forEachBackend('defineKernel: every operation of the expression language', () =>
     expect(codeOf(() => everyOp({ a, b }, {} as never, { s: 1, t: 1 }))).toBe('BAD_ARGUMENT');
     expect(codeOf(() => everyOp({ a, b: a }, { g }, { s: 1, t: 1 }))).toBe('BAD_ARGUMENT');
     expect(codeOf(() => everyOp({ a, b }, { g }, { s: Number.POSITIVE_INFINITY, t: 1 }))).toBe(
+      'NON_FINITE',
+    );
+    expect(codeOf(() => everyOp({ a, b }, { g }, { s: '1' as never, t: 1 }))).toBe(
       'BAD_HYPERPARAM',
     );
     await expectClose(a, [1, 2], { rtol: 0, atol: 0 });

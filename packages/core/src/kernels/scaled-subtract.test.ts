@@ -94,7 +94,7 @@ forEachBackend('scaledSubtract', (backend) => {
     const cases: [string, () => unknown][] = [
       ['SHAPE_MISMATCH', () => scaledSubtract(p, tf.zeros([3, 2]), 0.1)],
       ['DISPOSED', () => scaledSubtract(p, disposed, 0.1)],
-      ['BAD_HYPERPARAM', () => scaledSubtract(p, tf.zeros([2, 3]), Number.NaN)],
+      ['NON_FINITE', () => scaledSubtract(p, tf.zeros([2, 3]), Number.NaN)],
       ['DTYPE_MISMATCH', () => scaledSubtract(p, tf.zeros([2, 3], 'int32'), 0.1)],
       [
         'BAD_ARGUMENT',

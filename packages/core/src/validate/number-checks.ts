@@ -13,16 +13,19 @@ export interface NumberRange {
  * Asserts a hyperparameter is a finite number in `range`, e.g.
  * `checkNumber('beta1', 0.9, { min: 0, max: 1, maxExclusive: true })`.
  *
- * @throws DescentError `BAD_HYPERPARAM` naming the parameter, the value and the allowed range.
+ * @throws DescentError `NON_FINITE` for NaN or ±Infinity, `BAD_HYPERPARAM` for anything else
+ * outside the range (or not a number); the message names the parameter, the value and the range.
  */
 export function checkNumber(
   name: string,
   value: unknown,
   range: NumberRange = {},
 ): asserts value is number {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw new DescentError('NON_FINITE', `${name} must be ${describeRange(range)}, got ${value}.`);
+  }
   const ok =
     typeof value === 'number' &&
-    Number.isFinite(value) &&
     (!range.integer || Number.isInteger(value)) &&
     (range.min === undefined || (range.minExclusive ? value > range.min : value >= range.min)) &&
     (range.max === undefined || (range.maxExclusive ? value < range.max : value <= range.max));
