@@ -1,0 +1,34 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** What one benchmark case prepares on the active backend. */
+export interface PreparedCase {
+  /** One step with descent. */
+  descent(): void;
+  /** The same step with tfjs's built-in or the naive approach. */
+  baseline(): void;
+  /** A tensor both steps write; reading it waits for the backend to finish. */
+  witness(): tf.Tensor;
+  dispose(): void;
+}
+
+/** One row of the benchmark table. */
+export interface BenchCase {
+  name: string;
+  /** Elements updated per step (for elements/s). */
+  elements: number;
+  /** Bytes the update must move per step (for GB/s). */
+  bytesPerStep: number;
+  setup(): PreparedCase;
+}
+
+/** One measured row. */
+export interface BenchResult {
+  name: string;
+  backend: string;
+  descentMs: number;
+  baselineMs: number;
+  /** baselineMs / descentMs: above 1 means descent is faster. */
+  speedup: number;
+  elementsPerSecond: number;
+  gigabytesPerSecond: number;
+}

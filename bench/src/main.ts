@@ -1,0 +1,99 @@
+/**
+ * `pnpm bench [--quick] [--backends=wasm,webgpu,cpu]`: runs every case on every available backend,
+ * descent against tfjs's built-in (or the naive approach) in the same run, prints one Markdown
+ * table, and (full runs only) writes `bench/results/<date>-<backend>.json`.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BackendInfo, type BackendName, useBackend } from '@descent/core';
+import type { BenchCase, BenchResult } from './bench-case';
+import { scaledSubtractCase } from './cases/scaled-subtract';
+import { measureCopyBandwidth } from './copy-bandwidth';
+import { timePerStep } from './measure';
+import { formatTable } from './table';
+
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD))
+  process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+process.env.XDG_RUNTIME_DIR ??= '/tmp';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const backendArg = args.find((a) => a.startsWith('--backends='))?.slice('--backends='.length);
+const backends = (backendArg?.split(',') ?? ['wasm', 'webgpu', 'cpu']) as BackendName[];
+
+const cases: BenchCase[] = quick
+  ? [scaledSubtractCase(1_000), scaledSubtractCase(100_000)]
+  : [
+      scaledSubtractCase(1_000),
+      scaledSubtractCase(100_000),
+      scaledSubtractCase(1_000_000),
+      scaledSubtractCase(4_000_000),
+    ];
+/** Enough steps per sample that the closing read-back is a small share of the sample. */
+const budgetFor = (elements: number) =>
+  quick
+    ? { warmup: 2, steps: clamp(Math.round(2e5 / elements), 3, 50), samples: 3 }
+    : { warmup: 5, steps: clamp(Math.round(4e6 / elements), 10, 500), samples: 9 };
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+
+const copyBandwidth = measureCopyBandwidth();
+console.log(`in-process copy bandwidth: ${copyBandwidth.toFixed(2)} GB/s (read + write)`);
+const all: BenchResult[] = [];
+for (const backend of backends) {
+  let info: BackendInfo;
+  try {
+    info = await useBackend(backend, { onFallback: () => {} });
+  } catch (e) {
+    if (process.env.CI === 'true') throw e;
+    console.warn(`bench: skipping ${backend}: ${(e as Error).message}`);
+    continue;
+  }
+  const label = info.adapter ? `${backend} (${info.adapter})` : backend;
+  const results: BenchResult[] = [];
+  for (const benchCase of cases) {
+    const prepared = benchCase.setup();
+    const budget = budgetFor(benchCase.elements);
+    const baselineMs = await timePerStep(prepared.baseline, prepared.witness, budget);
+    const descentMs = await timePerStep(prepared.descent, prepared.witness, budget);
+    prepared.dispose();
+    results.push({
+      name: benchCase.name,
+      backend: label,
+      descentMs,
+      baselineMs,
+      speedup: baselineMs / descentMs,
+      elementsPerSecond: benchCase.elements / (descentMs / 1000),
+      gigabytesPerSecond: benchCase.bytesPerStep / (descentMs / 1000) / 1e9,
+    });
+  }
+  all.push(...results);
+  if (!quick) writeResults(backend, info, copyBandwidth, results);
+}
+console.log(`\n${formatTable(all, copyBandwidth)}\n`);
+console.log(
+  quick
+    ? 'bench: quick run (few samples; not for quoting), nothing written.'
+    : 'bench: results written to bench/results/.',
+);
+
+function writeResults(
+  backend: string,
+  info: BackendInfo,
+  bandwidth: number,
+  results: BenchResult[],
+): void {
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
+  mkdirSync(dir, { recursive: true });
+  const date = new Date().toISOString().slice(0, 10);
+  const file = join(dir, `${date}-${backend}.json`);
+  const record = {
+    date,
+    node: process.version,
+    backend: info,
+    copyBandwidthGBps: bandwidth,
+    results,
+  };
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+}

@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Options of {@link timePerStep}. */
+export interface MeasureOptions {
+  /** Steps run before timing (compiles pipelines, grows heaps). */
+  warmup: number;
+  /** Steps per sample; one read-back closes each sample. */
+  steps: number;
+  /** Samples; the median is reported. */
+  samples: number;
+}
+
+/**
+ * Median wall time of one step, in milliseconds. Each sample runs `steps` steps and then waits for
+ * the backend to finish by reading one element of `witness` (a GPU queue drains in order, so the
+ * read waits for every step before it) — the read-back costs the same for every contender.
+ */
+export async function timePerStep(
+  step: () => void,
+  witness: () => tf.Tensor,
+  options: MeasureOptions,
+): Promise<number> {
+  for (let i = 0; i < options.warmup; i++) step();
+  await settle(witness());
+  const samples: number[] = [];
+  for (let s = 0; s < options.samples; s++) {
+    const start = performance.now();
+    for (let i = 0; i < options.steps; i++) step();
+    await settle(witness());
+    samples.push((performance.now() - start) / options.steps);
+  }
+  return median(samples);
+}
+
+/** The middle value (the mean of the two middle values for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('median of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+async function settle(t: tf.Tensor): Promise<void> {
+  const one = tf.slice(tf.reshape(t, [-1]), 0, 1);
+  await one.data();
+  one.dispose();
+}
