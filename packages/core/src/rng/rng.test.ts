@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { isDescentError } from '../errors/descent-error';
 import { expectNoLeaks } from '../testing/expect-no-leaks';
 import { forEachBackend } from '../testing/for-each-backend';
-import { fdlibmLog } from './fdlibm-log';
 import { murmur3x86x32, utf8 } from './murmur3';
 import { philox4x32x10 } from './philox';
 import { RNG_ALGORITHM, Rng, type RngState } from './rng';
@@ -95,30 +94,6 @@ describe('murmur3x86x32', () => {
 
   it.each(vectors)('hashes %j with seed %i', (text, seed, want) => {
     expect(murmur3x86x32(utf8(text), seed)).toBe(want);
-  });
-});
-
-describe('fdlibmLog', () => {
-  it('is bit-identical to V8 Math.log (also fdlibm) on 200 000 inputs', () => {
-    const rng = new Rng(3);
-    let mismatches = 0;
-    for (let i = 0; i < 200_000; i++) {
-      const x = rng.float() * 2 ** rng.int(-1074, 1024);
-      if (!Object.is(fdlibmLog(x), Math.log(x))) mismatches++;
-    }
-    expect(mismatches).toBe(0);
-  });
-
-  it('handles the special values', () => {
-    expect(fdlibmLog(0)).toBe(Number.NEGATIVE_INFINITY);
-    expect(fdlibmLog(-0)).toBe(Number.NEGATIVE_INFINITY);
-    expect(fdlibmLog(-1)).toBeNaN();
-    expect(fdlibmLog(Number.NaN)).toBeNaN();
-    expect(fdlibmLog(Number.POSITIVE_INFINITY)).toBe(Number.POSITIVE_INFINITY);
-    expect(fdlibmLog(1)).toBe(0);
-    expect(fdlibmLog(5e-324)).toBe(Math.log(5e-324));
-    expect(fdlibmLog(1 + 2 ** -30)).toBe(Math.log(1 + 2 ** -30));
-    expect(fdlibmLog(2 ** 10 * (1 - 2 ** -40))).toBe(Math.log(2 ** 10 * (1 - 2 ** -40)));
   });
 });
 
@@ -455,13 +430,13 @@ describe('Rng validation', () => {
   const cases: [string, string, string, () => unknown][] = [
     ['negative seed', 'BAD_HYPERPARAM', 'seed', () => new Rng(-1)],
     ['fractional seed', 'BAD_HYPERPARAM', 'seed', () => new Rng(1.5)],
-    ['NaN seed', 'BAD_HYPERPARAM', 'seed', () => new Rng(Number.NaN)],
+    ['NaN seed', 'NON_FINITE', 'seed', () => new Rng(Number.NaN)],
     ['seed 2^53', 'BAD_HYPERPARAM', 'seed', () => new Rng(2 ** 53)],
     ['object seed', 'BAD_ARGUMENT', 'seed', () => new Rng({} as unknown as number)],
     ['negative std', 'BAD_HYPERPARAM', 'std', () => rng.normalArray(4, 0, -1)],
-    ['infinite mean', 'BAD_HYPERPARAM', 'mean', () => rng.normalArray(4, Number.POSITIVE_INFINITY)],
+    ['infinite mean', 'NON_FINITE', 'mean', () => rng.normalArray(4, Number.POSITIVE_INFINITY)],
     ['hi = lo', 'BAD_HYPERPARAM', 'hi', () => rng.uniformArray(4, 1, 1)],
-    ['hi − lo overflow', 'BAD_HYPERPARAM', 'hi − lo', () => rng.uniformArray(4, -1e308, 1e308)],
+    ['hi − lo overflow', 'NON_FINITE', 'hi − lo', () => rng.uniformArray(4, -1e308, 1e308)],
     ['p > 1', 'BAD_HYPERPARAM', 'p', () => rng.bernoulliArray(4, 1.5)],
     ['p < 0', 'BAD_HYPERPARAM', 'p', () => rng.bernoulliArray(4, -0.1)],
     ['fractional size', 'BAD_HYPERPARAM', 'size', () => rng.uniformArray(2.5)],
@@ -491,7 +466,7 @@ describe('Rng validation', () => {
     ],
     [
       'bad spare',
-      'BAD_HYPERPARAM',
+      'NON_FINITE',
       'state.spareNormal',
       () => Rng.fromState({ ...state, spareNormal: Number.NaN }),
     ],

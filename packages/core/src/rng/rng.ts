@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DescentError } from '../errors/descent-error';
 import { formatShape } from '../validate/format-shape';
 import { checkNumber } from '../validate/number-checks';
-import { fdlibmLog } from './fdlibm-log';
 import { murmur3x86x32, utf8 } from './murmur3';
 import { philox4x32x10 } from './philox';
+import { portableLog } from './portable-log';
 
 /**
  * The generator behind every {@link Rng}, recorded in {@link RngState} so that a state is never
@@ -68,8 +68,9 @@ const scratch = new Uint32Array(4);
  * **Seeds.** An integer in [0, 2⁵³) is the key itself; a string is hashed (UTF-8, MurmurHash3
  * x86_32 twice, then Philox) to such an integer, readable as {@link Rng.seed}.
  *
- * **Determinism.** Only integer arithmetic, IEEE-754 basic operations, `Math.sqrt` and a bundled
- * fdlibm logarithm are used; `Math.random`, `Math.log` and the trigonometric functions are not.
+ * **Determinism.** Only integer arithmetic, IEEE-754 basic operations, `Math.sqrt` (correctly
+ * rounded by the specification) and {@link portableLog}, a logarithm built from those same
+ * operations, are used; `Math.random`, `Math.log` and the trigonometric functions are not.
  *
  * @example
  * ```ts
@@ -94,8 +95,9 @@ export class Rng {
    * Creates a generator from `seed`: an integer in [0, 2⁵³) or any string (hashed to such an
    * integer, so `new Rng('mnist-run-3')` works). Equal seeds give identical streams everywhere.
    *
-   * @throws DescentError `BAD_HYPERPARAM` for a negative, fractional, non-finite or too large
-   *   number; `BAD_ARGUMENT` for anything that is neither a number nor a string.
+   * @throws DescentError `NON_FINITE` for NaN or ±Infinity; `BAD_HYPERPARAM` for a negative,
+   *   fractional or too large number; `BAD_ARGUMENT` for anything that is neither a number nor
+   *   a string.
    * @example
    * ```ts
    * new Rng(0).nextUint32() === new Rng(0).nextUint32(); // true
@@ -112,7 +114,8 @@ export class Rng {
    * generator would have drawn next, and splits and children continue the same way.
    *
    * @throws DescentError `BAD_ARGUMENT` if `state` is not an object of another algorithm,
-   *   `BAD_HYPERPARAM` naming the field if one of its numbers is out of range.
+   *   `NON_FINITE` or `BAD_HYPERPARAM` naming the field if one of its numbers is NaN or ±Infinity
+   *   or out of range.
    * @example
    * ```ts
    * const copy = Rng.fromState(rng.state());
@@ -249,8 +252,8 @@ export class Rng {
    * multiple of `hi − lo` are rejected and redrawn before taking the remainder. Uses one word per
    * try for ranges up to 2³², two (53 bits) for ranges up to 2⁵³.
    *
-   * @throws DescentError `BAD_HYPERPARAM` unless `lo` and `hi` are safe integers with
-   *   `lo < hi ≤ lo + 2⁵³`.
+   * @throws DescentError `NON_FINITE` if `lo` or `hi` is NaN or ±Infinity, otherwise
+   *   `BAD_HYPERPARAM` unless they are safe integers with `lo < hi ≤ lo + 2⁵³`.
    * @example
    * ```ts
    * const die = rng.int(1, 7); // 1, 2, …, 6
@@ -279,8 +282,8 @@ export class Rng {
    * With a `shape`, returns a float32 tensor instead: `mean + std·z` element-wise, as
    * {@link Rng.normalArray} (defaults `mean = 0`, `std = 1`).
    *
-   * @throws DescentError `BAD_ARGUMENT` for a bad shape, `BAD_HYPERPARAM` for a non-finite
-   *   mean or a negative std.
+   * @throws DescentError `BAD_ARGUMENT` for a bad shape, `NON_FINITE` for a non-finite mean or
+   *   std, `BAD_HYPERPARAM` for a negative std.
    * @example
    * ```ts
    * const z = rng.normal(); // a number
@@ -344,7 +347,8 @@ export class Rng {
    * defaults every value lies in [0, 1); for other bounds, rounding to float32 can return `hi`
    * itself (as in `tf.randomUniform`).
    *
-   * @throws DescentError `BAD_HYPERPARAM` for a bad size, non-finite bounds or `hi ≤ lo`.
+   * @throws DescentError `NON_FINITE` for non-finite bounds (or `hi − lo` overflowing),
+   *   `BAD_HYPERPARAM` for a bad size or `hi ≤ lo`.
    * @example
    * ```ts
    * const noise = rng.uniformArray(100, -0.5, 0.5);
@@ -364,7 +368,8 @@ export class Rng {
    * uniforms `u = w·2⁻³¹ − 1` (see {@link Rng.normal}); both values of each pair are used, and
    * an odd size discards the last one. Defaults: `mean = 0`, `std = 1`.
    *
-   * @throws DescentError `BAD_HYPERPARAM` for a bad size, a non-finite mean or a negative std.
+   * @throws DescentError `NON_FINITE` for a non-finite mean or std, `BAD_HYPERPARAM` for a bad
+   *   size or a negative std.
    * @example
    * ```ts
    * const w = rng.normalArray(784 * 128, 0, Math.sqrt(2 / 784)); // He initialization
@@ -384,8 +389,9 @@ export class Rng {
    * `√(1 − 2·b·φ(b) / (2Φ(b) − 1))·std ≈ 0.8796·std`. Defaults: `mean = 0`, `std = 1`,
    * `bound = 2`.
    *
-   * @throws DescentError `BAD_HYPERPARAM` for a bad size, a non-finite mean, a negative std or
-   *   `bound < 0.1` (below that, fewer than 8 % of the draws would be kept).
+   * @throws DescentError `NON_FINITE` for a non-finite mean, std or bound, `BAD_HYPERPARAM` for
+   *   a bad size, a negative std or `bound < 0.1` (below that, fewer than 8 % of the draws would
+   *   be kept).
    * @example
    * ```ts
    * const w = rng.truncatedNormalArray(1000, 0, 0.05); // every value within ±0.1
@@ -421,7 +427,8 @@ export class Rng {
    * A float32 tensor of uniform draws between `lo` and `hi`, the values of {@link Rng.uniformArray}
    * (defaults `lo = 0`, `hi = 1`), identical on every backend. The caller disposes it.
    *
-   * @throws DescentError `BAD_ARGUMENT` for a bad shape, `BAD_HYPERPARAM` for bad bounds.
+   * @throws DescentError `BAD_ARGUMENT` for a bad shape, `NON_FINITE` or `BAD_HYPERPARAM` for
+   *   bad bounds.
    * @example
    * ```ts
    * const b = rng.uniform([128], -0.1, 0.1);
@@ -437,7 +444,8 @@ export class Rng {
    * (defaults `mean = 0`, `std = 1`, `bound = 2`; result std ≈ 0.8796·std), identical on every
    * backend. The caller disposes it.
    *
-   * @throws DescentError `BAD_ARGUMENT` for a bad shape, `BAD_HYPERPARAM` for bad parameters.
+   * @throws DescentError `BAD_ARGUMENT` for a bad shape, `NON_FINITE` or `BAD_HYPERPARAM` for
+   *   bad parameters.
    * @example
    * ```ts
    * const kernel = rng.truncatedNormal([3, 3, 16, 32], 0, 0.05);
@@ -492,7 +500,7 @@ export class Rng {
       const v = 2 * this.float() - 1;
       const s = u * u + v * v;
       if (s < 1 && s > 0) {
-        const f = Math.sqrt((-2 * fdlibmLog(s)) / s);
+        const f = Math.sqrt((-2 * portableLog(s)) / s);
         this.spareNormal = v * f;
         return u * f;
       }
@@ -508,7 +516,7 @@ export class Rng {
       const v = this.nextUint32() * INV_TWO31 - 1;
       const s = u * u + v * v;
       if (s >= 1 || s === 0) continue;
-      const f = Math.sqrt((-2 * fdlibmLog(s)) / s);
+      const f = Math.sqrt((-2 * portableLog(s)) / s);
       const z0 = u * f;
       if (Math.abs(z0) <= bound) out[i++] = mean + std * z0;
       const z1 = v * f;
