@@ -112,6 +112,9 @@ describe('defineKernel definitions', () => {
     expect(wgsl).toContain('var<storage, read_write> b_a: array<f32>;');
     expect(wgsl).toContain('var<storage, read> b_g: array<f32>;');
     expect(wgsl).toContain('struct Uniforms { n: u32, u_s: f32, u_t: f32, }');
+    const wide = everyOp.wgsl(4);
+    expect(wide).toContain('var<storage, read_write> b_a: array<vec4<f32>>;');
+    expect(wide).toContain('vec4<f32>(u.u_s)');
   });
 
   it('rejects a duplicate name and non-identifier buffer names', () => {

@@ -9,7 +9,7 @@ import { livesOnActiveBackend, wasmInternals, webGpuInternals } from './tfjs-int
 import { runWasmKernel } from './wasm-host';
 import { runWebGpuKernel } from './webgpu-host';
 import { generateWasm } from './wasm-codegen';
-import { generateWgsl } from './wgsl-codegen';
+import { generateWgsl, type WgslWidth } from './wgsl-codegen';
 
 /** Which implementation ran: the fused WASM-SIMD or WebGPU kernel, or the tfjs-ops reference. */
 export type KernelPath = 'wasm-simd' | 'webgpu' | 'reference';
@@ -63,8 +63,8 @@ export interface FusedKernel<I extends string, R extends string, U extends strin
   readonly signature: KernelSignature;
   /** The path a call would take on the active backend. */
   pathOnActiveBackend(): KernelPath;
-  /** The generated WGSL source (for inspection and docs). */
-  wgsl(): string;
+  /** The generated WGSL source, one element (`1`) or one `vec4` (`4`) per thread (for inspection). */
+  wgsl(width?: WgslWidth): string;
   /** The generated WebAssembly module bytes. */
   wasm(sharedMemory?: boolean): Uint8Array<ArrayBuffer>;
 }
@@ -147,7 +147,7 @@ export function defineKernel<I extends string, R extends string, U extends strin
     kernelName: definition.name,
     signature,
     pathOnActiveBackend,
-    wgsl: () => generateWgsl(signature, outputs),
+    wgsl: (width: WgslWidth = 1) => generateWgsl(signature, outputs, width),
     wasm: (sharedMemory = false) => generateWasm(signature, outputs, sharedMemory),
   });
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Expr } from './expr';
 import type { KernelSignature } from './kernel-signature';
 import { giveVariableOwnBuffer, type WebGpuBackendInternals } from './tfjs-internals';
-import { generateWgsl, WORKGROUP_SIZE } from './wgsl-codegen';
+import { generateWgsl, WORKGROUP_SIZE, type WgslWidth } from './wgsl-codegen';
 
 const MAX_GROUPS_PER_DIMENSION = 65535;
 
@@ -32,9 +32,11 @@ export function runWebGpuKernel(
   const size = inouts[0]!.size;
   if (size === 0) return;
 
-  const pipeline = compiled(backend.device, name, signature, outputs);
+  const width = size % 4 === 0 ? 4 : 1;
+  const items = size / width;
+  const pipeline = compiled(backend.device, name, signature, outputs, width);
   const uniformBinding = backend.makeUniforms([
-    { type: 'uint32', data: [size] },
+    { type: 'uint32', data: [items] },
     ...uniforms.map((value) => ({ type: 'float32' as const, data: [value] })),
   ]);
   const bindGroup = backend.device.createBindGroup({
@@ -51,7 +53,7 @@ export function runWebGpuKernel(
   backend.computePassEncoder ??= backend.commandEncoder!.beginComputePass({});
   backend.computePassEncoder.setPipeline(pipeline);
   backend.computePassEncoder.setBindGroup(0, bindGroup);
-  const groups = Math.ceil(size / WORKGROUP_SIZE);
+  const groups = Math.ceil(items / WORKGROUP_SIZE);
   const x = Math.min(groups, MAX_GROUPS_PER_DIMENSION);
   backend.computePassEncoder.dispatchWorkgroups(x, Math.ceil(groups / x));
   backend.dispatchCountInPass++;
@@ -70,20 +72,22 @@ function compiled(
   name: string,
   signature: KernelSignature,
   outputs: Record<string, Expr>,
+  width: WgslWidth,
 ): GPUComputePipeline {
   let byName = pipelines.get(device);
   if (!byName) {
     byName = new Map();
     pipelines.set(device, byName);
   }
-  let pipeline = byName.get(name);
+  const key = `${name}/${width}`;
+  let pipeline = byName.get(key);
   if (!pipeline) {
-    const code = generateWgsl(signature, outputs);
+    const code = generateWgsl(signature, outputs, width);
     pipeline = device.createComputePipeline({
       layout: 'auto',
       compute: { module: device.createShaderModule({ code }), entryPoint: 'main' },
     });
-    byName.set(name, pipeline);
+    byName.set(key, pipeline);
   }
   return pipeline;
 }

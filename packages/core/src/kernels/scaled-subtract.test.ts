@@ -157,6 +157,17 @@ forEachBackend('scaledSubtract', (backend) => {
       tf.dispose([p, g]);
     });
 
+    it('dispatches in two dimensions beyond 65 535 workgroups, reaching the last element', async () => {
+      const n = 64 * 65_535 + 3; // scalar path (n mod 4 = 3): one element per thread
+      const p = ownedVariable(new Float32Array(n).fill(1));
+      const g = tf.tensor(Float32Array.from({ length: n }, (_, i) => i % 7));
+      expect(scaledSubtract(p, g, 0.5)).toBe('webgpu');
+      const values = await p.data();
+      for (const i of [0, 1, 64 * 65_535 - 1, 64 * 65_535, n - 1])
+        expect(values[i]).toBe(1 - 0.5 * (i % 7));
+      tf.dispose([p, g]);
+    });
+
     it('handles variables below the CPU-forward threshold (data only on the CPU)', async () => {
       const small = tf.add(tf.tensor([1, 2, 3]), tf.tensor([1, 1, 1])); // computed on the CPU by tfjs
       expect(webGpuInternals()!.tensorMap.get(small.dataId)!.resource).toBeFalsy();
