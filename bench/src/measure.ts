@@ -43,7 +43,8 @@ export function median(values: readonly number[]): number {
 }
 
 async function settle(t: tf.Tensor): Promise<void> {
-  const one = tf.slice(tf.reshape(t, [-1]), 0, 1);
+  // Inside tidy, so the reshaped alias is freed: a live alias would make the next in-place step copy.
+  const one = tf.tidy(() => tf.slice(tf.reshape(t, [-1]), 0, 1));
   await one.data();
   one.dispose();
 }
