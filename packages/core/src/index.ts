@@ -25,7 +25,11 @@ export {
   type BoolExpr,
   type Ops,
   type Operand,
+  type UnaryOp,
+  type BinaryOp,
+  type CompareOp,
 } from './kernel/expr';
+export type { WgslWidth } from './kernel/wgsl-codegen';
 export type { KernelSignature } from './kernel/kernel-signature';
 export {
   defineKernel,

@@ -26,8 +26,11 @@ export type BoolExpr = {
   readonly b: ValueExpr;
 };
 
+/** Element-wise unary operations: `−x`, `|x|`, `√x`. */
 export type UnaryOp = 'neg' | 'abs' | 'sqrt';
+/** Element-wise binary operations: `a + b`, `a − b`, `a·b`, `a / b`, `min(a, b)`, `max(a, b)`. */
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'min' | 'max';
+/** Element-wise comparisons: `a > b`, `a < b`, `a ≥ b`, `a ≤ b`. */
 export type CompareOp = 'gt' | 'lt' | 'ge' | 'le';
 
 /** Anything a builder accepts: a node or a number literal. */
@@ -46,18 +49,31 @@ const compare =
 
 /** Builders of the expression language, passed to a kernel's `update`. */
 export const ops = {
+  /** `a + b` */
   add: binary('add'),
+  /** `a − b` */
   sub: binary('sub'),
+  /** `a · b` */
   mul: binary('mul'),
+  /** `a / b` */
   div: binary('div'),
+  /** `min(a, b)` (NaN if either is NaN on wasm; unspecified on WebGPU) */
   min: binary('min'),
+  /** `max(a, b)` (NaN handling as `min`) */
   max: binary('max'),
+  /** `−x` */
   neg: unary('neg'),
+  /** `|x|` */
   abs: unary('abs'),
+  /** `√x` (NaN for x < 0) */
   sqrt: unary('sqrt'),
+  /** `a > b` */
   gt: compare('gt'),
+  /** `a < b` */
   lt: compare('lt'),
+  /** `a ≥ b` */
   ge: compare('ge'),
+  /** `a ≤ b` */
   le: compare('le'),
   /** `cond ? then : otherwise`, element-wise. */
   select: (cond: BoolExpr, whenTrue: Operand, whenFalse: Operand): ValueExpr => ({
@@ -70,6 +86,7 @@ export const ops = {
   constant: (value: number): ValueExpr => ({ kind: 'const', value }),
 } as const;
 
+/** The type of {@link ops}, the second argument of a kernel's `update`. */
 export type Ops = typeof ops;
 
 /**

@@ -69,7 +69,7 @@ const scratch = new Uint32Array(4);
  * x86_32 twice, then Philox) to such an integer, readable as {@link Rng.seed}.
  *
  * **Determinism.** Only integer arithmetic, IEEE-754 basic operations, `Math.sqrt` (correctly
- * rounded by the specification) and {@link portableLog}, a logarithm built from those same
+ * rounded by the specification) and `portableLog`, a logarithm built from those same
  * operations, are used; `Math.random`, `Math.log` and the trigonometric functions are not.
  *
  * @example

@@ -9,7 +9,8 @@ export interface Tolerance {
   atol?: number;
 }
 
-type Numbers = tf.Tensor | number | ArrayLike<number>;
+/** What {@link expectClose} compares: a tensor, a number, or an array (typed or plain) of numbers. */
+export type Numeric = tf.Tensor | number | ArrayLike<number>;
 
 /**
  * Asserts two tensors, arrays or numbers are element-wise close: `|a − e| ≤ atol + rtol·|e|`
@@ -23,16 +24,16 @@ type Numbers = tf.Tensor | number | ArrayLike<number>;
  * ```
  */
 export async function expectClose(
-  actual: Numbers,
-  expected: Numbers,
+  actual: Numeric,
+  expected: Numeric,
   tol: Tolerance = {},
 ): Promise<void> {
   const { rtol = 1e-6, atol = 1e-6 } = tol;
   if (isTensor(actual) && isTensor(expected)) {
     expect(formatShape(actual.shape), 'shape').toBe(formatShape(expected.shape));
   }
-  const a = await toNumbers(actual);
-  const e = await toNumbers(expected);
+  const a = await toNumeric(actual);
+  const e = await toNumeric(expected);
   expect(a.length, 'number of elements').toBe(e.length);
   const bad: string[] = [];
   let worst = 0;
@@ -55,7 +56,7 @@ export async function expectClose(
   expect(bad.length === 0, summary).toBe(true);
 }
 
-async function toNumbers(x: Numbers): Promise<ArrayLike<number>> {
+async function toNumeric(x: Numeric): Promise<ArrayLike<number>> {
   if (typeof x === 'number') return [x];
   if (isTensor(x)) return (await x.data()) as ArrayLike<number>;
   return x;

@@ -1,4 +1,4 @@
-export { expectClose, type Tolerance } from './expect-close';
+export { expectClose, type Numeric, type Tolerance } from './expect-close';
 export { expectNoLeaks } from './expect-no-leaks';
 export { numericGrad, type NumericGradOptions } from './numeric-grad';
 export { forEachBackend, type ForEachBackendOptions } from './for-each-backend';
