@@ -78,3 +78,14 @@ export {
   checkModel,
 } from './model/model';
 export { Rng, type RngState, RNG_ALGORITHM } from './rng/rng';
+export {
+  type Schedule,
+  type ScheduleConfig,
+  type HyperParameter,
+  isSchedule,
+  hyperValue,
+  registerScheduleKind,
+  scheduleFromConfig,
+  hyperToConfig,
+  hyperFromConfig,
+} from './schedule/schedule';

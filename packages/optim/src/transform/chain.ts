@@ -1,0 +1,27 @@
+import type { Params } from '@descent/core';
+import type { GradientTransformation } from './gradient-transformation';
+import { makeState, type TransformState } from './transform-state';
+
+/**
+ * Composes transformations left to right: the updates of each feed the next (optax's `chain`).
+ * The state holds each one's state, in order.
+ *
+ * @example
+ * ```ts
+ * const adamw = chain(scaleByAdam({ beta1: 0.9 }), addDecayedWeights(1e-2), scaleByLearningRate(1e-3));
+ * ```
+ */
+export function chain(...transforms: GradientTransformation[]): GradientTransformation {
+  return {
+    init: (params: Params) => makeState({ inner: transforms.map((t) => t.init(params)) }),
+    update(updates: Params, state: TransformState, params?: Params) {
+      let current = updates;
+      const inner = transforms.map((t, i) => {
+        const result = t.update(current, state.inner[i] ?? t.init({}), params);
+        current = result.updates;
+        return result.state;
+      });
+      return { updates: current, state: makeState({ inner }) };
+    },
+  };
+}
