@@ -27,11 +27,12 @@ function adamReference(o: {
   return (values, grads, step) => {
     const t = step + 1;
     values.forEach((theta, k) => {
-      const s = (state[k] ??= {
+      state[k] ??= {
         m: new Float64Array(theta.length),
         v: new Float64Array(theta.length),
         vmax: new Float64Array(theta.length),
-      });
+      };
+      const s = state[k];
       const g0 = grads[k] as Float64Array;
       for (let i = 0; i < theta.length; i++) {
         const g = (g0[i] as number) + (o.wd ?? 0) * (theta[i] as number);

@@ -7,7 +7,7 @@ import {
   stateTensors,
   type TransformState,
 } from '../transform/transform-state';
-import { fillState, stateLeaves } from './state-weights';
+import { encodeNumber, fillState, leafParam, stateLeaves, stateParams } from './state-weights';
 
 /** A tensor with a name, as `getWeights`/`setWeights` exchange them (tfjs's `NamedTensor`). */
 export interface NamedTensor {
@@ -15,17 +15,29 @@ export interface NamedTensor {
   tensor: tf.Tensor;
 }
 
+/** Name of the step count in `getWeights()` (tfjs's own optimizers use the same). */
 const ITERATIONS = 'iter';
 
 /**
  * A `tf.Optimizer` driven by a {@link GradientTransformation}: usable wherever tfjs takes an
  * optimizer (`minimize`, `applyGradients`, `model.compile`/`fit`). The state is keyed by variable
  * **name** and created lazily per variable, so `minimize` over any subset or order of variables
- * never mixes state. Each step validates every gradient (known variable, live, float32, same shape)
- * before any variable or state changes.
+ * never mixes state (and step counts are per variable, as in torch.optim). Each step validates every
+ * gradient (known live variable, live float32 gradient of the same shape) and every update before
+ * any variable or state changes; a hyperparameter schedule that leaves its range fails the step the
+ * same way.
  *
- * `getWeights()` returns `[iter, ...state]`, slots named `<variable>/<slot>`; `setWeights` restores
- * them (copies, so the caller may dispose its tensors); `dispose()` frees everything.
+ * `getWeights()` returns a snapshot `[iter, ...state]`: slots named `<variable>/<slot>` (e.g.
+ * `dense_Dense1/kernel/m`), then transformation-wide numbers `__descent__/<path>/<key>`;
+ * `setWeights` restores them exactly (it copies, so the caller may dispose its tensors, as
+ * tfjs-layers does), also onto a model tfjs-layers renamed on loading; `dispose()` frees everything.
+ *
+ * @example
+ * ```ts
+ * const opt = fromTransform(chain(clipByGlobalNorm(1), scaleByAdam(), scaleByLearningRate(1e-3)));
+ * opt.minimize(() => loss(params), false, [w, b]);
+ * const saved = await opt.getWeights();        // resume later with opt2.setWeights(saved)
+ * ```
  */
 export class TransformOptimizer extends tf.Optimizer {
   /** @nocollapse */
@@ -35,8 +47,18 @@ export class TransformOptimizer extends tf.Optimizer {
 
   protected readonly transform: GradientTransformation;
   private state: TransformState;
-  /** Scalar tensors handed out by the last `getWeights()` for numeric state, freed on the next call. */
+  /** Copies handed out by the last `getWeights()`, freed by the next call or `dispose()`. */
   private exported: tf.Tensor[] = [];
+  /**
+   * Parameters whose state `setWeights` restored and that no variable has used yet, with their
+   * variables' shapes then: a variable whose name differs only by a tfjs-layers `_<n>` suffix takes
+   * such a state over (see {@link setWeights}).
+   */
+  private restored = new Map<string, readonly number[]>();
+  /** Variable name → the name its state is kept under, where they differ (a taken-over state). */
+  private aliases = new Map<string, string>();
+  /** Shapes of the variables this optimizer has updated, to tell a disposed one from an unknown one. */
+  private readonly seen = new Map<string, readonly number[]>();
 
   constructor(transform: GradientTransformation) {
     super();
@@ -44,77 +66,191 @@ export class TransformOptimizer extends tf.Optimizer {
     this.state = transform.init({});
   }
 
-  /** Applies one step: `θ ← θ + u` with `u` the transformation's updates of these gradients. */
-  applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
-    const grads = toGradientMap(variableGradients);
-    const variables = resolveVariables(grads);
-    const previous = this.state;
-    const { updates, state } = tf.tidy(() => {
-      const r = this.transform.update(grads, previous, variables);
-      return { updates: r.updates, state: r.state } as unknown as tf.TensorContainer;
-    }) as unknown as { updates: Params; state: TransformState };
-    try {
-      for (const [name, u] of Object.entries(updates)) {
-        const v = variables[name] as tf.Variable;
-        const next = tf.tidy(() => tf.add(v, u));
-        v.assign(next);
-        next.dispose(); // the variable keeps the data; this handle would count as a tensor
+  /** `tf.Optimizer.minimize`, with `varList` checked first (live variables). */
+  override minimize(
+    f: () => tf.Scalar,
+    returnCost = false,
+    varList?: tf.Variable[],
+  ): tf.Scalar | null {
+    if (varList !== undefined) {
+      if (!Array.isArray(varList)) {
+        throw new DescentError(
+          'BAD_ARGUMENT',
+          'minimize: varList must be an array of tf.Variable.',
+        );
       }
-    } finally {
-      const inputs = new Set(Object.values(grads));
-      const held = stateTensors(state);
-      tf.dispose(Object.values(updates).filter((u) => !inputs.has(u) && !held.has(u)));
+      varList.forEach((v, i) => {
+        checkTensor(`minimize: varList[${i}]`, v);
+        if (typeof (v as Partial<tf.Variable>).assign !== 'function') {
+          throw new DescentError(
+            'BAD_ARGUMENT',
+            `minimize: varList[${i}] (shape ${formatShape(v.shape)}) is a tensor, not a tf.Variable.`,
+          );
+        }
+      });
     }
-    disposeReplaced(previous, state);
-    this.state = state;
-    this.incrementIterations();
-  }
-
-  /** `[iter, ...state]`: the step count, then every state tensor named `<variable>/<slot>`. */
-  override async getWeights(): Promise<NamedTensor[]> {
-    tf.dispose(this.exported);
-    this.exported = [];
-    const leaves = stateLeaves(this.state).map(({ name, value }) => {
-      if (typeof value !== 'number') return { name, tensor: value };
-      const tensor = tf.scalar(value);
-      this.exported.push(tensor);
-      return { name, tensor };
-    });
-    const iterations = tf.scalar(this.iterations, 'int32');
-    this.exported.push(iterations);
-    return [{ name: ITERATIONS, tensor: iterations }, ...leaves];
+    return super.minimize(f, returnCost, varList);
   }
 
   /**
-   * Restores what {@link getWeights} returned (from this optimizer, or from a saved model). The
-   * variables named must exist. The tensors are copied; the caller keeps ownership of its own.
+   * Applies one step: `θ ← θ + u` with `u` the transformation's updates of these gradients. Every
+   * gradient is checked first, and nothing changes if the step fails.
+   *
+   * @throws DescentError `UNKNOWN_PARAM` (no variable of that name), `DISPOSED` (gradient or
+   *   variable), `DTYPE_MISMATCH` (not float32), `SHAPE_MISMATCH` (gradient unlike its variable),
+   *   `BAD_HYPERPARAM` / `NON_FINITE` (a schedule out of range at this step).
    */
-  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    const saved = new Map(weightValues.map((w) => [w.name, w.tensor]));
-    const iterations = saved.get(ITERATIONS);
-    saved.delete(ITERATIONS);
-    const names = new Set(
-      [...saved.keys()]
-        .filter((n) => !n.startsWith('__descent__/'))
-        .map((n) => n.slice(0, n.lastIndexOf('/'))),
-    );
-    const params: Params = {};
-    for (const name of names) params[name] = lookupVariable(name, `optimizer weight ${name}/…`);
-    const template = this.transform.init(params);
-    const copies = new Map([...saved].map(([name, t]) => [name, copyTensor(t, name)]));
-    let filled: Awaited<ReturnType<typeof fillState>>;
+  applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    const grads = toGradientMap(variableGradients);
+    const variables = this.resolveVariables(grads);
+    const { keys, claimed } = this.stateKeys(variables);
+    // The transformation sees every variable under its state key (its own name, or the name its
+    // restored state was saved under), so name-based options (masks, partitions) keep matching.
+    const keyedGrads: Params = {};
+    const keyedParams: Record<string, tf.Variable> = {};
+    for (const [name, key] of keys) {
+      keyedGrads[key] = grads[name] as tf.Tensor;
+      keyedParams[key] = variables[name] as tf.Variable;
+    }
+    const previous = this.state;
+    const { updates, state } = tf.tidy(() => {
+      // Handles of their own (no data copied): a transformation that keeps a gradient in its state
+      // keeps it alive after the caller disposes the gradient, as tfjs-layers' fit does.
+      const own: Params = {};
+      for (const [key, g] of Object.entries(keyedGrads)) own[key] = tf.clone(g);
+      const r = this.transform.update(own, previous, keyedParams);
+      return { updates: r.updates, state: r.state } as unknown as tf.TensorContainer;
+    }) as unknown as { updates: Params; state: TransformState };
+    const held = stateTensors(state);
+    const vars = new Set<tf.Tensor>(Object.values(keyedParams));
+    const temporary = Object.values(updates).filter((u) => !held.has(u) && !vars.has(u));
     try {
-      filled = await fillState(template, copies);
+      checkUpdates(updates, keyedParams);
     } catch (e) {
-      tf.dispose([...copies.values()]);
-      disposeState(template);
+      const old = stateTensors(previous);
+      tf.dispose([...held].filter((t) => !old.has(t)));
+      tf.dispose(temporary);
       throw e;
     }
-    tf.dispose([...copies.values()].filter((t) => !filled.used.has(t)));
-    disposeReplaced(template, filled.state);
+    const next = tf.tidy(() =>
+      Object.entries(updates).map(([key, u]) => tf.add(keyedParams[key] as tf.Variable, u)),
+    );
+    Object.keys(updates).forEach((key, i) => {
+      (keyedParams[key] as tf.Variable).assign(next[i] as tf.Tensor);
+    });
+    tf.dispose(next); // the variables keep the data; these handles would count as tensors
+    tf.dispose(temporary);
+    // State outlives this call, also inside an enclosing tf.tidy (tfjs-layers' fit runs one).
+    for (const t of held) tf.keep(t);
+    disposeReplaced(previous, state);
+    this.state = state;
+    for (const [name, key] of keys) {
+      if (key !== name) this.aliases.set(name, key);
+      this.seen.set(name, (variables[name] as tf.Variable).shape);
+    }
+    for (const key of claimed) this.restored.delete(key);
+    this.incrementIterations();
+  }
+
+  /**
+   * `[iter, ...state]`: the step count, then a **snapshot** of every state leaf, named
+   * `<variable>/<slot>` (per-variable slots) or `__descent__/<path>/<key>` (transformation-wide
+   * numbers). Numbers travel as `int32` scalars, or as their float64 bits in an `int32` tensor of
+   * shape `[2]` when not an int32 integer, so a restore is exact. The tensors belong to the
+   * optimizer and stay valid until the next `getWeights()` or `dispose()`; do not dispose them.
+   */
+  override async getWeights(): Promise<NamedTensor[]> {
+    tf.dispose(this.exported);
+    this.exported = [];
+    const out: NamedTensor[] = [{ name: ITERATIONS, tensor: tf.scalar(this.iterations, 'int32') }];
+    try {
+      for (const { name, value } of stateLeaves(this.state)) {
+        out.push({
+          name,
+          tensor: typeof value === 'number' ? encodeNumber(value) : copyTensor(value, name),
+        });
+      }
+    } catch (e) {
+      tf.dispose(out.map((w) => w.tensor));
+      throw e;
+    }
+    this.exported = out.map((w) => tf.keep(w.tensor));
+    return out;
+  }
+
+  /**
+   * Restores what {@link getWeights} returned — from this optimizer, another one of the same kind
+   * and options, or a model saved with `{ includeOptimizer: true }`. The tensors are copied; the
+   * caller keeps its own. Everything is checked before the state changes.
+   *
+   * Each `<variable>` must name a live variable: the one of that name, or else one that differs from
+   * it only by the `_<n>` suffix tfjs-layers appends to keep names unique (`dense_Dense1/kernel` ↔
+   * `dense_Dense1/kernel_1`, as after `tf.loadLayersModel` next to the original model, or in a
+   * session that numbered layers differently). The state keeps its saved names: a variable with no
+   * state of its own whose name differs from a restored one only by such a suffix (and whose shape
+   * matches) uses that state from its first gradient on, under the saved name — the name the
+   * transformation (its masks, partitions) and `getWeights` see. That is how a model that tfjs-layers
+   * renamed resumes exactly. A variable never takes over a state another variable has taken.
+   *
+   * @throws DescentError `BAD_ARGUMENT` (not a list of named tensors, duplicate names), `DISPOSED`,
+   *   `UNKNOWN_PARAM` (no such variable; weights of another optimizer or options),
+   *   `SHAPE_MISMATCH` / `DTYPE_MISMATCH`.
+   */
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    if (!Array.isArray(weightValues)) {
+      throw new DescentError(
+        'BAD_ARGUMENT',
+        'setWeights takes the array of { name, tensor } that getWeights returned.',
+      );
+    }
+    const saved = new Map<string, tf.Tensor>();
+    weightValues.forEach((w, i) => {
+      const name = (w as Partial<NamedTensor> | null)?.name;
+      if (typeof name !== 'string') {
+        throw new DescentError(
+          'BAD_ARGUMENT',
+          `setWeights: weightValues[${i}] must be { name: string, tensor: tf.Tensor }.`,
+        );
+      }
+      checkTensor(`optimizer weight ${name}`, w.tensor);
+      if (saved.has(name)) {
+        throw new DescentError(
+          'BAD_ARGUMENT',
+          `setWeights: optimizer weight ${name} appears twice.`,
+        );
+      }
+      saved.set(name, w.tensor);
+    });
+    const iterationsTensor = saved.get(ITERATIONS);
+    saved.delete(ITERATIONS);
+    let iterations = 0;
+    if (iterationsTensor) {
+      if (iterationsTensor.rank !== 0) {
+        throw new DescentError(
+          'SHAPE_MISMATCH',
+          `optimizer weight ${ITERATIONS} has shape ${formatShape(iterationsTensor.shape)}, expected [].`,
+        );
+      }
+      iterations = (await iterationsTensor.data())[0] as number;
+    }
+    const params: Record<string, tf.Variable> = {};
+    for (const name of saved.keys()) {
+      const param = leafParam(name);
+      if (param !== undefined && !(param in params)) params[param] = findRestoreTarget(param, name);
+    }
+    const template = this.transform.init(params);
+    let state: TransformState;
+    try {
+      state = await fillState(template, saved);
+    } finally {
+      disposeState(template);
+    }
+    for (const t of stateTensors(state)) tf.keep(t);
     disposeState(this.state);
-    this.state = filled.state;
-    this.iterations_ = iterations ? ((await iterations.data())[0] as number) : 0;
+    this.state = state;
+    this.restored = new Map(Object.entries(params).map(([name, v]) => [name, v.shape]));
+    this.aliases.clear();
+    this.iterations_ = iterations;
   }
 
   /** Frees every state tensor (and those handed out by the last `getWeights`). */
@@ -122,21 +258,121 @@ export class TransformOptimizer extends tf.Optimizer {
     disposeState(this.state);
     tf.dispose(this.exported);
     this.exported = [];
+    this.restored.clear();
+    this.aliases.clear();
     this.state = this.transform.init({});
   }
 
   /** Optimizers built from an arbitrary transformation cannot be saved; named ones can. */
-  getConfig(): tf.serialization.ConfigDict {
+  override getConfig(): tf.serialization.ConfigDict {
     throw new DescentError(
       'BAD_ARGUMENT',
-      'an optimizer made with fromTransform() has no serializable config; use a named optimizer ' +
-        '(adam, sgd, …) to save it with model.save({ includeOptimizer: true }).',
+      'an optimizer made with fromTransform() has no serializable config, so model.save({ includeOptimizer: true }) ' +
+        'cannot save it: use a named optimizer (adam, adamw, sgd, …), or save its state with getWeights().',
     );
+  }
+
+  /** Every gradient's variable, checked (known, live, float32, same shape) before anything changes. */
+  private resolveVariables(grads: Params): Record<string, tf.Variable> {
+    const variables: Record<string, tf.Variable> = {};
+    for (const [name, g] of Object.entries(grads)) {
+      checkTensor(`gradient of ${name}`, g);
+      const v = lookupVariable(
+        name,
+        `gradient of ${name} (shape ${formatShape(g.shape)})`,
+        this.seen,
+      );
+      if (g.dtype !== 'float32') {
+        throw new DescentError(
+          'DTYPE_MISMATCH',
+          `gradient of ${name} (shape ${formatShape(g.shape)}) has dtype ${g.dtype}, expected float32.`,
+        );
+      }
+      if (v.dtype !== 'float32') {
+        throw new DescentError(
+          'DTYPE_MISMATCH',
+          `variable ${name} (shape ${formatShape(v.shape)}) has dtype ${v.dtype}; optimizers update float32 variables.`,
+        );
+      }
+      if (formatShape(g.shape) !== formatShape(v.shape)) {
+        throw new DescentError(
+          'SHAPE_MISMATCH',
+          `gradient of ${name} has shape ${formatShape(g.shape)} but the variable has shape ${formatShape(v.shape)}.`,
+        );
+      }
+      variables[name] = v;
+    }
+    return variables;
+  }
+
+  /**
+   * The key each variable's state lives under: its own name, or — for a variable with no state of
+   * its own — the restored state of the one name it differs from only by a tfjs-layers `_<n>`
+   * suffix (see {@link setWeights}). Pure: nothing is committed.
+   */
+  private stateKeys(variables: Record<string, tf.Variable>): {
+    keys: Map<string, string>;
+    claimed: string[];
+  } {
+    const keys = new Map<string, string>();
+    const taken = new Set(this.aliases.values());
+    const names = Object.keys(variables);
+    const claimed = names.filter((n) => this.restored.has(n) && !taken.has(n));
+    const withState = this.restored.size > 0 ? stateParams(this.state) : new Set<string>();
+    for (const name of names) {
+      const alias = this.aliases.get(name);
+      if (alias !== undefined) {
+        keys.set(name, alias);
+        continue;
+      }
+      if (taken.has(name)) {
+        const owner = [...this.aliases].find(([, key]) => key === name)?.[0];
+        throw new DescentError(
+          'BAD_ARGUMENT',
+          `variable ${name} would share its optimizer state with ${owner}, which took over the state ` +
+            `restored for ${name} (tfjs-layers renaming); train the two with separate optimizers.`,
+        );
+      }
+      if (this.restored.size === 0 || withState.has(name) || this.restored.has(name)) {
+        keys.set(name, name);
+        continue;
+      }
+      const base = baseName(name);
+      const candidates = [...this.restored.keys()].filter(
+        (s) => !(s in variables) && !taken.has(s) && !claimed.includes(s) && baseName(s) === base,
+      );
+      if (candidates.length === 0) {
+        keys.set(name, name);
+        continue;
+      }
+      if (candidates.length > 1) {
+        throw new DescentError(
+          'BAD_ARGUMENT',
+          `variable ${name} has no optimizer state, and the state restored for ${candidates.join(', ')} ` +
+            'could each be its own (tfjs-layers renaming); restore with the variables named as saved.',
+        );
+      }
+      const from = candidates[0] as string;
+      const shape = this.restored.get(from) as readonly number[];
+      const v = variables[name] as tf.Variable;
+      if (formatShape(shape) !== formatShape(v.shape)) {
+        throw new DescentError(
+          'SHAPE_MISMATCH',
+          `variable ${name} has shape ${formatShape(v.shape)}, but the optimizer state restored for ` +
+            `${from} (the same variable before tfjs-layers renamed it) has shape ${formatShape(shape)}.`,
+        );
+      }
+      keys.set(name, from);
+      claimed.push(from);
+    }
+    return { keys, claimed };
   }
 }
 
 /**
- * Turns any gradient transformation into a `tf.Optimizer` ({@link TransformOptimizer}).
+ * Turns any gradient transformation into a `tf.Optimizer` ({@link TransformOptimizer}). It trains,
+ * and its state saves and restores with `getWeights`/`setWeights`, but it has no config: to save it
+ * inside a model (`model.save(…, { includeOptimizer: true })`) use a named optimizer.
  *
  * @example
  * ```ts
@@ -151,7 +387,19 @@ export function fromTransform(transform: GradientTransformation): TransformOptim
 function toGradientMap(variableGradients: tf.NamedTensorMap | NamedTensor[]): Params {
   if (Array.isArray(variableGradients)) {
     const map: Params = {};
-    for (const { name, tensor } of variableGradients) map[name] = tensor;
+    variableGradients.forEach((entry, i) => {
+      const name = (entry as Partial<NamedTensor> | null)?.name;
+      if (typeof name !== 'string') {
+        throw new DescentError(
+          'BAD_ARGUMENT',
+          `applyGradients: variableGradients[${i}] must be { name: string, tensor: tf.Tensor }.`,
+        );
+      }
+      if (name in map) {
+        throw new DescentError('BAD_ARGUMENT', `applyGradients: two gradients for ${name}.`);
+      }
+      map[name] = entry.tensor;
+    });
     return map;
   }
   if (typeof variableGradients !== 'object' || variableGradients === null) {
@@ -163,36 +411,76 @@ function toGradientMap(variableGradients: tf.NamedTensorMap | NamedTensor[]): Pa
   return variableGradients;
 }
 
-/** Every gradient's variable, checked (known, live, float32, same shape) before anything changes. */
-function resolveVariables(grads: Params): Record<string, tf.Variable> {
-  const variables: Record<string, tf.Variable> = {};
-  for (const [name, g] of Object.entries(grads)) {
-    checkTensor(`gradient of ${name}`, g);
-    const v = lookupVariable(name, `gradient of ${name}`);
-    if (g.dtype !== 'float32') {
+/** Every update belongs to a variable of this step and has its shape and dtype. */
+function checkUpdates(updates: Params, variables: Record<string, tf.Variable>): void {
+  for (const [name, u] of Object.entries(updates)) {
+    const v = variables[name];
+    if (!v) {
       throw new DescentError(
-        'DTYPE_MISMATCH',
-        `gradient of ${name} has dtype ${g.dtype}, expected float32.`,
+        'UNKNOWN_PARAM',
+        `the optimizer's transformation produced an update for ${name}, which has no gradient in this step.`,
       );
     }
-    if (formatShape(g.shape) !== formatShape(v.shape)) {
+    checkTensor(`update of ${name}`, u);
+    if (formatShape(u.shape) !== formatShape(v.shape) || u.dtype !== 'float32') {
       throw new DescentError(
         'SHAPE_MISMATCH',
-        `gradient of ${name} has shape ${formatShape(g.shape)} but the variable has shape ${formatShape(v.shape)}.`,
+        `the optimizer's transformation produced an update of ${name} of shape ${formatShape(u.shape)} ` +
+          `(${u.dtype}), expected ${formatShape(v.shape)} (float32).`,
       );
     }
-    variables[name] = v;
   }
-  return variables;
 }
 
-function lookupVariable(name: string, what: string): tf.Variable {
-  const v = (tf.engine().registeredVariables as Record<string, tf.Variable | undefined>)[name];
-  if (!v) throw new DescentError('UNKNOWN_PARAM', `${what}: no variable named "${name}" exists.`);
-  if (v.isDisposed)
+function registeredVariables(): Record<string, tf.Variable | undefined> {
+  return tf.engine().registeredVariables as Record<string, tf.Variable | undefined>;
+}
+
+function lookupVariable(
+  name: string,
+  what: string,
+  seen: ReadonlyMap<string, readonly number[]>,
+): tf.Variable {
+  const v = registeredVariables()[name];
+  if (!v || v.isDisposed) {
+    const shape = v?.shape ?? seen.get(name);
+    if (shape) {
+      throw new DescentError(
+        'DISPOSED',
+        `${what}: variable ${name} (shape ${formatShape(shape)}) was disposed.`,
+      );
+    }
     throw new DescentError(
-      'DISPOSED',
-      `${what}: variable "${name}" (shape ${formatShape(v.shape)}) was disposed.`,
+      'UNKNOWN_PARAM',
+      `${what}: no live variable is named ${name} (misspelled, or disposed?).`,
     );
+  }
   return v;
+}
+
+/** A name without the `_<n>` suffix tfjs-layers appends to make variable names unique. */
+function baseName(name: string): string {
+  return name.replace(/_\d+$/, '');
+}
+
+/**
+ * The live variable restored state named `param` belongs to: the variable of that name, or else
+ * the newest live one of the same base name (a tfjs-layers rename; the newest is the model just
+ * loaded). Only its shape matters here: the state moves to a renamed variable at its first gradient.
+ */
+function findRestoreTarget(param: string, weight: string): tf.Variable {
+  const all = registeredVariables();
+  const exact = all[param];
+  if (exact && !exact.isDisposed) return exact;
+  const base = baseName(param);
+  const candidates = Object.values(all).filter(
+    (v): v is tf.Variable => v !== undefined && !v.isDisposed && baseName(v.name) === base,
+  );
+  const newest = candidates.sort((a, b) => b.id - a.id)[0];
+  if (newest) return newest;
+  throw new DescentError(
+    'UNKNOWN_PARAM',
+    `optimizer weight ${weight}: no live variable is named ${param}; create (or load) the model ` +
+      'before restoring its optimizer state.',
+  );
 }

@@ -1,0 +1,143 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { isDescentError, type Schedule } from '@descent/core';
+import { expectNoLeaks, forEachBackend } from '@descent/core/testing';
+import { chain } from '../transform/chain';
+import { addL2Gradient } from '../transforms/add-l2-gradient';
+import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
+import { scaleByRss } from '../transforms/scale-by-rss';
+import {
+  expectConverges,
+  expectMatchesReference,
+  type ReferenceStep,
+  uniqueSuffix,
+} from '../test-support/optimizer-harness';
+import { fromTransform } from './transform-optimizer';
+import { adagrad } from './adagrad';
+
+/** torch.optim.Adagrad, written from its documented algorithm, in float64. */
+function adagradReference(o: {
+  lr: number | ((step: number) => number);
+  eps: number;
+  init?: number;
+  lrDecay?: number;
+  wd?: number;
+}): ReferenceStep {
+  const sums: Float64Array[] = [];
+  return (values, grads, step) => {
+    const t = step + 1;
+    const lr = typeof o.lr === 'function' ? o.lr(step) : o.lr;
+    const clr = lr / (1 + (t - 1) * (o.lrDecay ?? 0));
+    values.forEach((theta, k) => {
+      const sum = sums[k] ?? new Float64Array(theta.length).fill(o.init ?? 0);
+      sums[k] = sum;
+      const g0 = grads[k] as Float64Array;
+      for (let i = 0; i < theta.length; i++) {
+        const g = (g0[i] as number) + (o.wd ?? 0) * (theta[i] as number);
+        sum[i] = (sum[i] as number) + g * g;
+        theta[i] = (theta[i] as number) - (clr * g) / (Math.sqrt(sum[i] as number) + o.eps);
+      }
+    });
+  };
+}
+
+function testSchedule(fn: (step: number) => number): Schedule {
+  return Object.assign(fn, { config: { type: 'test.adagradSchedule' } });
+}
+
+forEachBackend('adagrad', () => {
+  it('matches torch.optim.Adagrad in float64 over 8 steps (s₀ 0.2, lrDecay 0.1, ε 1e-6, L2 0.03; rtol 1e-5)', async () => {
+    const o = { lr: 0.05, eps: 1e-6, init: 0.2, lrDecay: 0.1, wd: 0.03 };
+    await expectMatchesReference(
+      () =>
+        adagrad({
+          learningRate: o.lr,
+          epsilon: o.eps,
+          initialAccumulatorValue: o.init,
+          lrDecay: o.lrDecay,
+          weightDecay: o.wd,
+        }),
+      adagradReference(o),
+      { steps: 8 },
+    );
+  });
+
+  it('matches the reference with a learning-rate schedule and the default s₀ = 0', async () => {
+    const lr = (step: number) => 0.1 / (1 + step);
+    const o = { lr, eps: 1e-10, lrDecay: 0.05 };
+    await expectMatchesReference(
+      () => adagrad({ learningRate: testSchedule(lr), lrDecay: o.lrDecay }),
+      adagradReference(o),
+      { steps: 6 },
+    );
+  });
+
+  it('follows the same trajectory as its chain(...) spelling', async () => {
+    const o = { lr: 0.08, eps: 1e-8, init: 0.5, lrDecay: 0.2, wd: 0.01 };
+    await expectMatchesReference(
+      () =>
+        fromTransform(
+          chain(
+            addL2Gradient(o.wd),
+            scaleByRss({ initialAccumulatorValue: o.init, epsilon: o.eps, lrDecay: o.lrDecay }),
+            scaleByLearningRate(o.lr),
+          ),
+        ),
+      adagradReference(o),
+      { steps: 8 },
+    );
+  });
+
+  it('leaks nothing over 100 steps and after dispose()', async () => {
+    const x = tf.variable(tf.tensor([2, 4]), true, `leak${uniqueSuffix()}`);
+    await expectNoLeaks(() => {
+      const opt = adagrad({ learningRate: 0.01, lrDecay: 0.01, weightDecay: 1e-3 });
+      opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]); // creates the state
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 100; i++)
+        opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]);
+      expect(tf.memory().numTensors).toBe(before);
+      opt.dispose();
+    });
+    x.dispose();
+  });
+});
+
+it('adagrad converges on the parabola and on Rosenbrock within 10 000 steps (cpu)', async () => {
+  await tf.setBackend('cpu');
+  await expectConverges(adagrad({ learningRate: 0.5 }), 'parabola');
+  await expectConverges(adagrad({ learningRate: 0.5 }), 'rosenbrock');
+});
+
+describe('adagrad errors (cpu)', () => {
+  const message = (fn: () => unknown): string | undefined => {
+    try {
+      fn();
+    } catch (e) {
+      if (isDescentError(e)) return e.message;
+      throw e;
+    }
+    return undefined;
+  };
+
+  it('rejects out-of-range and non-finite options, naming them, before creating anything', async () => {
+    await tf.setBackend('cpu');
+    const before = tf.memory().numTensors;
+    expect(message(() => adagrad({ learningRate: -0.1 }))).toMatch(
+      /^\[BAD_HYPERPARAM\] learningRate/,
+    );
+    expect(message(() => adagrad({ epsilon: -1 }))).toMatch(/^\[BAD_HYPERPARAM\] epsilon/);
+    expect(message(() => adagrad({ initialAccumulatorValue: -0.1 }))).toMatch(
+      /^\[BAD_HYPERPARAM\] initialAccumulatorValue/,
+    );
+    expect(message(() => adagrad({ lrDecay: Number.NaN }))).toMatch(/^\[NON_FINITE\] lrDecay/);
+    expect(message(() => adagrad({ lrDecay: -1 }))).toMatch(/^\[BAD_HYPERPARAM\] lrDecay/);
+    expect(message(() => adagrad({ weightDecay: testSchedule(() => -1) }))).toMatch(
+      /^\[BAD_HYPERPARAM\] weightDecay \(schedule/,
+    );
+    expect(message(() => adagrad({ lr_decay: 0.1 } as never))).toMatch(
+      /^\[UNKNOWN_PARAM\] .*"lr_decay"/,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

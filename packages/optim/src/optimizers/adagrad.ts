@@ -1,0 +1,79 @@
+import { checkKnownKeys, checkNumber, type HyperParameter, hyperValue } from '@descent/core';
+import { chain } from '../transform/chain';
+import { addL2Gradient } from '../transforms/add-l2-gradient';
+import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
+import { scaleByRss } from '../transforms/scale-by-rss';
+import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+
+/** Options of {@link adagrad}. */
+export interface AdagradOptions {
+  /** `η` ≥ 0, a number or a schedule. Default 1e-2. */
+  learningRate?: HyperParameter;
+  /** `ε` ≥ 0, outside the square root. Default 1e-10. */
+  epsilon?: number;
+  /** `s₀` ≥ 0, the accumulator's initial value. Default 0 (tfjs: 0.1). */
+  initialAccumulatorValue?: number;
+  /** `δ` ≥ 0: the step size at step t is `η / (1 + (t − 1)·δ)`. Default 0. */
+  lrDecay?: number;
+  /** `λ` ≥ 0: coupled L2 penalty added to the gradient first (torch's `weight_decay`). Default 0. */
+  weightDecay?: HyperParameter;
+}
+
+const KEYS = ['learningRate', 'epsilon', 'initialAccumulatorValue', 'lrDecay', 'weightDecay'];
+
+/**
+ * AdaGrad (Duchi, Hazan & Singer, 2011; survey §5.3) as a `tf.Optimizer`, following
+ * torch.optim.Adagrad:
+ *
+ * ```
+ * g ← g + λ·θ                                  (only if weightDecay > 0)
+ * s ← s + g²                                   (s starts at initialAccumulatorValue)
+ * θ ← θ − η/(1 + (t − 1)·δ) · g / (√s + ε)
+ * ```
+ *
+ * Defaults η = 1e-2, ε = 1e-10, s₀ = 0, δ = 0, λ = 0. Same as
+ * `chain(addL2Gradient(λ), scaleByRss({ initialAccumulatorValue, epsilon, lrDecay }), scaleByLearningRate(η))`.
+ *
+ * Where frameworks differ: tfjs's `tf.train.adagrad` starts the accumulator at 0.1, uses
+ * `√(s + 1e-7)` and has no learning-rate decay or weight decay; optax's `adagrad` also starts at
+ * 0.1 and puts ε (1e-7) inside the root; Keras starts at 0.1 with ε = 1e-7.
+ *
+ * @example
+ * ```ts
+ * const opt = adagrad({ learningRate: 0.1, initialAccumulatorValue: 0.1 });
+ * ```
+ */
+export class Adagrad extends NamedOptimizer<AdagradOptions> {
+  /** @nocollapse */
+  static override get className(): string {
+    return 'descent.Adagrad';
+  }
+
+  constructor(options: AdagradOptions = {}) {
+    checkKnownKeys('adagrad options', Object.keys(options), KEYS);
+    const {
+      learningRate = 1e-2,
+      epsilon = 1e-10,
+      initialAccumulatorValue = 0,
+      lrDecay = 0,
+      weightDecay = 0,
+    } = options;
+    hyperValue('learningRate', learningRate, 0, { min: 0 });
+    hyperValue('weightDecay', weightDecay, 0, { min: 0 });
+    checkNumber('epsilon', epsilon, { min: 0 });
+    super(
+      options,
+      chain(
+        ...(weightDecay === 0 ? [] : [addL2Gradient(weightDecay)]),
+        scaleByRss({ initialAccumulatorValue, epsilon, lrDecay }),
+        scaleByLearningRate(learningRate),
+      ),
+    );
+  }
+}
+registerOptimizer(Adagrad);
+
+/** AdaGrad as a `tf.Optimizer`; see {@link Adagrad} for the update rule and defaults. */
+export function adagrad(options: AdagradOptions = {}): Adagrad {
+  return new Adagrad(options);
+}

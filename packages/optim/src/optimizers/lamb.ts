@@ -1,0 +1,102 @@
+import {
+  checkKnownKeys,
+  checkNumber,
+  DescentError,
+  type HyperParameter,
+  hyperValue,
+} from '@descent/core';
+import { chain } from '../transform/chain';
+import {
+  addDecayedWeights,
+  checkDecayMask,
+  type DecayMask,
+} from '../transforms/add-decayed-weights';
+import { scaleByAdam } from '../transforms/scale-by-adam';
+import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
+import { scaleByTrustRatio } from '../transforms/scale-by-trust-ratio';
+import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+
+/** Options of {@link lamb}. */
+export interface LambOptions {
+  /** `η` ≥ 0 (required, as in optax), a number or a schedule. */
+  learningRate: HyperParameter;
+  /** `β₁` in [0, 1), a number or a schedule. Default 0.9. */
+  beta1?: HyperParameter;
+  /** `β₂` in [0, 1). Default 0.999. */
+  beta2?: number;
+  /** `ε` ≥ 0, outside the square root. Default 1e-6 (optax and the paper; Adam's is 1e-8). */
+  epsilon?: number;
+  /** `λ` ≥ 0, decoupled weight decay added before the trust ratio, a number or a schedule. Default 0. */
+  weightDecay?: HyperParameter;
+  /** Which parameters to decay (default all): a record by name (unlisted are decayed) or a predicate. */
+  weightDecayMask?: DecayMask;
+}
+
+const KEYS = ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'weightDecayMask'];
+
+/**
+ * LAMB, layer-wise adaptive moments for large batches (You et al., 2020; survey §5.4), as a
+ * `tf.Optimizer`, with optax's `lamb` algorithm: Adam's direction plus decoupled weight decay,
+ * rescaled per tensor by the trust ratio `‖θ‖ / ‖r‖`.
+ *
+ * ```
+ * m ← β₁m + (1−β₁)g,   v ← β₂v + (1−β₂)g²
+ * r = (m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε) + λ·θ          (λθ where weightDecayMask allows)
+ * θ ← θ − η · (‖θ‖ / ‖r‖) · r                             (ratio 1 if ‖θ‖ = 0 or ‖r‖ = 0)
+ * ```
+ *
+ * Same as `chain(scaleByAdam({ β₁, β₂, ε }), addDecayedWeights(λ, { mask }), scaleByTrustRatio(),
+ * scaleByLearningRate(η))`. Defaults as optax: β₁ = 0.9, β₂ = 0.999, ε = 1e-6, λ = 0; η has no
+ * default. Where implementations differ: the paper's Algorithm 2 scales by `φ(‖θ‖)/‖r‖` with a
+ * clipping function φ (identity here and in optax); some implementations (NVIDIA's, timm's) clip
+ * the gradient norm first or skip the bias correction; optax's `eps_root` is not offered.
+ * Keras, tfjs and torch have no LAMB.
+ *
+ * @example
+ * ```ts
+ * model.compile({ optimizer: lamb({ learningRate: 2e-3, weightDecay: 0.01 }), loss: 'meanSquaredError' });
+ * ```
+ *
+ * You et al., "Large Batch Optimization for Deep Learning: Training BERT in 76 minutes", ICLR 2020,
+ * arXiv:1904.00962.
+ */
+export class Lamb extends NamedOptimizer<LambOptions> {
+  /** @nocollapse */
+  static override get className(): string {
+    return 'descent.Lamb';
+  }
+
+  constructor(options: LambOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new DescentError('BAD_ARGUMENT', 'lamb needs options with a learningRate.');
+    }
+    checkKnownKeys('lamb options', Object.keys(options), KEYS);
+    const {
+      learningRate,
+      beta1 = 0.9,
+      beta2 = 0.999,
+      epsilon = 1e-6,
+      weightDecay = 0,
+      weightDecayMask,
+    } = options;
+    hyperValue('learningRate', learningRate, 0, { min: 0 });
+    hyperValue('weightDecay', weightDecay, 0, { min: 0 });
+    checkNumber('epsilon', epsilon, { min: 0 });
+    checkDecayMask('weightDecayMask', weightDecayMask);
+    super(
+      options,
+      chain(
+        scaleByAdam({ beta1, beta2, epsilon }),
+        ...(weightDecay === 0 ? [] : [addDecayedWeights(weightDecay, { mask: weightDecayMask })]),
+        scaleByTrustRatio(),
+        scaleByLearningRate(learningRate),
+      ),
+    );
+  }
+}
+registerOptimizer(Lamb);
+
+/** LAMB as a `tf.Optimizer`; see {@link Lamb} for the update rule and defaults. */
+export function lamb(options: LambOptions): Lamb {
+  return new Lamb(options);
+}

@@ -1,0 +1,123 @@
+import {
+  checkKnownKeys,
+  checkNumber,
+  DescentError,
+  type HyperParameter,
+  hyperValue,
+} from '@descent/core';
+import { chain } from '../transform/chain';
+import {
+  addDecayedWeights,
+  checkDecayMask,
+  type DecayMask,
+} from '../transforms/add-decayed-weights';
+import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
+import { scaleByMomentum } from '../transforms/scale-by-momentum';
+import { scaleByTrustRatio } from '../transforms/scale-by-trust-ratio';
+import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+
+/** Options of {@link lars}. */
+export interface LarsOptions {
+  /** `η` ≥ 0 (required, as in optax), a number or a schedule. LARS runs use large values (≈ 1–10 with `c = 1e-3`). */
+  learningRate: HyperParameter;
+  /** `μ` in [0, 1] (in (0, 1] with Nesterov), a number or a schedule. Default 0.9. */
+  momentum?: HyperParameter;
+  /** `λ` ≥ 0, weight decay added to the gradient before the trust ratio, a number or a schedule. Default 0. */
+  weightDecay?: HyperParameter;
+  /** Which parameters to decay (default all): a record by name (unlisted are decayed) or a predicate. */
+  weightDecayMask?: DecayMask;
+  /** `c` > 0, the trust coefficient. Default 1e-3. */
+  trustCoefficient?: number;
+  /** `ε` ≥ 0 in the trust ratio's denominator. Default 0. */
+  eps?: number;
+  /** Which parameters get the trust ratio (default all; others take plain SGD steps). Same form as `weightDecayMask`. */
+  trustRatioMask?: DecayMask;
+  /** Nesterov momentum. Default false. */
+  nesterov?: boolean;
+}
+
+const KEYS = [
+  'learningRate',
+  'momentum',
+  'weightDecay',
+  'weightDecayMask',
+  'trustCoefficient',
+  'eps',
+  'trustRatioMask',
+  'nesterov',
+];
+
+/**
+ * LARS, layer-wise adaptive rate scaling (You, Gitman & Ginsburg, 2017; survey §5.4), as a
+ * `tf.Optimizer`, with optax's `lars` algorithm: SGD with momentum whose per-tensor step is
+ * rescaled so that it is a fixed fraction of the tensor's norm.
+ *
+ * ```
+ * u = g + λ·θ                                   (weight decay, where weightDecayMask allows)
+ * u ← c·‖θ‖ / (‖u‖ + ε) · u                     (trust ratio, 1 if ‖θ‖ = 0 or ‖u‖ = 0; where trustRatioMask allows)
+ * u ← −η·u
+ * b ← μ·b + u;   Δθ = b  (Nesterov: Δθ = u + μ·b)
+ * θ ← θ + Δθ
+ * ```
+ *
+ * Same as `chain(addDecayedWeights(λ, { mask }), scaleByTrustRatio({ trustCoefficient: c, eps,
+ * mask }), scaleByLearningRate(η), scaleByMomentum({ momentum: μ, nesterov }))`. Defaults as optax:
+ * μ = 0.9, λ = 0, c = 1e-3, ε = 0, no Nesterov; η has no default. Where implementations differ:
+ * the paper's Algorithm 1 divides by `‖g‖ + λ‖θ‖` where optax (followed here) divides by
+ * `‖g + λθ‖`; both put the learning rate inside the momentum buffer (`b ← μb + η·r·u`), so a
+ * changing `η` only scales new contributions (unlike torch's SGD, which scales the buffer).
+ * Keras, tfjs and torch have no LARS. Exempting biases and normalization parameters from the
+ * decay and the trust ratio (common in large-batch recipes) is opt-in:
+ * `weightDecayMask: weightDecayMask(info)`, `trustRatioMask: weightDecayMask(info)`.
+ *
+ * @example
+ * ```ts
+ * model.compile({ optimizer: lars({ learningRate: 2, weightDecay: 5e-4 }), loss: 'categoricalCrossentropy' });
+ * ```
+ *
+ * You, Gitman & Ginsburg, "Large Batch Training of Convolutional Networks" (2017), arXiv:1708.03888.
+ */
+export class Lars extends NamedOptimizer<LarsOptions> {
+  /** @nocollapse */
+  static override get className(): string {
+    return 'descent.Lars';
+  }
+
+  constructor(options: LarsOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new DescentError('BAD_ARGUMENT', 'lars needs options with a learningRate.');
+    }
+    checkKnownKeys('lars options', Object.keys(options), KEYS);
+    const {
+      learningRate,
+      momentum = 0.9,
+      weightDecay = 0,
+      weightDecayMask,
+      trustCoefficient = 1e-3,
+      eps = 0,
+      trustRatioMask,
+      nesterov = false,
+    } = options;
+    hyperValue('learningRate', learningRate, 0, { min: 0 });
+    hyperValue('weightDecay', weightDecay, 0, { min: 0 });
+    checkNumber('trustCoefficient', trustCoefficient, { min: 0, minExclusive: true });
+    checkNumber('eps', eps, { min: 0 });
+    checkDecayMask('weightDecayMask', weightDecayMask);
+    checkDecayMask('trustRatioMask', trustRatioMask);
+    super(
+      options,
+      chain(
+        ...(weightDecay === 0 ? [] : [addDecayedWeights(weightDecay, { mask: weightDecayMask })]),
+        scaleByTrustRatio({ trustCoefficient, eps, mask: trustRatioMask }),
+        scaleByLearningRate(learningRate),
+        scaleByMomentum({ momentum, nesterov }),
+      ),
+    );
+  }
+}
+registerOptimizer(Lars);
+
+/** LARS as a `tf.Optimizer`; see {@link Lars} for the update rule and defaults. */
+export function lars(options: LarsOptions): Lars {
+  return new Lars(options);
+}

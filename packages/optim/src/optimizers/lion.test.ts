@@ -1,0 +1,149 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { isDescentError, type Schedule } from '@descent/core';
+import { expectClose, expectNoLeaks, forEachBackend } from '@descent/core/testing';
+import { chain } from '../transform/chain';
+import { addDecayedWeights } from '../transforms/add-decayed-weights';
+import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
+import { scaleByLion } from '../transforms/scale-by-lion';
+import {
+  expectConverges,
+  expectMatchesReference,
+  type ReferenceStep,
+  uniqueSuffix,
+} from '../test-support/optimizer-harness';
+import { fromTransform } from './transform-optimizer';
+import { Lion, lion } from './lion';
+
+/** Lion (Chen et al., 2023, Algorithm 2; optax's `lion`), written from its equations, in float64. */
+function lionReference(o: {
+  lr: number;
+  b1: number | ((step: number) => number);
+  b2: number;
+  wd?: number;
+}): ReferenceStep {
+  const moments: Float64Array[] = [];
+  return (values, grads, step) => {
+    const b1 = typeof o.b1 === 'function' ? o.b1(step) : o.b1;
+    values.forEach((theta, k) => {
+      const m = moments[k] ?? new Float64Array(theta.length);
+      moments[k] = m;
+      const g0 = grads[k] as Float64Array;
+      for (let i = 0; i < theta.length; i++) {
+        const g = g0[i] as number;
+        const u = Math.sign(b1 * (m[i] as number) + (1 - b1) * g);
+        theta[i] = (theta[i] as number) - o.lr * (u + (o.wd ?? 0) * (theta[i] as number));
+        m[i] = o.b2 * (m[i] as number) + (1 - o.b2) * g;
+      }
+    });
+  };
+}
+
+function testSchedule(fn: (step: number) => number): Schedule {
+  return Object.assign(fn, { config: { type: 'test.lionSchedule' } });
+}
+
+forEachBackend('lion', () => {
+  it('matches Lion in float64 over 8 steps (β₁ 0.8, β₂ 0.95, decoupled λ 0.3; rtol 1e-5)', async () => {
+    const o = { lr: 0.03, b1: 0.8, b2: 0.95, wd: 0.3 };
+    await expectMatchesReference(
+      () => lion({ learningRate: o.lr, beta1: o.b1, beta2: o.b2, weightDecay: o.wd }),
+      lionReference(o),
+      { steps: 8 },
+    );
+  });
+
+  it('follows a β₁ schedule', async () => {
+    const b1 = (step: number) => 0.5 + 0.06 * step;
+    const o = { lr: 0.01, b1, b2: 0.9 };
+    await expectMatchesReference(
+      () => lion({ learningRate: o.lr, beta1: testSchedule(b1), beta2: o.b2 }),
+      lionReference(o),
+      { steps: 7 },
+    );
+  });
+
+  it('follows the same trajectory as its chain(...) spelling', async () => {
+    const o = { lr: 0.02, b1: 0.7, b2: 0.98, wd: 0.1 };
+    await expectMatchesReference(
+      () =>
+        fromTransform(
+          chain(
+            scaleByLion({ beta1: o.b1, beta2: o.b2 }),
+            addDecayedWeights(o.wd),
+            scaleByLearningRate(o.lr),
+          ),
+        ),
+      lionReference(o),
+      { steps: 8 },
+    );
+  });
+
+  it('takes full ±η steps for tiny gradients too (exact sign on every backend)', async () => {
+    const x = tf.variable(tf.tensor([1, 1, 1]), true, `tiny${uniqueSuffix()}`);
+    const opt = lion({ learningRate: 0.1 });
+    const grads = { [x.name]: tf.tensor([1e-9, -1e-9, 0]) };
+    opt.applyGradients(grads);
+    await expectClose(x, [0.9, 1.1, 1], { rtol: 1e-6 });
+    tf.dispose(Object.values(grads));
+    opt.dispose();
+    x.dispose();
+  });
+
+  it('leaks nothing over 100 steps and after dispose()', async () => {
+    const x = tf.variable(tf.tensor([2, 4]), true, `leak${uniqueSuffix()}`);
+    await expectNoLeaks(() => {
+      const opt = lion({ learningRate: 1e-3, weightDecay: 0.1 });
+      opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]); // creates the state
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 100; i++)
+        opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]);
+      expect(tf.memory().numTensors).toBe(before);
+      opt.dispose();
+    });
+    x.dispose();
+  });
+});
+
+it('lion converges on the parabola and on Rosenbrock within 10 000 steps (cpu)', async () => {
+  await tf.setBackend('cpu');
+  await expectConverges(lion({ learningRate: 1e-2 }), 'parabola');
+  await expectConverges(lion({ learningRate: 1e-2, weightDecay: 1e-4 }), 'rosenbrock');
+});
+
+describe('lion errors (cpu)', () => {
+  const message = (fn: () => unknown): string | undefined => {
+    try {
+      fn();
+    } catch (e) {
+      if (isDescentError(e)) return e.message;
+      throw e;
+    }
+    return undefined;
+  };
+
+  it('rejects out-of-range, non-finite and unknown options, naming them, before creating anything', async () => {
+    await tf.setBackend('cpu');
+    const before = tf.memory().numTensors;
+    expect(message(() => lion({ learningRate: -1e-4 }))).toMatch(
+      /^\[BAD_HYPERPARAM\] learningRate/,
+    );
+    expect(message(() => lion({ beta1: 1 }))).toMatch(/^\[BAD_HYPERPARAM\] beta1/);
+    expect(message(() => lion({ beta1: testSchedule(() => 2) }))).toMatch(
+      /^\[BAD_HYPERPARAM\] beta1 \(schedule/,
+    );
+    expect(message(() => lion({ beta2: Number.NaN }))).toMatch(/^\[NON_FINITE\] beta2/);
+    expect(message(() => lion({ weightDecay: -0.1 }))).toMatch(/^\[BAD_HYPERPARAM\] weightDecay/);
+    expect(message(() => lion({ b1: 0.9 } as never))).toMatch(/^\[UNKNOWN_PARAM\] .*"b1"/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('round-trips its config', async () => {
+    await tf.setBackend('cpu');
+    const opt = lion({ learningRate: 3e-5, beta1: 0.95, weightDecay: 0.1 });
+    const copy = Lion.fromConfig(Lion, opt.getConfig()) as Lion;
+    expect(copy.getConfig()).toEqual({ learningRate: 3e-5, beta1: 0.95, weightDecay: 0.1 });
+    opt.dispose();
+    copy.dispose();
+  });
+});

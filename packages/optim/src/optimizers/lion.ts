@@ -1,0 +1,71 @@
+import { checkKnownKeys, type HyperParameter, hyperValue } from '@descent/core';
+import { chain } from '../transform/chain';
+import { addDecayedWeights } from '../transforms/add-decayed-weights';
+import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
+import { scaleByLion } from '../transforms/scale-by-lion';
+import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+
+/** Options of {@link lion}. */
+export interface LionOptions {
+  /** `η` ≥ 0, a number or a schedule. Default 1e-4 (Lion wants 3–10× less than AdamW). */
+  learningRate?: HyperParameter;
+  /** `β₁` in [0, 1), interpolation weight of the update; a number or a schedule. Default 0.9. */
+  beta1?: HyperParameter;
+  /** `β₂` in [0, 1), decay of the momentum. Default 0.99. */
+  beta2?: number;
+  /** `λ` ≥ 0, decoupled weight decay multiplied by `η` (as AdamW), a number or a schedule. Default 0. */
+  weightDecay?: HyperParameter;
+}
+
+const KEYS = ['learningRate', 'beta1', 'beta2', 'weightDecay'];
+
+/**
+ * Lion, EvoLved Sign Momentum (Chen et al., 2023, *Symbolic Discovery of Optimization
+ * Algorithms*), as a `tf.Optimizer`, following the paper and optax's `lion`:
+ *
+ * ```
+ * u = sign(β₁·m + (1 − β₁)·g)
+ * θ ← θ − η·(u + λ·θ)
+ * m ← β₂·m + (1 − β₂)·g
+ * ```
+ *
+ * Defaults η = 1e-4, β₁ = 0.9, β₂ = 0.99, λ = 0. Same as
+ * `chain(scaleByLion({ beta1, beta2 }), addDecayedWeights(λ), scaleByLearningRate(η))`; for a
+ * weight-decay mask, spell it that way with `addDecayedWeights(λ, { mask })`.
+ *
+ * Where frameworks differ: optax's `lion` defaults to λ = 1e-3 (the paper's and lion-pytorch's
+ * default is 0, as here); the update is the same everywhere. torch.optim and tfjs have no Lion.
+ * Because `|u| = 1`, use a learning rate 3–10× smaller and a weight decay 3–10× larger than AdamW's.
+ *
+ * @example
+ * ```ts
+ * const opt = lion({ learningRate: 3e-5, weightDecay: 0.1 });
+ * ```
+ */
+export class Lion extends NamedOptimizer<LionOptions> {
+  /** @nocollapse */
+  static override get className(): string {
+    return 'descent.Lion';
+  }
+
+  constructor(options: LionOptions = {}) {
+    checkKnownKeys('lion options', Object.keys(options), KEYS);
+    const { learningRate = 1e-4, beta1 = 0.9, beta2 = 0.99, weightDecay = 0 } = options;
+    hyperValue('learningRate', learningRate, 0, { min: 0 });
+    hyperValue('weightDecay', weightDecay, 0, { min: 0 });
+    super(
+      options,
+      chain(
+        scaleByLion({ beta1, beta2 }),
+        ...(weightDecay === 0 ? [] : [addDecayedWeights(weightDecay)]),
+        scaleByLearningRate(learningRate),
+      ),
+    );
+  }
+}
+registerOptimizer(Lion);
+
+/** Lion as a `tf.Optimizer`; see {@link Lion} for the update rule and defaults. */
+export function lion(options: LionOptions = {}): Lion {
+  return new Lion(options);
+}

@@ -1,0 +1,108 @@
+import {
+  checkKnownKeys,
+  checkNumber,
+  DescentError,
+  type HyperParameter,
+  hyperValue,
+} from '@descent/core';
+import { chain } from '../transform/chain';
+import type { GradientTransformation } from '../transform/gradient-transformation';
+import { addDecayedWeights } from '../transforms/add-decayed-weights';
+import { addL2Gradient } from '../transforms/add-l2-gradient';
+import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
+import { scaleByNadam } from '../transforms/scale-by-nadam';
+import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+
+/** Options of {@link nadam}. */
+export interface NAdamOptions {
+  /** `η` ≥ 0, a number or a schedule. Default 2e-3 (torch). */
+  learningRate?: HyperParameter;
+  /** `β₁` in [0, 1), a number or a schedule. Default 0.9. */
+  beta1?: HyperParameter;
+  /** `β₂` in [0, 1). Default 0.999. */
+  beta2?: number;
+  /** `ε` ≥ 0, outside the square root. Default 1e-8. */
+  epsilon?: number;
+  /** `ψ` ≥ 0, the decay of the momentum schedule `μ_t = β₁(1 − ½·0.96^{tψ})`. Default 4e-3. */
+  momentumDecay?: number;
+  /** `λ` ≥ 0, a number or a schedule: L2 penalty on the gradient, or decoupled decay. Default 0. */
+  weightDecay?: HyperParameter;
+  /** Decoupled weight decay `θ ← θ − ηλθ` (torch's NAdamW) instead of L2. Default false. */
+  decoupledWeightDecay?: boolean;
+}
+
+const KEYS = [
+  'learningRate',
+  'beta1',
+  'beta2',
+  'epsilon',
+  'momentumDecay',
+  'weightDecay',
+  'decoupledWeightDecay',
+];
+
+/**
+ * NAdam (Dozat, 2016, "Incorporating Nesterov momentum into Adam"; survey §5.3) as a
+ * `tf.Optimizer`, with torch.optim.NAdam's algorithm and momentum schedule:
+ *
+ * ```
+ * g ← g + λ·θ                     (L2, if weightDecay > 0 and not decoupled)
+ * μ_t = β₁(1 − ½·0.96^{tψ}),  μ_{t+1} = β₁(1 − ½·0.96^{(t+1)ψ}),  Π_t = μ₁⋯μ_t
+ * m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²
+ * θ ← θ − η · ( μ_{t+1}·m / (1 − Π_t·μ_{t+1}) + (1 − μ_t)·g / (1 − Π_t) ) / (√(v / (1−β₂ᵗ)) + ε)
+ *       − η·λ·θ                   (decoupled only)
+ * ```
+ *
+ * Defaults η = 2e-3, β₁ = 0.9, β₂ = 0.999, ε = 1e-8, ψ = 4e-3, λ = 0 (torch). Where frameworks
+ * differ: Keras's `Nadam` uses the same schedule with ψ fixed at 0.004 and ε = 1e-7, η = 1e-3;
+ * optax's `nadam` keeps `μ = β₁` constant; tfjs has none. Same as `chain(addL2Gradient(λ),
+ * scaleByNadam({ β₁, β₂, ε, momentumDecay }), scaleByLearningRate(η))`, or with
+ * `decoupledWeightDecay` `chain(scaleByNadam(…), addDecayedWeights(λ), scaleByLearningRate(η))`.
+ *
+ * @example
+ * ```ts
+ * model.compile({ optimizer: nadam({ learningRate: 2e-3 }), loss: 'categoricalCrossentropy' });
+ * ```
+ */
+export class NAdam extends NamedOptimizer<NAdamOptions> {
+  /** @nocollapse */
+  static override get className(): string {
+    return 'descent.NAdam';
+  }
+
+  constructor(options: NAdamOptions = {}) {
+    checkKnownKeys('nadam options', Object.keys(options), KEYS);
+    const {
+      learningRate = 2e-3,
+      beta1 = 0.9,
+      beta2 = 0.999,
+      epsilon = 1e-8,
+      momentumDecay = 4e-3,
+      weightDecay = 0,
+      decoupledWeightDecay = false,
+    } = options;
+    hyperValue('learningRate', learningRate, 0, { min: 0 });
+    hyperValue('weightDecay', weightDecay, 0, { min: 0 });
+    checkNumber('epsilon', epsilon, { min: 0 });
+    if (typeof decoupledWeightDecay !== 'boolean') {
+      throw new DescentError(
+        'BAD_HYPERPARAM',
+        `decoupledWeightDecay must be a boolean, got ${typeof decoupledWeightDecay}.`,
+      );
+    }
+    const scale = scaleByNadam({ beta1, beta2, epsilon, momentumDecay });
+    let transforms: GradientTransformation[] = [scale];
+    if (weightDecay !== 0) {
+      transforms = decoupledWeightDecay
+        ? [scale, addDecayedWeights(weightDecay)]
+        : [addL2Gradient(weightDecay), scale];
+    }
+    super(options, chain(...transforms, scaleByLearningRate(learningRate)));
+  }
+}
+registerOptimizer(NAdam);
+
+/** NAdam as a `tf.Optimizer`; see {@link NAdam} for the update rule and defaults. */
+export function nadam(options: NAdamOptions = {}): NAdam {
+  return new NAdam(options);
+}

@@ -1,0 +1,83 @@
+import { checkKnownKeys, type HyperParameter, hyperValue } from '@descent/core';
+import { chain } from '../transform/chain';
+import { addL2Gradient } from '../transforms/add-l2-gradient';
+import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
+import { scaleByPadam } from '../transforms/scale-by-padam';
+import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+
+/** Options of {@link padam}. */
+export interface PadamOptions {
+  /** `η` ≥ 0, a number or a schedule. Default 0.1 (the authors'). */
+  learningRate?: HyperParameter;
+  /** `p` in (0, ½], the partially adaptive exponent. Default 1/8. */
+  partial?: number;
+  /** `β₁` in [0, 1), a number or a schedule. Default 0.9. */
+  beta1?: HyperParameter;
+  /** `β₂` in [0, 1). Default 0.999. */
+  beta2?: number;
+  /** `ε` ≥ 0, added outside the power. Default 1e-8. */
+  epsilon?: number;
+  /** `λ` ≥ 0: coupled L2 penalty added to the gradient (the authors' `weight_decay`). Default 0. */
+  weightDecay?: HyperParameter;
+}
+
+const KEYS = ['learningRate', 'partial', 'beta1', 'beta2', 'epsilon', 'weightDecay'];
+
+/**
+ * Padam (Chen & Gu, "Closing the generalization gap of adaptive gradient methods in training deep
+ * neural networks", 2018/IJCAI 2020; survey §5.3) as a `tf.Optimizer`: AMSGrad with the square root
+ * replaced by a power `p ∈ (0, ½]`, interpolating between SGD with momentum (`p → 0`) and AMSGrad
+ * (`p = ½`), which lets it use SGD-sized learning rates.
+ *
+ * ```
+ * g ← g + λ·θ                                   (only if weightDecay > 0)
+ * m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  vmax ← max(vmax, v)
+ * θ ← θ − η · (m / (1−β₁ᵗ)) / ((vmax / (1−β₂ᵗ))^p + ε)
+ * ```
+ *
+ * Defaults η = 0.1, p = 1/8 (the paper's experiments), β₁ = 0.9, β₂ = 0.999, ε = 1e-8, λ = 0.
+ * The paper's Algorithm 1 (`θ ← θ − η·m/vmax^p`) has neither bias correction nor `ε`; both are
+ * added as torch's Adam adds them, so that `p = ½` is exactly `adam({ amsgrad: true })`. The
+ * authors' code divides by `(√vmax + ε)^{2p}` with step `η·√(1−β₂ᵗ)/(1−β₁ᵗ)` for every `p` (and
+ * defaults `p = 1/4`). torch.optim, optax, Keras and tfjs have no Padam. Same as
+ * `chain(addL2Gradient(λ), scaleByPadam({ partial, β₁, β₂, ε }), scaleByLearningRate(η))`.
+ *
+ * @example
+ * ```ts
+ * model.compile({ optimizer: padam({ learningRate: 0.1, partial: 1 / 8 }), loss: 'categoricalCrossentropy' });
+ * ```
+ */
+export class Padam extends NamedOptimizer<PadamOptions> {
+  /** @nocollapse */
+  static override get className(): string {
+    return 'descent.Padam';
+  }
+
+  constructor(options: PadamOptions = {}) {
+    checkKnownKeys('padam options', Object.keys(options), KEYS);
+    const {
+      learningRate = 0.1,
+      partial = 1 / 8,
+      beta1 = 0.9,
+      beta2 = 0.999,
+      epsilon = 1e-8,
+      weightDecay = 0,
+    } = options;
+    hyperValue('learningRate', learningRate, 0, { min: 0 });
+    hyperValue('weightDecay', weightDecay, 0, { min: 0 });
+    super(
+      options,
+      chain(
+        ...(weightDecay === 0 ? [] : [addL2Gradient(weightDecay)]),
+        scaleByPadam({ partial, beta1, beta2, epsilon }),
+        scaleByLearningRate(learningRate),
+      ),
+    );
+  }
+}
+registerOptimizer(Padam);
+
+/** Padam as a `tf.Optimizer`; see {@link Padam} for the update rule and defaults. */
+export function padam(options: PadamOptions = {}): Padam {
+  return new Padam(options);
+}

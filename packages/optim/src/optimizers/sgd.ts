@@ -1,0 +1,93 @@
+import { checkKnownKeys, DescentError, type HyperParameter, hyperValue } from '@descent/core';
+import { chain } from '../transform/chain';
+import { addL2Gradient } from '../transforms/add-l2-gradient';
+import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
+import { scaleByMomentum } from '../transforms/scale-by-momentum';
+import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+
+/** Options of {@link sgd}. */
+export interface SGDOptions {
+  /** `η` ≥ 0, a number or a schedule. Default 1e-2. */
+  learningRate?: HyperParameter;
+  /** `μ` in [0, 1], a number or a schedule. Default 0 (plain gradient descent, no buffer). */
+  momentum?: HyperParameter;
+  /** Nesterov momentum; needs `momentum > 0` and `dampening = 0`. Default false. */
+  nesterov?: boolean;
+  /** `d` in [0, 1]: `b ← μb + (1 − d)g` after the first step. Default 0. */
+  dampening?: number;
+  /** `λ` ≥ 0: coupled L2 penalty added to the gradient first (torch's `weight_decay`). Default 0. */
+  weightDecay?: HyperParameter;
+}
+
+const KEYS = ['learningRate', 'momentum', 'nesterov', 'dampening', 'weightDecay'];
+
+/**
+ * Stochastic gradient descent with optional heavy-ball or Nesterov momentum (Robbins & Monro,
+ * 1951; Polyak, 1964; Sutskever et al., 2013; survey §5.1–5.2) as a `tf.Optimizer`, following
+ * torch.optim.SGD exactly:
+ *
+ * ```
+ * g ← g + λ·θ                                  (only if weightDecay > 0)
+ * b ← g                     (first step)       b ← μ·b + (1 − d)·g     (later steps)
+ * g ← g + μ·b  (Nesterov)   g ← b  (otherwise; nothing of this when μ = 0)
+ * θ ← θ − η·g
+ * ```
+ *
+ * Defaults η = 1e-2, μ = 0, Nesterov off, d = 0, λ = 0. Same as
+ * `chain(addL2Gradient(λ), scaleByMomentum({ momentum: μ, nesterov, dampening: d }), scaleByLearningRate(η))`.
+ *
+ * Where frameworks differ: tfjs's `tf.train.momentum` has no dampening (it matches this with
+ * d = 0), no weight decay, keys its buffers by variable *position* (another `varList` order mixes
+ * them up), and its `setMomentum` has no effect (the momentum scalar is fixed at construction);
+ * here momentum may be a schedule, and with d > 0 torch's (and our) first step skips the dampening.
+ * Keras's SGD keeps `−η·g` inside the buffer (`v ← μv − ηg; θ ← θ + v`), which gives different
+ * trajectories whenever η changes; optax's `sgd` has no dampening and no coupled weight decay.
+ *
+ * @throws DescentError `BAD_HYPERPARAM` (Nesterov with μ = 0 or d ≠ 0, out-of-range options) or
+ *   `NON_FINITE`, at construction.
+ *
+ * @example
+ * ```ts
+ * const opt = sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 5e-4 });
+ * opt.minimize(() => loss(model), false);
+ * ```
+ */
+export class SGD extends NamedOptimizer<SGDOptions> {
+  /** @nocollapse */
+  static override get className(): string {
+    return 'descent.SGD';
+  }
+
+  constructor(options: SGDOptions = {}) {
+    checkKnownKeys('sgd options', Object.keys(options), KEYS);
+    const {
+      learningRate = 1e-2,
+      momentum = 0,
+      nesterov = false,
+      dampening = 0,
+      weightDecay = 0,
+    } = options;
+    hyperValue('learningRate', learningRate, 0, { min: 0 });
+    hyperValue('weightDecay', weightDecay, 0, { min: 0 });
+    if (typeof nesterov !== 'boolean') {
+      throw new DescentError(
+        'BAD_HYPERPARAM',
+        `nesterov must be a boolean, got ${String(nesterov)}.`,
+      );
+    }
+    super(
+      options,
+      chain(
+        ...(weightDecay === 0 ? [] : [addL2Gradient(weightDecay)]),
+        scaleByMomentum({ momentum, nesterov, dampening }),
+        scaleByLearningRate(learningRate),
+      ),
+    );
+  }
+}
+registerOptimizer(SGD);
+
+/** SGD (with momentum) as a `tf.Optimizer`; see {@link SGD} for the update rule and defaults. */
+export function sgd(options: SGDOptions = {}): SGD {
+  return new SGD(options);
+}

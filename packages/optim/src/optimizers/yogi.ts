@@ -1,0 +1,76 @@
+import { checkKnownKeys, type HyperParameter, hyperValue } from '@descent/core';
+import { chain } from '../transform/chain';
+import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
+import { scaleByYogi } from '../transforms/scale-by-yogi';
+import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+
+/** Options of {@link yogi}. */
+export interface YogiOptions {
+  /** `η` ≥ 0, a number or a schedule. Default 1e-2 (the paper's recommendation). */
+  learningRate?: HyperParameter;
+  /** `β₁` in [0, 1), a number or a schedule. Default 0.9. */
+  beta1?: HyperParameter;
+  /** `β₂` in [0, 1). Default 0.999. */
+  beta2?: number;
+  /** `ε` ≥ 0, outside the square root. Default 1e-3 (optax). */
+  epsilon?: number;
+  /** Initial value ≥ 0 of both accumulators. Default 1e-6 (optax). */
+  initialAccumulatorValue?: number;
+}
+
+const KEYS = ['learningRate', 'beta1', 'beta2', 'epsilon', 'initialAccumulatorValue'];
+
+/**
+ * Yogi (Zaheer et al., 2018, "Adaptive methods for nonconvex optimization"; survey §5.3) as a
+ * `tf.Optimizer`, with optax's `yogi` (`scale_by_yogi` then the learning rate):
+ *
+ * ```
+ * m_0 = v_0 = v₀
+ * m ← β₁m + (1−β₁)g
+ * v ← v − (1−β₂)·sign(v − g²)·g²
+ * θ ← θ − η · (m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε)
+ * ```
+ *
+ * Defaults η = 1e-2 (Zaheer et al.; optax has no default), β₁ = 0.9, β₂ = 0.999, ε = 1e-3,
+ * v₀ = 1e-6 (optax). The additive update of `v` changes it by at most `(1−β₂)g²` per step, which
+ * keeps the effective learning rate from growing abruptly when gradients shrink. Where frameworks
+ * differ: torch.optim, Keras and tfjs have no Yogi; TensorFlow Addons' `Yogi` adds l1/l2 options.
+ * No weight decay option (as optax): chain `addDecayedWeights` or `addL2Gradient` for that. Same as
+ * `chain(scaleByYogi({ β₁, β₂, ε, initialAccumulatorValue }), scaleByLearningRate(η))`.
+ *
+ * @example
+ * ```ts
+ * model.compile({ optimizer: yogi({ learningRate: 1e-2 }), loss: 'categoricalCrossentropy' });
+ * ```
+ */
+export class Yogi extends NamedOptimizer<YogiOptions> {
+  /** @nocollapse */
+  static override get className(): string {
+    return 'descent.Yogi';
+  }
+
+  constructor(options: YogiOptions = {}) {
+    checkKnownKeys('yogi options', Object.keys(options), KEYS);
+    const {
+      learningRate = 1e-2,
+      beta1 = 0.9,
+      beta2 = 0.999,
+      epsilon = 1e-3,
+      initialAccumulatorValue = 1e-6,
+    } = options;
+    hyperValue('learningRate', learningRate, 0, { min: 0 });
+    super(
+      options,
+      chain(
+        scaleByYogi({ beta1, beta2, epsilon, initialAccumulatorValue }),
+        scaleByLearningRate(learningRate),
+      ),
+    );
+  }
+}
+registerOptimizer(Yogi);
+
+/** Yogi as a `tf.Optimizer`; see {@link Yogi} for the update rule and defaults. */
+export function yogi(options: YogiOptions = {}): Yogi {
+  return new Yogi(options);
+}

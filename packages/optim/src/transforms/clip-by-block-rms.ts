@@ -1,0 +1,37 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { checkNumber, type Params } from '@descent/core';
+import type { GradientTransformation } from '../transform/gradient-transformation';
+import { EMPTY_STATE, type TransformState } from '../transform/transform-state';
+
+/**
+ * Clips each parameter's update to a maximum root mean square (optax's `clip_by_block_rms`; a
+ * "block" is one tensor, e.g. a weight matrix):
+ *
+ * ```
+ * u ← u / max(1, rms(u) / d),     rms(u) = √(mean(u²))
+ * ```
+ *
+ * Adafactor's update clipping (Shazeer & Stern, 2018, §6, threshold `d = 1`). Stateless; the
+ * RMS is computed on the backend.
+ *
+ * @param threshold - `d` > 0, the largest RMS an update keeps.
+ *
+ * @example
+ * ```ts
+ * chain(scaleByFactoredRms(), clipByBlockRms(1), scaleByLearningRate(1e-2));
+ * ```
+ */
+export function clipByBlockRms(threshold: number): GradientTransformation {
+  checkNumber('threshold', threshold, { min: 0, minExclusive: true });
+  return {
+    init: () => EMPTY_STATE,
+    update(updates: Params, state: TransformState) {
+      const next: Params = {};
+      for (const [name, u] of Object.entries(updates)) {
+        const rms = tf.sqrt(tf.mean(tf.square(u)));
+        next[name] = tf.div(u, tf.maximum(tf.div(rms, threshold), 1));
+      }
+      return { updates: next, state };
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { checkNumber, globalNorm, type Params } from '@descent/core';
+import type { GradientTransformation } from '../transform/gradient-transformation';
+import { EMPTY_STATE } from '../transform/transform-state';
+
+/**
+ * Rescales all updates of a step together so that their global L2 norm is at most `maxNorm`
+ * (optax's `clip_by_global_norm`, torch's `clip_grad_norm_`; Pascanu et al., 2013):
+ *
+ * ```
+ * ‖u‖ = √(Σ_params Σ_i u_i²)             (over every update of this call)
+ * u ← u                  if ‖u‖ < maxNorm
+ * u ← u · maxNorm / ‖u‖  otherwise        (= u · min(1, maxNorm / ‖u‖))
+ * ```
+ *
+ * The direction of the whole update is kept. Stateless; the norm stays on the device (no read).
+ * A non-finite norm makes every update NaN, which {@link applyIfFinite} can then skip.
+ *
+ * Frameworks: torch divides by `‖u‖ + 1e-6` and always multiplies by `min(1, ·)`; optax (and
+ * this) selects `u` unchanged below the threshold, so an update with norm exactly `maxNorm` or
+ * below is returned bit-for-bit. Keras' `global_clipnorm` matches optax.
+ *
+ * @param maxNorm - the largest allowed global norm, > 0.
+ * @throws DescentError `BAD_HYPERPARAM` / `NON_FINITE` for a bad `maxNorm`.
+ *
+ * @example
+ * ```ts
+ * const opt = fromTransform(chain(clipByGlobalNorm(1), scaleByAdam(), scaleByLearningRate(1e-3)));
+ * ```
+ */
+export function clipByGlobalNorm(maxNorm: number): GradientTransformation {
+  checkNumber('maxNorm', maxNorm, { min: 0, minExclusive: true });
+  return {
+    init: () => EMPTY_STATE,
+    update(updates: Params) {
+      const norm = globalNorm(updates);
+      const scale = tf.where(tf.less(norm, maxNorm), tf.scalar(1), tf.div(maxNorm, norm));
+      const next: Params = {};
+      for (const [name, u] of Object.entries(updates)) next[name] = tf.mul(u, scale);
+      return { updates: next, state: EMPTY_STATE };
+    },
+  };
+}

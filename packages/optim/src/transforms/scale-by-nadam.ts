@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { checkNumber, type HyperParameter, hyperValue } from '@descent/core';
+import type { GradientTransformation } from '../transform/gradient-transformation';
+import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
+
+/** Options of {@link scaleByNadam}. */
+export interface ScaleByNadamOptions {
+  /** `β₁`, decay of the first moment, in [0, 1); a number or a schedule. Default 0.9. */
+  beta1?: HyperParameter;
+  /** `β₂`, decay of the second moment, in [0, 1). Default 0.999. */
+  beta2?: number;
+  /** `ε` ≥ 0, added outside the square root. Default 1e-8. */
+  epsilon?: number;
+  /** `ψ` ≥ 0, the momentum-schedule decay of torch.optim.NAdam. Default 4e-3. */
+  momentumDecay?: number;
+}
+
+/**
+ * Rescales updates by NAdam's Nesterov-accelerated moment estimates (Dozat, 2016; survey §5.3),
+ * with torch.optim.NAdam's algorithm and momentum schedule:
+ *
+ * ```
+ * μ_t = β₁·(1 − ½·0.96^{t·ψ})        μ_{t+1} = β₁·(1 − ½·0.96^{(t+1)·ψ})        Π_t = μ₁·…·μ_t
+ * m_t = β₁·m_{t−1} + (1 − β₁)·g      v_t = β₂·v_{t−1} + (1 − β₂)·g²
+ * m̂_t = μ_{t+1}·m_t / (1 − Π_t·μ_{t+1}) + (1 − μ_t)·g / (1 − Π_t)
+ * out = m̂_t / (√(v_t / (1 − β₂ᵗ)) + ε)
+ * ```
+ *
+ * `t` counts the updates of each parameter. The product `Π_t` is a per-parameter number slot kept
+ * in float32 (`Math.fround`, as torch keeps `mu_product` in a float32 tensor), so it saves and
+ * restores exactly through `getWeights()`. With a β₁ schedule each `μ` uses the β₁ of its step.
+ * Where frameworks differ: Keras's `Nadam` fixes `ψ = 0.004` and defaults `ε = 1e-7`; optax's
+ * `nadam` is a different variant (`scale_by_adam(nesterov=True)`, constant `μ = β₁`); tfjs has
+ * none. Slots per parameter: `m`, `v`, `step`, `muProduct`.
+ *
+ * @example
+ * ```ts
+ * const nadam = chain(scaleByNadam({ momentumDecay: 4e-3 }), scaleByLearningRate(2e-3));
+ * ```
+ */
+export function scaleByNadam(options: ScaleByNadamOptions = {}): GradientTransformation {
+  const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, momentumDecay = 4e-3 } = options;
+  hyperValue('beta1', beta1, 0, { min: 0, max: 1, maxExclusive: true });
+  checkNumber('beta2', beta2, { min: 0, max: 1, maxExclusive: true });
+  checkNumber('epsilon', epsilon, { min: 0 });
+  checkNumber('momentumDecay', momentumDecay, { min: 0 });
+  return perParameter({
+    initSlots: (like) => ({ m: tf.zerosLike(like), v: tf.zerosLike(like), step: 0, muProduct: 1 }),
+    step(g, slots, { count }) {
+      const b1 = hyperValue('beta1', beta1, count, { min: 0, max: 1, maxExclusive: true });
+      const t = numberSlot(slots, 'step') + 1;
+      const mu = b1 * (1 - 0.5 * 0.96 ** (t * momentumDecay));
+      const muNext = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentumDecay));
+      const muProduct = Math.fround(numberSlot(slots, 'muProduct') * mu);
+      const m = tf.add(tf.mul(tensorSlot(slots, 'm'), b1), tf.mul(g, 1 - b1));
+      const v = tf.add(tf.mul(tensorSlot(slots, 'v'), beta2), tf.mul(tf.square(g), 1 - beta2));
+      const denom = tf.add(tf.sqrt(tf.div(v, 1 - beta2 ** t)), epsilon);
+      const mHat = tf.add(
+        tf.mul(m, muNext / (1 - muProduct * muNext)),
+        tf.mul(g, (1 - mu) / (1 - muProduct)),
+      );
+      return { update: tf.div(mHat, denom), slots: { m, v, step: t, muProduct } };
+    },
+  });
+}

@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { checkNumber, DescentError, type Params } from '@descent/core';
+import type { GradientTransformation } from '../transform/gradient-transformation';
+import { EMPTY_STATE, type TransformState } from '../transform/transform-state';
+
+/**
+ * Scales each parameter's update by the root mean square of the parameter itself (optax's
+ * `scale_by_param_block_rms`; Adafactor's relative step size, `multiply_by_parameter_scale`):
+ *
+ * ```
+ * u ← u · max(rms(θ), minScale),     rms(θ) = √(mean(θ²))
+ * ```
+ *
+ * Needs `params`; stateless; the RMS is computed on the backend.
+ *
+ * @param minScale - lower bound of the scale, ≥ 0. Default 1e-3 (optax; Adafactor's `ε₂`).
+ *
+ * @example
+ * ```ts
+ * chain(scaleByFactoredRms(), clipByBlockRms(1), scaleByParamBlockRms(), scaleByLearningRate(1e-2));
+ * ```
+ *
+ * Shazeer & Stern, "Adafactor: Adaptive Learning Rates with Sublinear Memory Cost", ICML 2018, §8.
+ */
+export function scaleByParamBlockRms(minScale = 1e-3): GradientTransformation {
+  checkNumber('minScale', minScale, { min: 0 });
+  return {
+    init: () => EMPTY_STATE,
+    update(updates: Params, state: TransformState, params?: Params) {
+      const next: Params = {};
+      for (const [name, u] of Object.entries(updates)) {
+        const p = params?.[name];
+        if (!p) {
+          throw new DescentError(
+            'BAD_ARGUMENT',
+            `scaleByParamBlockRms needs params; none given for "${name}".`,
+          );
+        }
+        next[name] = tf.mul(u, tf.maximum(tf.sqrt(tf.mean(tf.square(p))), minScale));
+      }
+      return { updates: next, state };
+    },
+  };
+}
