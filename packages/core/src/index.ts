@@ -9,7 +9,12 @@ export {
   checkFiniteTensor,
   sameShape,
 } from './validate/tensor-checks';
-export { checkNumber, checkKnownKeys, type NumberRange } from './validate/number-checks';
+export {
+  checkNumber,
+  checkBoolean,
+  checkKnownKeys,
+  type NumberRange,
+} from './validate/number-checks';
 export {
   BACKEND_NAMES,
   type BackendName,

@@ -38,6 +38,17 @@ export function checkNumber(
 }
 
 /**
+ * Asserts an option is a boolean, e.g. `checkBoolean('amsgrad', options.amsgrad)`.
+ *
+ * @throws DescentError `BAD_HYPERPARAM` for anything else; the message names the option and the value.
+ */
+export function checkBoolean(name: string, value: unknown): asserts value is boolean {
+  if (typeof value !== 'boolean') {
+    throw new DescentError('BAD_HYPERPARAM', `${name} must be a boolean, got ${String(value)}.`);
+  }
+}
+
+/**
  * Asserts every key of `given` is one of `known`.
  *
  * @throws DescentError `UNKNOWN_PARAM` naming the unknown keys and listing the known ones.

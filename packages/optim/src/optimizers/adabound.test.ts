@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import type { Schedule } from '@descent/core';
 import { expectNoLeaks, forEachBackend } from '@descent/core/testing';
 import { chain } from '../transform/chain';
 import { addL2Gradient } from '../transforms/add-l2-gradient';
@@ -11,6 +10,7 @@ import {
   expectMatchesReference,
   type ReferenceStep,
   uniqueSuffix,
+  testSchedule,
 } from '../test-support/optimizer-harness';
 import { adabound } from './adabound';
 
@@ -63,10 +63,6 @@ function adaboundReference(o: {
       }
     });
   };
-}
-
-function testSchedule(f: (step: number) => number): Schedule {
-  return Object.assign(f, { config: { type: 'test' } }) as unknown as Schedule;
 }
 
 forEachBackend('adabound', () => {

@@ -1,8 +1,8 @@
-import { checkKnownKeys, type HyperParameter, hyperValue } from '@descent/core';
+import { type HyperParameter, hyperValue } from '@descent/core';
 import { chain } from '../transform/chain';
-import { addL2Gradient } from '../transforms/add-l2-gradient';
 import { scaleByAdabound } from '../transforms/scale-by-adabound';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+import { checkOptions, withWeightDecay } from './named-options';
 
 /** Options of {@link adabound}. */
 export interface AdaBoundOptions {
@@ -63,13 +63,12 @@ const KEYS = [
  * ```
  */
 export class AdaBound extends NamedOptimizer<AdaBoundOptions> {
-  /** @nocollapse */
   static override get className(): string {
     return 'descent.AdaBound';
   }
 
   constructor(options: AdaBoundOptions = {}) {
-    checkKnownKeys('adabound options', Object.keys(options), KEYS);
+    checkOptions('adabound', options, KEYS);
     const {
       learningRate = 1e-3,
       finalLr = 0.1,
@@ -84,8 +83,10 @@ export class AdaBound extends NamedOptimizer<AdaBoundOptions> {
     super(
       options,
       chain(
-        ...(weightDecay === 0 ? [] : [addL2Gradient(weightDecay)]),
-        scaleByAdabound({ learningRate, finalLr, gamma, beta1, beta2, epsilon, amsbound }),
+        ...withWeightDecay(
+          scaleByAdabound({ learningRate, finalLr, gamma, beta1, beta2, epsilon, amsbound }),
+          weightDecay,
+        ),
       ),
     );
   }

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { isDescentError } from '@descent/core';
 import { expectNoLeaks, forEachBackend } from '@descent/core/testing';
 import { chain } from '../transform/chain';
 import { addL2Gradient } from '../transforms/add-l2-gradient';
@@ -11,6 +10,7 @@ import {
   expectMatchesReference,
   type ReferenceStep,
   uniqueSuffix,
+  descentErrorMessage as message,
 } from '../test-support/optimizer-harness';
 import { fromTransform } from './transform-optimizer';
 import { adadelta } from './adadelta';
@@ -91,16 +91,6 @@ it('adadelta converges on the parabola and on Rosenbrock within 10 000 steps (cp
 });
 
 describe('adadelta errors (cpu)', () => {
-  const message = (fn: () => unknown): string | undefined => {
-    try {
-      fn();
-    } catch (e) {
-      if (isDescentError(e)) return e.message;
-      throw e;
-    }
-    return undefined;
-  };
-
   it('rejects out-of-range and non-finite options, naming them, before creating anything', async () => {
     await tf.setBackend('cpu');
     const before = tf.memory().numTensors;

@@ -1,9 +1,9 @@
-import { checkKnownKeys, type HyperParameter, hyperValue } from '@descent/core';
+import { type HyperParameter, hyperValue } from '@descent/core';
 import { chain } from '../transform/chain';
-import { addL2Gradient } from '../transforms/add-l2-gradient';
 import { scaleByAdadelta } from '../transforms/scale-by-adadelta';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+import { checkOptions, withWeightDecay } from './named-options';
 
 /** Options of {@link adadelta}. */
 export interface AdadeltaOptions {
@@ -43,21 +43,19 @@ const KEYS = ['learningRate', 'rho', 'epsilon', 'weightDecay'];
  * ```
  */
 export class Adadelta extends NamedOptimizer<AdadeltaOptions> {
-  /** @nocollapse */
   static override get className(): string {
     return 'descent.Adadelta';
   }
 
   constructor(options: AdadeltaOptions = {}) {
-    checkKnownKeys('adadelta options', Object.keys(options), KEYS);
+    checkOptions('adadelta', options, KEYS);
     const { learningRate = 1.0, rho = 0.9, epsilon = 1e-6, weightDecay = 0 } = options;
     hyperValue('learningRate', learningRate, 0, { min: 0 });
     hyperValue('weightDecay', weightDecay, 0, { min: 0 });
     super(
       options,
       chain(
-        ...(weightDecay === 0 ? [] : [addL2Gradient(weightDecay)]),
-        scaleByAdadelta({ rho, epsilon }),
+        ...withWeightDecay(scaleByAdadelta({ rho, epsilon }), weightDecay),
         scaleByLearningRate(learningRate),
       ),
     );

@@ -1,10 +1,4 @@
-import {
-  checkKnownKeys,
-  checkNumber,
-  DescentError,
-  type HyperParameter,
-  hyperValue,
-} from '@descent/core';
+import { checkBoolean, checkNumber, type HyperParameter, hyperValue } from '@descent/core';
 import { chain } from '../transform/chain';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import {
@@ -18,6 +12,7 @@ import { scale } from '../transforms/scale';
 import { scaleByFactoredRms } from '../transforms/scale-by-factored-rms';
 import { scaleByParamBlockRms } from '../transforms/scale-by-param-block-rms';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+import { checkOptions } from './named-options';
 
 /** Options of {@link adafactor}: optax's, camel-cased. */
 export interface AdafactorOptions {
@@ -101,16 +96,12 @@ const KEYS = [
  * Shazeer & Stern, "Adafactor: Adaptive Learning Rates with Sublinear Memory Cost", ICML 2018.
  */
 export class Adafactor extends NamedOptimizer<AdafactorOptions> {
-  /** @nocollapse */
   static override get className(): string {
     return 'descent.Adafactor';
   }
 
   constructor(options: AdafactorOptions = {}) {
-    if (typeof options !== 'object' || options === null) {
-      throw new DescentError('BAD_ARGUMENT', 'adafactor options must be an object.');
-    }
-    checkKnownKeys('adafactor options', Object.keys(options), KEYS);
+    checkOptions('adafactor', options, KEYS);
     const {
       learningRate,
       minDimSizeToFactor = 128,
@@ -136,8 +127,8 @@ export class Adafactor extends NamedOptimizer<AdafactorOptions> {
       hyperValue('weightDecayRate', weightDecayRate, 0, { min: 0 });
     }
     checkDecayMask('weightDecayMask', weightDecayMask);
-    checkFlag('multiplyByParameterScale', multiplyByParameterScale);
-    checkFlag('factored', factored);
+    checkBoolean('multiplyByParameterScale', multiplyByParameterScale);
+    checkBoolean('factored', factored);
     const parts: GradientTransformation[] = [
       scaleByFactoredRms({ factored, decayRate, decayOffset, minDimSizeToFactor, epsilon: eps }),
     ];
@@ -157,10 +148,4 @@ registerOptimizer(Adafactor);
 /** Adafactor as a `tf.Optimizer`; see {@link Adafactor} for the update rule and defaults. */
 export function adafactor(options: AdafactorOptions = {}): Adafactor {
   return new Adafactor(options);
-}
-
-function checkFlag(name: string, value: unknown): void {
-  if (typeof value !== 'boolean') {
-    throw new DescentError('BAD_HYPERPARAM', `${name} must be a boolean, got ${typeof value}.`);
-  }
 }

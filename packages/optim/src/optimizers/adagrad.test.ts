@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { isDescentError, type Schedule } from '@descent/core';
 import { expectNoLeaks, forEachBackend } from '@descent/core/testing';
 import { chain } from '../transform/chain';
 import { addL2Gradient } from '../transforms/add-l2-gradient';
@@ -11,6 +10,8 @@ import {
   expectMatchesReference,
   type ReferenceStep,
   uniqueSuffix,
+  testSchedule,
+  descentErrorMessage as message,
 } from '../test-support/optimizer-harness';
 import { fromTransform } from './transform-optimizer';
 import { adagrad } from './adagrad';
@@ -41,10 +42,6 @@ function adagradReference(o: {
   };
 }
 
-function testSchedule(fn: (step: number) => number): Schedule {
-  return Object.assign(fn, { config: { type: 'test.adagradSchedule' } });
-}
-
 forEachBackend('adagrad', () => {
   it('matches torch.optim.Adagrad in float64 over 8 steps (s₀ 0.2, lrDecay 0.1, ε 1e-6, L2 0.03; rtol 1e-5)', async () => {
     const o = { lr: 0.05, eps: 1e-6, init: 0.2, lrDecay: 0.1, wd: 0.03 };
@@ -66,7 +63,7 @@ forEachBackend('adagrad', () => {
     const lr = (step: number) => 0.1 / (1 + step);
     const o = { lr, eps: 1e-10, lrDecay: 0.05 };
     await expectMatchesReference(
-      () => adagrad({ learningRate: testSchedule(lr), lrDecay: o.lrDecay }),
+      () => adagrad({ learningRate: testSchedule(lr, 'test.adagradSchedule'), lrDecay: o.lrDecay }),
       adagradReference(o),
       { steps: 6 },
     );
@@ -110,16 +107,6 @@ it('adagrad converges on the parabola and on Rosenbrock within 10 000 steps (cpu
 });
 
 describe('adagrad errors (cpu)', () => {
-  const message = (fn: () => unknown): string | undefined => {
-    try {
-      fn();
-    } catch (e) {
-      if (isDescentError(e)) return e.message;
-      throw e;
-    }
-    return undefined;
-  };
-
   it('rejects out-of-range and non-finite options, naming them, before creating anything', async () => {
     await tf.setBackend('cpu');
     const before = tf.memory().numTensors;
@@ -132,9 +119,9 @@ describe('adagrad errors (cpu)', () => {
     );
     expect(message(() => adagrad({ lrDecay: Number.NaN }))).toMatch(/^\[NON_FINITE\] lrDecay/);
     expect(message(() => adagrad({ lrDecay: -1 }))).toMatch(/^\[BAD_HYPERPARAM\] lrDecay/);
-    expect(message(() => adagrad({ weightDecay: testSchedule(() => -1) }))).toMatch(
-      /^\[BAD_HYPERPARAM\] weightDecay \(schedule/,
-    );
+    expect(
+      message(() => adagrad({ weightDecay: testSchedule(() => -1, 'test.adagradSchedule') })),
+    ).toMatch(/^\[BAD_HYPERPARAM\] weightDecay \(schedule/);
     expect(message(() => adagrad({ lr_decay: 0.1 } as never))).toMatch(
       /^\[UNKNOWN_PARAM\] .*"lr_decay"/,
     );

@@ -1,9 +1,9 @@
-import { checkKnownKeys, checkNumber, type HyperParameter, hyperValue } from '@descent/core';
+import { checkNumber, type HyperParameter, hyperValue } from '@descent/core';
 import { chain } from '../transform/chain';
-import { addL2Gradient } from '../transforms/add-l2-gradient';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByRss } from '../transforms/scale-by-rss';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+import { checkOptions, withWeightDecay } from './named-options';
 
 /** Options of {@link adagrad}. */
 export interface AdagradOptions {
@@ -44,13 +44,12 @@ const KEYS = ['learningRate', 'epsilon', 'initialAccumulatorValue', 'lrDecay', '
  * ```
  */
 export class Adagrad extends NamedOptimizer<AdagradOptions> {
-  /** @nocollapse */
   static override get className(): string {
     return 'descent.Adagrad';
   }
 
   constructor(options: AdagradOptions = {}) {
-    checkKnownKeys('adagrad options', Object.keys(options), KEYS);
+    checkOptions('adagrad', options, KEYS);
     const {
       learningRate = 1e-2,
       epsilon = 1e-10,
@@ -64,8 +63,7 @@ export class Adagrad extends NamedOptimizer<AdagradOptions> {
     super(
       options,
       chain(
-        ...(weightDecay === 0 ? [] : [addL2Gradient(weightDecay)]),
-        scaleByRss({ initialAccumulatorValue, epsilon, lrDecay }),
+        ...withWeightDecay(scaleByRss({ initialAccumulatorValue, epsilon, lrDecay }), weightDecay),
         scaleByLearningRate(learningRate),
       ),
     );

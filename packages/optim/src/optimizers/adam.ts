@@ -1,9 +1,9 @@
 import { checkNumber, type HyperParameter, hyperValue } from '@descent/core';
 import { chain } from '../transform/chain';
-import { addL2Gradient } from '../transforms/add-l2-gradient';
 import { scaleByAdam } from '../transforms/scale-by-adam';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+import { withWeightDecay } from './named-options';
 
 /** Options of {@link adam}. */
 export interface AdamOptions {
@@ -40,7 +40,6 @@ export interface AdamOptions {
  * ```
  */
 export class Adam extends NamedOptimizer<AdamOptions> {
-  /** @nocollapse */
   static override get className(): string {
     return 'descent.Adam';
   }
@@ -59,8 +58,7 @@ export class Adam extends NamedOptimizer<AdamOptions> {
     super(
       options,
       chain(
-        ...(weightDecay === 0 ? [] : [addL2Gradient(weightDecay)]),
-        scaleByAdam({ beta1, beta2, epsilon, amsgrad }),
+        ...withWeightDecay(scaleByAdam({ beta1, beta2, epsilon, amsgrad }), weightDecay),
         scaleByLearningRate(learningRate),
       ),
     );

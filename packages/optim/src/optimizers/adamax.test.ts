@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import type { Schedule } from '@descent/core';
 import { expectNoLeaks, forEachBackend } from '@descent/core/testing';
 import { chain } from '../transform/chain';
 import { addL2Gradient } from '../transforms/add-l2-gradient';
@@ -12,6 +11,7 @@ import {
   expectMatchesReference,
   type ReferenceStep,
   uniqueSuffix,
+  testSchedule,
 } from '../test-support/optimizer-harness';
 import { adamax } from './adamax';
 
@@ -91,10 +91,6 @@ forEachBackend('adamax', () => {
     x.dispose();
   });
 });
-
-function testSchedule(f: (step: number) => number): Schedule {
-  return Object.assign(f, { config: { type: 'test' } }) as unknown as Schedule;
-}
 
 describe('adamax (cpu)', () => {
   it('evaluates a β₁ schedule at each step (bias correction with the current β₁, as scaleByAdam)', async () => {

@@ -1,9 +1,9 @@
-import { checkKnownKeys, checkNumber, type HyperParameter, hyperValue } from '@descent/core';
+import { checkNumber, type HyperParameter, hyperValue } from '@descent/core';
 import { chain } from '../transform/chain';
-import { addL2Gradient } from '../transforms/add-l2-gradient';
 import { scaleByAdamax } from '../transforms/scale-by-adamax';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+import { checkOptions, withWeightDecay } from './named-options';
 
 /** Options of {@link adamax}. */
 export interface AdamaxOptions {
@@ -42,13 +42,12 @@ const KEYS = ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay'];
  * ```
  */
 export class Adamax extends NamedOptimizer<AdamaxOptions> {
-  /** @nocollapse */
   static override get className(): string {
     return 'descent.Adamax';
   }
 
   constructor(options: AdamaxOptions = {}) {
-    checkKnownKeys('adamax options', Object.keys(options), KEYS);
+    checkOptions('adamax', options, KEYS);
     const {
       learningRate = 2e-3,
       beta1 = 0.9,
@@ -62,8 +61,7 @@ export class Adamax extends NamedOptimizer<AdamaxOptions> {
     super(
       options,
       chain(
-        ...(weightDecay === 0 ? [] : [addL2Gradient(weightDecay)]),
-        scaleByAdamax({ beta1, beta2, epsilon }),
+        ...withWeightDecay(scaleByAdamax({ beta1, beta2, epsilon }), weightDecay),
         scaleByLearningRate(learningRate),
       ),
     );

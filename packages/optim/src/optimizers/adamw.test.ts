@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { expectClose, expectNoLeaks, forEachBackend } from '@descent/core/testing';
-import type { Schedule } from '@descent/core';
 import { chain } from '../transform/chain';
 import { addDecayedWeights, weightDecayMask } from '../transforms/add-decayed-weights';
 import { scaleByAdam } from '../transforms/scale-by-adam';
@@ -13,6 +12,7 @@ import {
   expectMatchesReference,
   type ReferenceStep,
   uniqueSuffix,
+  testSchedule,
 } from '../test-support/optimizer-harness';
 import { AdamW, adamw } from './adamw';
 import { adam } from './adam';
@@ -57,10 +57,6 @@ function adamwReference(o: {
 }
 
 /** A schedule for tests: a function of the step with a config. */
-function testSchedule(f: (step: number) => number): Schedule {
-  return Object.assign(f, { config: { type: 'test' } }) as unknown as Schedule;
-}
-
 forEachBackend('adamw', () => {
   it('matches torch.optim.AdamW in float64 over 8 steps (non-default hyperparameters, AMSGrad; rtol 1e-5)', async () => {
     const o = { lr: 0.03, b1: 0.8, b2: 0.95, eps: 1e-6, wd: 0.5, amsgrad: true };

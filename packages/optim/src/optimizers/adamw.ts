@@ -1,10 +1,4 @@
-import {
-  checkKnownKeys,
-  checkNumber,
-  DescentError,
-  type HyperParameter,
-  hyperValue,
-} from '@descent/core';
+import { checkBoolean, checkNumber, type HyperParameter, hyperValue } from '@descent/core';
 import { chain } from '../transform/chain';
 import {
   addDecayedWeights,
@@ -14,6 +8,7 @@ import {
 import { scaleByAdam } from '../transforms/scale-by-adam';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+import { checkOptions } from './named-options';
 
 /** Options of {@link adamw}. */
 export interface AdamWOptions {
@@ -79,13 +74,12 @@ const KEYS = [
  * ```
  */
 export class AdamW extends NamedOptimizer<AdamWOptions> {
-  /** @nocollapse */
   static override get className(): string {
     return 'descent.AdamW';
   }
 
   constructor(options: AdamWOptions = {}) {
-    checkKnownKeys('adamw options', Object.keys(options), KEYS);
+    checkOptions('adamw', options, KEYS);
     const {
       learningRate = 1e-3,
       beta1 = 0.9,
@@ -98,7 +92,7 @@ export class AdamW extends NamedOptimizer<AdamWOptions> {
     hyperValue('learningRate', learningRate, 0, { min: 0 });
     hyperValue('weightDecay', weightDecay, 0, { min: 0 });
     checkNumber('epsilon', epsilon, { min: 0 });
-    checkFlag('amsgrad', amsgrad);
+    checkBoolean('amsgrad', amsgrad);
     checkDecayMask('weightDecayMask', weightDecayMask);
     super(
       options,
@@ -115,10 +109,4 @@ registerOptimizer(AdamW);
 /** AdamW as a `tf.Optimizer`; see {@link AdamW} for the update rule, defaults and the difference to L2. */
 export function adamw(options: AdamWOptions = {}): AdamW {
   return new AdamW(options);
-}
-
-function checkFlag(name: string, value: unknown): void {
-  if (typeof value !== 'boolean') {
-    throw new DescentError('BAD_HYPERPARAM', `${name} must be a boolean, got ${typeof value}.`);
-  }
 }

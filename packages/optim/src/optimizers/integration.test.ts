@@ -156,7 +156,6 @@ interface ConfigTestOptions {
   callback?: () => void;
 }
 class ConfigTest extends NamedOptimizer<ConfigTestOptions> {
-  /** @nocollapse */
   static override get className(): string {
     return 'descent.ConfigTest';
   }

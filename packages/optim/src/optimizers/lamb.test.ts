@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import type { Schedule } from '@descent/core';
 import { expectNoLeaks, forEachBackend } from '@descent/core/testing';
 import { chain } from '../transform/chain';
 import { addDecayedWeights } from '../transforms/add-decayed-weights';
@@ -12,6 +11,7 @@ import {
   expectMatchesReference,
   type ReferenceStep,
   uniqueSuffix,
+  testSchedule,
 } from '../test-support/optimizer-harness';
 import { Lamb, lamb } from './lamb';
 import { fromTransform } from './transform-optimizer';
@@ -55,10 +55,6 @@ function lambReference(o: {
       }
     });
   };
-}
-
-function testSchedule(f: (step: number) => number): Schedule {
-  return Object.assign(f, { config: { type: 'test' } }) as unknown as Schedule;
 }
 
 forEachBackend('lamb', () => {

@@ -1,20 +1,11 @@
-import {
-  checkKnownKeys,
-  checkNumber,
-  DescentError,
-  type HyperParameter,
-  hyperValue,
-} from '@descent/core';
+import { checkNumber, type HyperParameter, hyperValue } from '@descent/core';
 import { chain } from '../transform/chain';
-import {
-  addDecayedWeights,
-  checkDecayMask,
-  type DecayMask,
-} from '../transforms/add-decayed-weights';
+import { checkDecayMask, type DecayMask } from '../transforms/add-decayed-weights';
 import { scaleByAdam } from '../transforms/scale-by-adam';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByTrustRatio } from '../transforms/scale-by-trust-ratio';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+import { checkOptions, withWeightDecay } from './named-options';
 
 /** Options of {@link lamb}. */
 export interface LambOptions {
@@ -61,16 +52,12 @@ const KEYS = ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'weigh
  * arXiv:1904.00962.
  */
 export class Lamb extends NamedOptimizer<LambOptions> {
-  /** @nocollapse */
   static override get className(): string {
     return 'descent.Lamb';
   }
 
   constructor(options: LambOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw new DescentError('BAD_ARGUMENT', 'lamb needs options with a learningRate.');
-    }
-    checkKnownKeys('lamb options', Object.keys(options), KEYS);
+    checkOptions('lamb', options, KEYS, 'lamb needs options with a learningRate.');
     const {
       learningRate,
       beta1 = 0.9,
@@ -86,8 +73,10 @@ export class Lamb extends NamedOptimizer<LambOptions> {
     super(
       options,
       chain(
-        scaleByAdam({ beta1, beta2, epsilon }),
-        ...(weightDecay === 0 ? [] : [addDecayedWeights(weightDecay, { mask: weightDecayMask })]),
+        ...withWeightDecay(scaleByAdam({ beta1, beta2, epsilon }), weightDecay, {
+          decoupled: true,
+          mask: weightDecayMask,
+        }),
         scaleByTrustRatio(),
         scaleByLearningRate(learningRate),
       ),

@@ -1,10 +1,4 @@
-import {
-  checkKnownKeys,
-  checkNumber,
-  DescentError,
-  type HyperParameter,
-  hyperValue,
-} from '@descent/core';
+import { checkNumber, type HyperParameter, hyperValue } from '@descent/core';
 import { chain } from '../transform/chain';
 import {
   addDecayedWeights,
@@ -15,6 +9,7 @@ import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByMomentum } from '../transforms/scale-by-momentum';
 import { scaleByTrustRatio } from '../transforms/scale-by-trust-ratio';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+import { checkOptions } from './named-options';
 
 /** Options of {@link lars}. */
 export interface LarsOptions {
@@ -78,16 +73,12 @@ const KEYS = [
  * You, Gitman & Ginsburg, "Large Batch Training of Convolutional Networks" (2017), arXiv:1708.03888.
  */
 export class Lars extends NamedOptimizer<LarsOptions> {
-  /** @nocollapse */
   static override get className(): string {
     return 'descent.Lars';
   }
 
   constructor(options: LarsOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw new DescentError('BAD_ARGUMENT', 'lars needs options with a learningRate.');
-    }
-    checkKnownKeys('lars options', Object.keys(options), KEYS);
+    checkOptions('lars', options, KEYS, 'lars needs options with a learningRate.');
     const {
       learningRate,
       momentum = 0.9,

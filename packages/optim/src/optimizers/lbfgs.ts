@@ -1,19 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  checkKnownKeys,
   checkNumber,
   checkTensor,
   copyTensor,
   DescentError,
   formatShape,
   type HyperParameter,
-  hyperFromConfig,
-  hyperToConfig,
   hyperValue,
-  isSchedule,
   isTensor,
-  type ScheduleConfig,
 } from '@descent/core';
+import { fromOptionsConfig, optionsToConfig } from './config-codec';
+import {
+  lookupVariable,
+  type NamedTensor,
+  registeredVariables,
+  resolveVariables,
+  toGradientMap,
+  trainableVariables,
+} from './gradient-input';
 import {
   freshHistory,
   historyTensors,
@@ -25,8 +29,9 @@ import {
 } from './lbfgs-algorithm';
 import { dot, mapVector, maxAbs, type NamedVector, pieceOf, sumAbs } from './named-vectors';
 import { registerOptimizer } from './named-optimizer';
+import { checkOptions } from './named-options';
 import type { Evaluation, Reader } from './strong-wolfe';
-import type { NamedTensor } from './transform-optimizer';
+import { renamedVariables, takeoverCandidates } from './variable-renames';
 
 /** Options of {@link lbfgs}: torch.optim.LBFGS's, camel-cased. */
 export interface LbfgsOptions {
@@ -105,7 +110,6 @@ const ITERATIONS = 'iter';
  * Programming 45 (1989); Nocedal & Wright, "Numerical Optimization" (2006), Algorithms 3.5–3.6, 7.4–7.5.
  */
 export class LBFGS extends tf.Optimizer {
-  /** @nocollapse */
   static get className(): string {
     return 'descent.LBFGS';
   }
@@ -119,10 +123,7 @@ export class LBFGS extends tf.Optimizer {
 
   constructor(options: LbfgsOptions = {}) {
     super();
-    if (typeof options !== 'object' || options === null) {
-      throw new DescentError('BAD_ARGUMENT', 'lbfgs options must be an object.');
-    }
-    checkKnownKeys('lbfgs options', Object.keys(options), KNOWN_OPTIONS);
+    checkOptions('lbfgs', options, KNOWN_OPTIONS);
     const {
       learningRate = 1,
       maxIter = 20,
@@ -349,14 +350,7 @@ export class LBFGS extends tf.Optimizer {
    * (as the other named optimizers do) and {@link LBFGS.fromConfig} reads them back.
    */
   override getConfig(): tf.serialization.ConfigDict {
-    const config: tf.serialization.ConfigDict = {};
-    for (const [key, value] of Object.entries(this.options)) {
-      if (value === undefined) continue;
-      config[key] = escapeConfig(
-        isSchedule(value) ? hyperToConfig(value) : value,
-      ) as tf.serialization.ConfigDictValue;
-    }
-    return config;
+    return optionsToConfig(this.options);
   }
 
   /** Rebuilds an optimizer from {@link getConfig}'s output (also as tfjs-layers hands it over). */
@@ -364,16 +358,7 @@ export class LBFGS extends tf.Optimizer {
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
   ): T {
-    const options: Record<string, unknown> = {};
-    for (const [key, raw] of Object.entries(config)) {
-      if (key === 'customObjects') continue; // added by tfjs-layers' deserializer
-      const value = unescapeConfig(raw);
-      options[key] =
-        key === 'learningRate' && typeof value === 'object' && value !== null
-          ? hyperFromConfig(value as unknown as ScheduleConfig)
-          : value;
-    }
-    return new (cls as unknown as new (o: Record<string, unknown>) => T)(options);
+    return fromOptionsConfig(cls, config);
   }
 
   /**
@@ -389,14 +374,14 @@ export class LBFGS extends tf.Optimizer {
     const keys = new Map<string, string>();
     const used = new Set<string>();
     for (const name of names) {
-      const v = (tf.engine().registeredVariables as Record<string, tf.Variable | undefined>)[name];
+      const v = registeredVariables()[name];
       const fits = (key: string) =>
         !used.has(key) &&
         v !== undefined &&
         formatShape(pieceOf(d, key).shape) === formatShape(v.shape);
       const key = h.names.includes(name)
         ? name
-        : h.names.find((k) => !names.includes(k) && baseName(k) === baseName(name) && fits(k));
+        : takeoverCandidates(name, h.names, (k) => names.includes(k) || !fits(k))[0];
       if (key === undefined || !fits(key)) return undefined;
       keys.set(name, key);
       used.add(key);
@@ -463,7 +448,7 @@ export class LBFGS extends tf.Optimizer {
     if (typeof lossFn !== 'function') {
       throw new DescentError('BAD_ARGUMENT', 'L-BFGS needs a loss function () => tf.Scalar.');
     }
-    const variables = trainableVariables(varList);
+    const variables = trainableVariables('L-BFGS', varList);
     const names = Object.keys(variables).sort();
     const list = names.map((n) => variables[n] as tf.Variable);
     return this.variableProblem(names, variables, function* (direction?: NamedVector) {
@@ -655,116 +640,13 @@ async function runAsync(
   return done.success(result);
 }
 
-function toGradientMap(variableGradients: tf.NamedTensorMap | NamedTensor[]): tf.NamedTensorMap {
-  if (Array.isArray(variableGradients)) {
-    const map: tf.NamedTensorMap = {};
-    for (const { name, tensor } of variableGradients) map[name] = tensor;
-    return map;
-  }
-  if (typeof variableGradients !== 'object' || variableGradients === null) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      'applyGradients takes a map or an array of named gradients.',
-    );
-  }
-  return variableGradients;
-}
-
-/** Every gradient's variable, checked (known, live, float32, same shape, finite-free) before anything changes. */
-function resolveVariables(grads: tf.NamedTensorMap): Record<string, tf.Variable> {
-  const variables: Record<string, tf.Variable> = {};
-  for (const [name, g] of Object.entries(grads)) {
-    checkTensor(`gradient of ${name}`, g);
-    const v = lookupVariable(name, `gradient of ${name}`);
-    if (g.dtype !== 'float32') {
-      throw new DescentError(
-        'DTYPE_MISMATCH',
-        `gradient of ${name} has dtype ${g.dtype}, expected float32.`,
-      );
-    }
-    if (formatShape(g.shape) !== formatShape(v.shape)) {
-      throw new DescentError(
-        'SHAPE_MISMATCH',
-        `gradient of ${name} has shape ${formatShape(g.shape)} but the variable has shape ${formatShape(v.shape)}.`,
-      );
-    }
-    variables[name] = v;
-  }
-  return variables;
-}
-
-/** The trainable variables of `varList` (default: all registered), checked live, by name. */
-function trainableVariables(varList: tf.Variable[] | undefined): Record<string, tf.Variable> {
-  if (varList !== undefined && !Array.isArray(varList)) {
-    throw new DescentError('BAD_ARGUMENT', 'varList must be an array of tf.Variable.');
-  }
-  const list =
-    varList ?? Object.values(tf.engine().registeredVariables as Record<string, tf.Variable>);
-  const variables: Record<string, tf.Variable> = {};
-  for (const v of list) {
-    checkTensor('a variable of varList', v);
-    if (v.trainable) variables[v.name] = v;
-  }
-  if (Object.keys(variables).length === 0) {
-    throw new DescentError('BAD_ARGUMENT', 'L-BFGS: there is no trainable variable to optimize.');
-  }
-  return variables;
-}
-
-/** A config value with `%` and `_` escaped in strings and keys (tfjs-layers rewrites snake_case). */
-function escapeConfig(value: unknown): unknown {
-  const escapeText = (t: string) => t.replace(/[%_]/g, (c) => (c === '%' ? '%25' : '%5F'));
-  if (typeof value === 'string') return escapeText(value);
-  if (Array.isArray(value)) return value.map(escapeConfig);
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [escapeText(k), escapeConfig(v)]),
-    );
-  }
-  return value;
-}
-
-/** Inverse of {@link escapeConfig}. */
-function unescapeConfig(value: unknown): unknown {
-  const unescapeText = (t: string) =>
-    t.replace(/%(25|5F)/g, (_, c: string) => (c === '25' ? '%' : '_'));
-  if (typeof value === 'string') return unescapeText(value);
-  if (Array.isArray(value)) return value.map(unescapeConfig);
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [unescapeText(k), unescapeConfig(v)]),
-    );
-  }
-  return value;
-}
-
-/** A name without the `_<n>` suffix tfjs-layers appends to keep variable names unique. */
-function baseName(name: string): string {
-  return name.replace(/_\d+$/, '');
-}
-
 /**
  * The variable a saved memory piece belongs to: the one of that name, or else the one live
  * variable of the same shape whose name differs only by a tfjs-layers `_<n>` suffix.
  */
 function restoreTarget(name: string, shape: readonly number[], what: string): tf.Variable {
-  const registered = tf.engine().registeredVariables as Record<string, tf.Variable>;
-  if (registered[name]) return lookupVariable(name, what);
-  const candidates = Object.values(registered).filter(
-    (v) => baseName(v.name) === baseName(name) && formatShape(v.shape) === formatShape(shape),
-  );
-  if (candidates.length === 1) return candidates[0] as tf.Variable;
-  return lookupVariable(name, what);
-}
-
-function lookupVariable(name: string, what: string): tf.Variable {
-  const v = (tf.engine().registeredVariables as Record<string, tf.Variable | undefined>)[name];
-  if (!v) throw new DescentError('UNKNOWN_PARAM', `${what}: no variable named "${name}" exists.`);
-  if (v.isDisposed) {
-    throw new DescentError(
-      'DISPOSED',
-      `${what}: variable "${name}" (shape ${formatShape(v.shape)}) was disposed.`,
-    );
-  }
-  return v;
+  const candidates = registeredVariables()[name]
+    ? []
+    : renamedVariables(name).filter((v) => formatShape(v.shape) === formatShape(shape));
+  return candidates.length === 1 ? (candidates[0] as tf.Variable) : lookupVariable(name, what);
 }

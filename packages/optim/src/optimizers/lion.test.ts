@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { isDescentError, type Schedule } from '@descent/core';
 import { expectClose, expectNoLeaks, forEachBackend } from '@descent/core/testing';
 import { chain } from '../transform/chain';
 import { addDecayedWeights } from '../transforms/add-decayed-weights';
@@ -11,6 +10,8 @@ import {
   expectMatchesReference,
   type ReferenceStep,
   uniqueSuffix,
+  testSchedule,
+  descentErrorMessage as message,
 } from '../test-support/optimizer-harness';
 import { fromTransform } from './transform-optimizer';
 import { Lion, lion } from './lion';
@@ -39,10 +40,6 @@ function lionReference(o: {
   };
 }
 
-function testSchedule(fn: (step: number) => number): Schedule {
-  return Object.assign(fn, { config: { type: 'test.lionSchedule' } });
-}
-
 forEachBackend('lion', () => {
   it('matches Lion in float64 over 8 steps (β₁ 0.8, β₂ 0.95, decoupled λ 0.3; rtol 1e-5)', async () => {
     const o = { lr: 0.03, b1: 0.8, b2: 0.95, wd: 0.3 };
@@ -57,7 +54,7 @@ forEachBackend('lion', () => {
     const b1 = (step: number) => 0.5 + 0.06 * step;
     const o = { lr: 0.01, b1, b2: 0.9 };
     await expectMatchesReference(
-      () => lion({ learningRate: o.lr, beta1: testSchedule(b1), beta2: o.b2 }),
+      () => lion({ learningRate: o.lr, beta1: testSchedule(b1, 'test.lionSchedule'), beta2: o.b2 }),
       lionReference(o),
       { steps: 7 },
     );
@@ -112,16 +109,6 @@ it('lion converges on the parabola and on Rosenbrock within 10 000 steps (cpu)',
 });
 
 describe('lion errors (cpu)', () => {
-  const message = (fn: () => unknown): string | undefined => {
-    try {
-      fn();
-    } catch (e) {
-      if (isDescentError(e)) return e.message;
-      throw e;
-    }
-    return undefined;
-  };
-
   it('rejects out-of-range, non-finite and unknown options, naming them, before creating anything', async () => {
     await tf.setBackend('cpu');
     const before = tf.memory().numTensors;
@@ -129,7 +116,7 @@ describe('lion errors (cpu)', () => {
       /^\[BAD_HYPERPARAM\] learningRate/,
     );
     expect(message(() => lion({ beta1: 1 }))).toMatch(/^\[BAD_HYPERPARAM\] beta1/);
-    expect(message(() => lion({ beta1: testSchedule(() => 2) }))).toMatch(
+    expect(message(() => lion({ beta1: testSchedule(() => 2, 'test.lionSchedule') }))).toMatch(
       /^\[BAD_HYPERPARAM\] beta1 \(schedule/,
     );
     expect(message(() => lion({ beta2: Number.NaN }))).toMatch(/^\[NON_FINITE\] beta2/);

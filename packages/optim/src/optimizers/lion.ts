@@ -1,9 +1,9 @@
-import { checkKnownKeys, type HyperParameter, hyperValue } from '@descent/core';
+import { type HyperParameter, hyperValue } from '@descent/core';
 import { chain } from '../transform/chain';
-import { addDecayedWeights } from '../transforms/add-decayed-weights';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByLion } from '../transforms/scale-by-lion';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+import { checkOptions, withWeightDecay } from './named-options';
 
 /** Options of {@link lion}. */
 export interface LionOptions {
@@ -43,21 +43,19 @@ const KEYS = ['learningRate', 'beta1', 'beta2', 'weightDecay'];
  * ```
  */
 export class Lion extends NamedOptimizer<LionOptions> {
-  /** @nocollapse */
   static override get className(): string {
     return 'descent.Lion';
   }
 
   constructor(options: LionOptions = {}) {
-    checkKnownKeys('lion options', Object.keys(options), KEYS);
+    checkOptions('lion', options, KEYS);
     const { learningRate = 1e-4, beta1 = 0.9, beta2 = 0.99, weightDecay = 0 } = options;
     hyperValue('learningRate', learningRate, 0, { min: 0 });
     hyperValue('weightDecay', weightDecay, 0, { min: 0 });
     super(
       options,
       chain(
-        scaleByLion({ beta1, beta2 }),
-        ...(weightDecay === 0 ? [] : [addDecayedWeights(weightDecay)]),
+        ...withWeightDecay(scaleByLion({ beta1, beta2 }), weightDecay, { decoupled: true }),
         scaleByLearningRate(learningRate),
       ),
     );

@@ -43,7 +43,6 @@ export interface LookaheadOptions {
  * ```
  */
 export class Lookahead extends WrapperOptimizer {
-  /** @nocollapse */
   static override get className(): string {
     return 'descent.Lookahead';
   }

@@ -1,17 +1,9 @@
-import {
-  checkKnownKeys,
-  checkNumber,
-  DescentError,
-  type HyperParameter,
-  hyperValue,
-} from '@descent/core';
+import { checkBoolean, checkNumber, type HyperParameter, hyperValue } from '@descent/core';
 import { chain } from '../transform/chain';
-import type { GradientTransformation } from '../transform/gradient-transformation';
-import { addDecayedWeights } from '../transforms/add-decayed-weights';
-import { addL2Gradient } from '../transforms/add-l2-gradient';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByNadam } from '../transforms/scale-by-nadam';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+import { checkOptions, withWeightDecay } from './named-options';
 
 /** Options of {@link nadam}. */
 export interface NAdamOptions {
@@ -65,13 +57,12 @@ const KEYS = [
  * ```
  */
 export class NAdam extends NamedOptimizer<NAdamOptions> {
-  /** @nocollapse */
   static override get className(): string {
     return 'descent.NAdam';
   }
 
   constructor(options: NAdamOptions = {}) {
-    checkKnownKeys('nadam options', Object.keys(options), KEYS);
+    checkOptions('nadam', options, KEYS);
     const {
       learningRate = 2e-3,
       beta1 = 0.9,
@@ -84,20 +75,16 @@ export class NAdam extends NamedOptimizer<NAdamOptions> {
     hyperValue('learningRate', learningRate, 0, { min: 0 });
     hyperValue('weightDecay', weightDecay, 0, { min: 0 });
     checkNumber('epsilon', epsilon, { min: 0 });
-    if (typeof decoupledWeightDecay !== 'boolean') {
-      throw new DescentError(
-        'BAD_HYPERPARAM',
-        `decoupledWeightDecay must be a boolean, got ${typeof decoupledWeightDecay}.`,
-      );
-    }
-    const scale = scaleByNadam({ beta1, beta2, epsilon, momentumDecay });
-    let transforms: GradientTransformation[] = [scale];
-    if (weightDecay !== 0) {
-      transforms = decoupledWeightDecay
-        ? [scale, addDecayedWeights(weightDecay)]
-        : [addL2Gradient(weightDecay), scale];
-    }
-    super(options, chain(...transforms, scaleByLearningRate(learningRate)));
+    checkBoolean('decoupledWeightDecay', decoupledWeightDecay);
+    super(
+      options,
+      chain(
+        ...withWeightDecay(scaleByNadam({ beta1, beta2, epsilon, momentumDecay }), weightDecay, {
+          decoupled: decoupledWeightDecay,
+        }),
+        scaleByLearningRate(learningRate),
+      ),
+    );
   }
 }
 registerOptimizer(NAdam);

@@ -1,9 +1,9 @@
-import { checkKnownKeys, type HyperParameter, hyperValue } from '@descent/core';
+import { type HyperParameter, hyperValue } from '@descent/core';
 import { chain } from '../transform/chain';
-import { addL2Gradient } from '../transforms/add-l2-gradient';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByPadam } from '../transforms/scale-by-padam';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+import { checkOptions, withWeightDecay } from './named-options';
 
 /** Options of {@link padam}. */
 export interface PadamOptions {
@@ -48,13 +48,12 @@ const KEYS = ['learningRate', 'partial', 'beta1', 'beta2', 'epsilon', 'weightDec
  * ```
  */
 export class Padam extends NamedOptimizer<PadamOptions> {
-  /** @nocollapse */
   static override get className(): string {
     return 'descent.Padam';
   }
 
   constructor(options: PadamOptions = {}) {
-    checkKnownKeys('padam options', Object.keys(options), KEYS);
+    checkOptions('padam', options, KEYS);
     const {
       learningRate = 0.1,
       partial = 1 / 8,
@@ -68,8 +67,7 @@ export class Padam extends NamedOptimizer<PadamOptions> {
     super(
       options,
       chain(
-        ...(weightDecay === 0 ? [] : [addL2Gradient(weightDecay)]),
-        scaleByPadam({ partial, beta1, beta2, epsilon }),
+        ...withWeightDecay(scaleByPadam({ partial, beta1, beta2, epsilon }), weightDecay),
         scaleByLearningRate(learningRate),
       ),
     );

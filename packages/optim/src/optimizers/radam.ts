@@ -1,17 +1,9 @@
-import {
-  checkKnownKeys,
-  checkNumber,
-  DescentError,
-  type HyperParameter,
-  hyperValue,
-} from '@descent/core';
+import { checkBoolean, checkNumber, type HyperParameter, hyperValue } from '@descent/core';
 import { chain } from '../transform/chain';
-import type { GradientTransformation } from '../transform/gradient-transformation';
-import { addDecayedWeights } from '../transforms/add-decayed-weights';
-import { addL2Gradient } from '../transforms/add-l2-gradient';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByRadam } from '../transforms/scale-by-radam';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+import { checkOptions, withWeightDecay } from './named-options';
 
 /** Options of {@link radam}. */
 export interface RAdamOptions {
@@ -57,13 +49,12 @@ const KEYS = ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'decou
  * ```
  */
 export class RAdam extends NamedOptimizer<RAdamOptions> {
-  /** @nocollapse */
   static override get className(): string {
     return 'descent.RAdam';
   }
 
   constructor(options: RAdamOptions = {}) {
-    checkKnownKeys('radam options', Object.keys(options), KEYS);
+    checkOptions('radam', options, KEYS);
     const {
       learningRate = 1e-3,
       beta1 = 0.9,
@@ -75,20 +66,16 @@ export class RAdam extends NamedOptimizer<RAdamOptions> {
     hyperValue('learningRate', learningRate, 0, { min: 0 });
     hyperValue('weightDecay', weightDecay, 0, { min: 0 });
     checkNumber('epsilon', epsilon, { min: 0 });
-    if (typeof decoupledWeightDecay !== 'boolean') {
-      throw new DescentError(
-        'BAD_HYPERPARAM',
-        `decoupledWeightDecay must be a boolean, got ${typeof decoupledWeightDecay}.`,
-      );
-    }
-    const scale = scaleByRadam({ beta1, beta2, epsilon });
-    let transforms: GradientTransformation[] = [scale];
-    if (weightDecay !== 0) {
-      transforms = decoupledWeightDecay
-        ? [scale, addDecayedWeights(weightDecay)]
-        : [addL2Gradient(weightDecay), scale];
-    }
-    super(options, chain(...transforms, scaleByLearningRate(learningRate)));
+    checkBoolean('decoupledWeightDecay', decoupledWeightDecay);
+    super(
+      options,
+      chain(
+        ...withWeightDecay(scaleByRadam({ beta1, beta2, epsilon }), weightDecay, {
+          decoupled: decoupledWeightDecay,
+        }),
+        scaleByLearningRate(learningRate),
+      ),
+    );
   }
 }
 registerOptimizer(RAdam);

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { isDescentError, type Schedule } from '@descent/core';
 import { expectNoLeaks, forEachBackend } from '@descent/core/testing';
 import { chain } from '../transform/chain';
 import { addL2Gradient } from '../transforms/add-l2-gradient';
@@ -11,6 +10,8 @@ import {
   expectMatchesReference,
   type ReferenceStep,
   uniqueSuffix,
+  testSchedule,
+  descentErrorMessage as message,
 } from '../test-support/optimizer-harness';
 import { fromTransform } from './transform-optimizer';
 import { rmsprop } from './rmsprop';
@@ -56,10 +57,6 @@ function rmspropReference(o: {
   };
 }
 
-function testSchedule(fn: (step: number) => number): Schedule {
-  return Object.assign(fn, { config: { type: 'test.rmspropSchedule' } });
-}
-
 forEachBackend('rmsprop', () => {
   it('matches torch.optim.RMSprop in float64 over 8 steps (centered, momentum 0.6, ρ 0.9, L2 0.02; rtol 1e-5)', async () => {
     const o = { lr: 0.01, alpha: 0.9, eps: 1e-6, momentum: 0.6, centered: true, wd: 0.02 };
@@ -90,7 +87,12 @@ forEachBackend('rmsprop', () => {
     const momentum = (step: number) => 0.9 - 0.1 * step;
     const o = { lr: 0.01, alpha: 0.95, eps: 1e-8, momentum };
     await expectMatchesReference(
-      () => rmsprop({ learningRate: o.lr, rho: o.alpha, momentum: testSchedule(momentum) }),
+      () =>
+        rmsprop({
+          learningRate: o.lr,
+          rho: o.alpha,
+          momentum: testSchedule(momentum, 'test.rmspropSchedule'),
+        }),
       rmspropReference(o),
       { steps: 7 },
     );
@@ -137,16 +139,6 @@ it('rmsprop converges on the parabola and on Rosenbrock within 10 000 steps (cpu
 });
 
 describe('rmsprop errors (cpu)', () => {
-  const message = (fn: () => unknown): string | undefined => {
-    try {
-      fn();
-    } catch (e) {
-      if (isDescentError(e)) return e.message;
-      throw e;
-    }
-    return undefined;
-  };
-
   it('rejects out-of-range and non-finite options, naming them, before creating anything', async () => {
     await tf.setBackend('cpu');
     const before = tf.memory().numTensors;
@@ -157,9 +149,9 @@ describe('rmsprop errors (cpu)', () => {
     expect(message(() => rmsprop({ rho: -0.5 }))).toMatch(/^\[BAD_HYPERPARAM\] rho/);
     expect(message(() => rmsprop({ epsilon: Number.NaN }))).toMatch(/^\[NON_FINITE\] epsilon/);
     expect(message(() => rmsprop({ momentum: 1.2 }))).toMatch(/^\[BAD_HYPERPARAM\] momentum/);
-    expect(message(() => rmsprop({ momentum: testSchedule(() => -1) }))).toMatch(
-      /^\[BAD_HYPERPARAM\] momentum \(schedule/,
-    );
+    expect(
+      message(() => rmsprop({ momentum: testSchedule(() => -1, 'test.rmspropSchedule') })),
+    ).toMatch(/^\[BAD_HYPERPARAM\] momentum \(schedule/);
     expect(message(() => rmsprop({ weightDecay: -1 }))).toMatch(/^\[BAD_HYPERPARAM\] weightDecay/);
     expect(message(() => rmsprop({ centered: 1 as unknown as boolean }))).toMatch(
       /^\[BAD_HYPERPARAM\] centered/,

@@ -1,9 +1,9 @@
-import { checkKnownKeys, type HyperParameter, hyperValue } from '@descent/core';
+import { type HyperParameter, hyperValue } from '@descent/core';
 import { chain } from '../transform/chain';
-import { addL2Gradient } from '../transforms/add-l2-gradient';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByRms } from '../transforms/scale-by-rms';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+import { checkOptions, withWeightDecay } from './named-options';
 
 /** Options of {@link rmsprop}. */
 export interface RMSpropOptions {
@@ -49,13 +49,12 @@ const KEYS = ['learningRate', 'rho', 'epsilon', 'momentum', 'centered', 'weightD
  * ```
  */
 export class RMSprop extends NamedOptimizer<RMSpropOptions> {
-  /** @nocollapse */
   static override get className(): string {
     return 'descent.RMSprop';
   }
 
   constructor(options: RMSpropOptions = {}) {
-    checkKnownKeys('rmsprop options', Object.keys(options), KEYS);
+    checkOptions('rmsprop', options, KEYS);
     const {
       learningRate = 1e-2,
       rho = 0.99,
@@ -69,8 +68,7 @@ export class RMSprop extends NamedOptimizer<RMSpropOptions> {
     super(
       options,
       chain(
-        ...(weightDecay === 0 ? [] : [addL2Gradient(weightDecay)]),
-        scaleByRms({ rho, epsilon, centered, momentum }),
+        ...withWeightDecay(scaleByRms({ rho, epsilon, centered, momentum }), weightDecay),
         scaleByLearningRate(learningRate),
       ),
     );

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { type Schedule, isDescentError } from '@descent/core';
 import { expectClose, expectNoLeaks, forEachBackend } from '@descent/core/testing';
 import { chain } from '../transform/chain';
 import { addL2Gradient } from '../transforms/add-l2-gradient';
@@ -11,6 +10,8 @@ import {
   expectMatchesReference,
   type ReferenceStep,
   uniqueSuffix,
+  testSchedule,
+  descentErrorMessage as code,
 } from '../test-support/optimizer-harness';
 import { fromTransform } from './transform-optimizer';
 import { SGD, sgd } from './sgd';
@@ -47,10 +48,6 @@ function sgdReference(o: {
 }
 
 /** A schedule for tests (not registered: these optimizers are never serialized). */
-function testSchedule(fn: (step: number) => number): Schedule {
-  return Object.assign(fn, { config: { type: 'test.sgdSchedule' } });
-}
-
 forEachBackend('sgd', () => {
   it('follows the public vector (x₀ = [1, 2], lr 0.1, momentum 0.5)', async () => {
     const x = tf.variable(tf.tensor([1, 2]), true, `vector${uniqueSuffix()}`);
@@ -97,7 +94,12 @@ forEachBackend('sgd', () => {
     const momentum = (step: number) => 0.5 + 0.05 * step;
     const o = { lr: 0.05, momentum, nesterov: true };
     await expectMatchesReference(
-      () => sgd({ learningRate: o.lr, momentum: testSchedule(momentum), nesterov: true }),
+      () =>
+        sgd({
+          learningRate: o.lr,
+          momentum: testSchedule(momentum, 'test.sgdSchedule'),
+          nesterov: true,
+        }),
       sgdReference(o),
       { steps: 7 },
     );
@@ -149,25 +151,15 @@ it('sgd converges on the parabola and on Rosenbrock within 10 000 steps (cpu)', 
 });
 
 describe('sgd errors (cpu)', () => {
-  const code = (fn: () => unknown): string | undefined => {
-    try {
-      fn();
-    } catch (e) {
-      if (isDescentError(e)) return e.message;
-      throw e;
-    }
-    return undefined;
-  };
-
   it('rejects Nesterov without momentum or with dampening (torch rule)', async () => {
     await tf.setBackend('cpu');
     expect(code(() => sgd({ nesterov: true }))).toMatch(/^\[BAD_HYPERPARAM\] .*momentum/);
     expect(code(() => sgd({ momentum: 0.9, nesterov: true, dampening: 0.1 }))).toMatch(
       /^\[BAD_HYPERPARAM\] .*dampening/,
     );
-    expect(code(() => sgd({ momentum: testSchedule(() => 0), nesterov: true }))).toMatch(
-      /^\[BAD_HYPERPARAM\] .*momentum/,
-    );
+    expect(
+      code(() => sgd({ momentum: testSchedule(() => 0, 'test.sgdSchedule'), nesterov: true })),
+    ).toMatch(/^\[BAD_HYPERPARAM\] .*momentum/);
   });
 
   it('rejects out-of-range and non-finite options, naming them, before creating anything', async () => {
@@ -184,7 +176,7 @@ describe('sgd errors (cpu)', () => {
       /^\[BAD_HYPERPARAM\] dampening/,
     );
     expect(code(() => sgd({ weightDecay: -1e-4 }))).toMatch(/^\[BAD_HYPERPARAM\] weightDecay/);
-    expect(code(() => sgd({ momentum: testSchedule(() => -1) }))).toMatch(
+    expect(code(() => sgd({ momentum: testSchedule(() => -1, 'test.sgdSchedule') }))).toMatch(
       /^\[BAD_HYPERPARAM\] momentum \(schedule/,
     );
     expect(code(() => sgd({ nesterov: 'yes' as unknown as boolean, momentum: 0.9 }))).toMatch(
@@ -201,7 +193,7 @@ describe('sgd errors (cpu)', () => {
     const x = tf.variable(tf.tensor([1, 2]), true, `err${uniqueSuffix()}`);
     const opt = sgd({
       learningRate: 0.1,
-      momentum: testSchedule((step) => (step < 2 ? 0.5 : 0)),
+      momentum: testSchedule((step) => (step < 2 ? 0.5 : 0), 'test.sgdSchedule'),
       nesterov: true,
     });
     const loss = () => tf.sum(tf.square(x)) as tf.Scalar;

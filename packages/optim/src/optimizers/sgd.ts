@@ -1,9 +1,9 @@
-import { checkKnownKeys, DescentError, type HyperParameter, hyperValue } from '@descent/core';
+import { checkBoolean, type HyperParameter, hyperValue } from '@descent/core';
 import { chain } from '../transform/chain';
-import { addL2Gradient } from '../transforms/add-l2-gradient';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByMomentum } from '../transforms/scale-by-momentum';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+import { checkOptions, withWeightDecay } from './named-options';
 
 /** Options of {@link sgd}. */
 export interface SGDOptions {
@@ -53,13 +53,12 @@ const KEYS = ['learningRate', 'momentum', 'nesterov', 'dampening', 'weightDecay'
  * ```
  */
 export class SGD extends NamedOptimizer<SGDOptions> {
-  /** @nocollapse */
   static override get className(): string {
     return 'descent.SGD';
   }
 
   constructor(options: SGDOptions = {}) {
-    checkKnownKeys('sgd options', Object.keys(options), KEYS);
+    checkOptions('sgd', options, KEYS);
     const {
       learningRate = 1e-2,
       momentum = 0,
@@ -69,17 +68,11 @@ export class SGD extends NamedOptimizer<SGDOptions> {
     } = options;
     hyperValue('learningRate', learningRate, 0, { min: 0 });
     hyperValue('weightDecay', weightDecay, 0, { min: 0 });
-    if (typeof nesterov !== 'boolean') {
-      throw new DescentError(
-        'BAD_HYPERPARAM',
-        `nesterov must be a boolean, got ${String(nesterov)}.`,
-      );
-    }
+    checkBoolean('nesterov', nesterov);
     super(
       options,
       chain(
-        ...(weightDecay === 0 ? [] : [addL2Gradient(weightDecay)]),
-        scaleByMomentum({ momentum, nesterov, dampening }),
+        ...withWeightDecay(scaleByMomentum({ momentum, nesterov, dampening }), weightDecay),
         scaleByLearningRate(learningRate),
       ),
     );

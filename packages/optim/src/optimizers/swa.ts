@@ -1,12 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkNumber, copyTensor, DescentError, type Params } from '@descent/core';
+import { lookupVariable } from './gradient-input';
 import { registerOptimizer } from './named-optimizer';
-import {
-  lookupVariable,
-  type SlotSchema,
-  WrapperOptimizer,
-  type WrapperSlots,
-} from './wrapper-optimizer';
+import { type SlotSchema, WrapperOptimizer, type WrapperSlots } from './wrapper-optimizer';
 
 /** Options of {@link swa}. */
 export interface SwaOptions {
@@ -53,7 +49,6 @@ export interface SwaOptions {
  * ```
  */
 export class SWA extends WrapperOptimizer {
-  /** @nocollapse */
   static override get className(): string {
     return 'descent.SWA';
   }

@@ -7,13 +7,17 @@ import {
   stateTensors,
   type TransformState,
 } from '../transform/transform-state';
+import {
+  checkVarList,
+  minimizeReleasing,
+  type NamedTensor,
+  resolveVariables,
+  toGradientMap,
+} from './gradient-input';
 import { encodeNumber, fillState, leafParam, stateLeaves, stateParams } from './state-weights';
+import { findRestoreTarget, takeoverCandidates } from './variable-renames';
 
-/** A tensor with a name, as `getWeights`/`setWeights` exchange them (tfjs's `NamedTensor`). */
-export interface NamedTensor {
-  name: string;
-  tensor: tf.Tensor;
-}
+export type { NamedTensor } from './gradient-input';
 
 /** Name of the step count in `getWeights()` (tfjs's own optimizers use the same). */
 const ITERATIONS = 'iter';
@@ -40,7 +44,6 @@ const ITERATIONS = 'iter';
  * ```
  */
 export class TransformOptimizer extends tf.Optimizer {
-  /** @nocollapse */
   static get className(): string {
     return 'descent.TransformOptimizer';
   }
@@ -66,30 +69,17 @@ export class TransformOptimizer extends tf.Optimizer {
     this.state = transform.init({});
   }
 
-  /** `tf.Optimizer.minimize`, with `varList` checked first (live variables). */
+  /**
+   * `tf.Optimizer.minimize`, with `varList` checked first (live variables); when the step fails, the
+   * gradients and the loss are disposed before the error is rethrown (tfjs's own `minimize` leaks them).
+   */
   override minimize(
     f: () => tf.Scalar,
     returnCost = false,
     varList?: tf.Variable[],
   ): tf.Scalar | null {
-    if (varList !== undefined) {
-      if (!Array.isArray(varList)) {
-        throw new DescentError(
-          'BAD_ARGUMENT',
-          'minimize: varList must be an array of tf.Variable.',
-        );
-      }
-      varList.forEach((v, i) => {
-        checkTensor(`minimize: varList[${i}]`, v);
-        if (typeof (v as Partial<tf.Variable>).assign !== 'function') {
-          throw new DescentError(
-            'BAD_ARGUMENT',
-            `minimize: varList[${i}] (shape ${formatShape(v.shape)}) is a tensor, not a tf.Variable.`,
-          );
-        }
-      });
-    }
-    return super.minimize(f, returnCost, varList);
+    if (varList !== undefined) checkVarList('minimize', varList);
+    return minimizeReleasing(this, f, returnCost, varList);
   }
 
   /**
@@ -102,7 +92,7 @@ export class TransformOptimizer extends tf.Optimizer {
    */
   applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     const grads = toGradientMap(variableGradients);
-    const variables = this.resolveVariables(grads);
+    const variables = resolveVariables(grads, this.seen);
     const { keys, claimed } = this.stateKeys(variables);
     // The transformation sees every variable under its state key (its own name, or the name its
     // restored state was saved under), so name-based options (masks, partitions) keep matching.
@@ -236,7 +226,9 @@ export class TransformOptimizer extends tf.Optimizer {
     const params: Record<string, tf.Variable> = {};
     for (const name of saved.keys()) {
       const param = leafParam(name);
-      if (param !== undefined && !(param in params)) params[param] = findRestoreTarget(param, name);
+      if (param !== undefined && !(param in params)) {
+        params[param] = findRestoreTarget(param, `optimizer weight ${name}`);
+      }
     }
     const template = this.transform.init(params);
     let state: TransformState;
@@ -272,39 +264,6 @@ export class TransformOptimizer extends tf.Optimizer {
     );
   }
 
-  /** Every gradient's variable, checked (known, live, float32, same shape) before anything changes. */
-  private resolveVariables(grads: Params): Record<string, tf.Variable> {
-    const variables: Record<string, tf.Variable> = {};
-    for (const [name, g] of Object.entries(grads)) {
-      checkTensor(`gradient of ${name}`, g);
-      const v = lookupVariable(
-        name,
-        `gradient of ${name} (shape ${formatShape(g.shape)})`,
-        this.seen,
-      );
-      if (g.dtype !== 'float32') {
-        throw new DescentError(
-          'DTYPE_MISMATCH',
-          `gradient of ${name} (shape ${formatShape(g.shape)}) has dtype ${g.dtype}, expected float32.`,
-        );
-      }
-      if (v.dtype !== 'float32') {
-        throw new DescentError(
-          'DTYPE_MISMATCH',
-          `variable ${name} (shape ${formatShape(v.shape)}) has dtype ${v.dtype}; optimizers update float32 variables.`,
-        );
-      }
-      if (formatShape(g.shape) !== formatShape(v.shape)) {
-        throw new DescentError(
-          'SHAPE_MISMATCH',
-          `gradient of ${name} has shape ${formatShape(g.shape)} but the variable has shape ${formatShape(v.shape)}.`,
-        );
-      }
-      variables[name] = v;
-    }
-    return variables;
-  }
-
   /**
    * The key each variable's state lives under: its own name, or — for a variable with no state of
    * its own — the restored state of the one name it differs from only by a tfjs-layers `_<n>`
@@ -337,9 +296,10 @@ export class TransformOptimizer extends tf.Optimizer {
         keys.set(name, name);
         continue;
       }
-      const base = baseName(name);
-      const candidates = [...this.restored.keys()].filter(
-        (s) => !(s in variables) && !taken.has(s) && !claimed.includes(s) && baseName(s) === base,
+      const candidates = takeoverCandidates(
+        name,
+        this.restored.keys(),
+        (s) => s in variables || taken.has(s) || claimed.includes(s),
       );
       if (candidates.length === 0) {
         keys.set(name, name);
@@ -384,33 +344,6 @@ export function fromTransform(transform: GradientTransformation): TransformOptim
   return new TransformOptimizer(transform);
 }
 
-function toGradientMap(variableGradients: tf.NamedTensorMap | NamedTensor[]): Params {
-  if (Array.isArray(variableGradients)) {
-    const map: Params = {};
-    variableGradients.forEach((entry, i) => {
-      const name = (entry as Partial<NamedTensor> | null)?.name;
-      if (typeof name !== 'string') {
-        throw new DescentError(
-          'BAD_ARGUMENT',
-          `applyGradients: variableGradients[${i}] must be { name: string, tensor: tf.Tensor }.`,
-        );
-      }
-      if (name in map) {
-        throw new DescentError('BAD_ARGUMENT', `applyGradients: two gradients for ${name}.`);
-      }
-      map[name] = entry.tensor;
-    });
-    return map;
-  }
-  if (typeof variableGradients !== 'object' || variableGradients === null) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      'applyGradients takes a map or an array of named gradients.',
-    );
-  }
-  return variableGradients;
-}
-
 /** Every update belongs to a variable of this step and has its shape and dtype. */
 function checkUpdates(updates: Params, variables: Record<string, tf.Variable>): void {
   for (const [name, u] of Object.entries(updates)) {
@@ -430,57 +363,4 @@ function checkUpdates(updates: Params, variables: Record<string, tf.Variable>): 
       );
     }
   }
-}
-
-function registeredVariables(): Record<string, tf.Variable | undefined> {
-  return tf.engine().registeredVariables as Record<string, tf.Variable | undefined>;
-}
-
-function lookupVariable(
-  name: string,
-  what: string,
-  seen: ReadonlyMap<string, readonly number[]>,
-): tf.Variable {
-  const v = registeredVariables()[name];
-  if (!v || v.isDisposed) {
-    const shape = v?.shape ?? seen.get(name);
-    if (shape) {
-      throw new DescentError(
-        'DISPOSED',
-        `${what}: variable ${name} (shape ${formatShape(shape)}) was disposed.`,
-      );
-    }
-    throw new DescentError(
-      'UNKNOWN_PARAM',
-      `${what}: no live variable is named ${name} (misspelled, or disposed?).`,
-    );
-  }
-  return v;
-}
-
-/** A name without the `_<n>` suffix tfjs-layers appends to make variable names unique. */
-function baseName(name: string): string {
-  return name.replace(/_\d+$/, '');
-}
-
-/**
- * The live variable restored state named `param` belongs to: the variable of that name, or else
- * the newest live one of the same base name (a tfjs-layers rename; the newest is the model just
- * loaded). Only its shape matters here: the state moves to a renamed variable at its first gradient.
- */
-function findRestoreTarget(param: string, weight: string): tf.Variable {
-  const all = registeredVariables();
-  const exact = all[param];
-  if (exact && !exact.isDisposed) return exact;
-  const base = baseName(param);
-  const candidates = Object.values(all).filter(
-    (v): v is tf.Variable => v !== undefined && !v.isDisposed && baseName(v.name) === base,
-  );
-  const newest = candidates.sort((a, b) => b.id - a.id)[0];
-  if (newest) return newest;
-  throw new DescentError(
-    'UNKNOWN_PARAM',
-    `optimizer weight ${weight}: no live variable is named ${param}; create (or load) the model ` +
-      'before restoring its optimizer state.',
-  );
 }

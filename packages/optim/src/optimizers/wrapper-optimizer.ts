@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkTensor, copyTensor, DescentError, formatShape, type Params } from '@descent/core';
+import { checkTensor, copyTensor, DescentError, formatShape } from '@descent/core';
+import { withoutLayersKeys } from './config-codec';
+import {
+  minimizeReleasing,
+  type NamedTensor,
+  resolveVariables,
+  toGradientMap,
+} from './gradient-input';
 import { decodeNumber, encodeNumber } from './state-weights';
-import type { NamedTensor } from './transform-optimizer';
+import { findRestoreTarget, takeoverCandidates } from './variable-renames';
 
 const ITERATIONS = 'iter';
 /** Prefix of the inner optimizer's weights in a wrapper's `getWeights()`. */
@@ -49,7 +56,6 @@ export interface OptimizerConfig {
  * - `dispose()` frees the wrapper's state **and the inner optimizer's**.
  */
 export abstract class WrapperOptimizer extends tf.Optimizer {
-  /** @nocollapse */
   static get className(): string {
     return 'descent.WrapperOptimizer';
   }
@@ -92,6 +98,18 @@ export abstract class WrapperOptimizer extends tf.Optimizer {
   /** Checks a variable's restored slots beyond the schema (e.g. consistency of numbers). */
   protected checkRestored(_name: string, _slots: WrapperSlots): void {}
 
+  /**
+   * `tf.Optimizer.minimize`; when the step fails, the gradients and the loss are disposed before
+   * the error is rethrown (tfjs's own `minimize` leaks them).
+   */
+  override minimize(
+    f: () => tf.Scalar,
+    returnCost = false,
+    varList?: tf.Variable[],
+  ): tf.Scalar | null {
+    return minimizeReleasing(this, f, returnCost, varList);
+  }
+
   /** Validates the gradients, then lets the inner optimizer and the wrapper take one step. */
   applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     const grads = toGradientMap(variableGradients);
@@ -128,8 +146,10 @@ export abstract class WrapperOptimizer extends tf.Optimizer {
     const claimed = new Set<string>();
     for (const [name, v] of Object.entries(variables)) {
       if (this.slots.has(name)) continue;
-      const candidates = [...this.restored].filter(
-        (s) => !(s in variables) && !claimed.has(s) && baseName(s) === baseName(name),
+      const candidates = takeoverCandidates(
+        name,
+        this.restored,
+        (s) => s in variables || claimed.has(s),
       );
       const from = candidates.length === 1 ? (candidates[0] as string) : undefined;
       const slots = from === undefined ? undefined : this.slots.get(from);
@@ -300,8 +320,7 @@ export abstract class WrapperOptimizer extends tf.Optimizer {
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
   ): T {
-    // tfjs-layers adds `customObjects` to the config it passes; it is no option of ours.
-    const { inner, customObjects: _customObjects, ...options } = config;
+    const { inner, ...options } = withoutLayersKeys(config);
     const optimizer = optimizerFromConfig(inner);
     return new (cls as unknown as new (inner: tf.Optimizer, options: object) => T)(
       optimizer,
@@ -376,83 +395,9 @@ export function checkOptimizer(value: unknown): asserts value is tf.Optimizer {
   }
 }
 
-/** Looks a variable up by name in tfjs's registry, live. */
-export function lookupVariable(name: string, what: string): tf.Variable {
-  const v = (tf.engine().registeredVariables as Record<string, tf.Variable | undefined>)[name];
-  if (!v) throw new DescentError('UNKNOWN_PARAM', `${what}: no variable named "${name}" exists.`);
-  if (v.isDisposed) {
-    throw new DescentError(
-      'DISPOSED',
-      `${what}: variable "${name}" (shape ${formatShape(v.shape)}) was disposed.`,
-    );
-  }
-  return v;
-}
-
-/** A name without the `_<n>` suffix tfjs-layers appends to make variable names unique. */
-function baseName(name: string): string {
-  return name.replace(/_\d+$/, '');
-}
-
-/**
- * The live variable a restored state named `name` belongs to: the variable of that name, or else
- * the newest live one of the same base name (a model tfjs-layers renamed on loading).
- */
-function findRestoreTarget(name: string, what: string): tf.Variable {
-  const all = tf.engine().registeredVariables as Record<string, tf.Variable | undefined>;
-  const exact = all[name];
-  if (exact && !exact.isDisposed) return exact;
-  const newest = Object.values(all)
-    .filter(
-      (v): v is tf.Variable =>
-        v !== undefined && !v.isDisposed && baseName(v.name) === baseName(name),
-    )
-    .sort((a, b) => b.id - a.id)[0];
-  if (newest) return newest;
-  return lookupVariable(name, what); // throws UNKNOWN_PARAM or DISPOSED
-}
-
 function unknownWeight(name: string, prefix: string): DescentError {
   return new DescentError(
     'UNKNOWN_PARAM',
     `optimizer weight "${name}" is not one of this optimizer's (expected iter, inner/…, or ${prefix}/…).`,
   );
-}
-
-function toGradientMap(variableGradients: tf.NamedTensorMap | NamedTensor[]): Params {
-  if (Array.isArray(variableGradients)) {
-    const map: Params = {};
-    for (const { name, tensor } of variableGradients) map[name] = tensor;
-    return map;
-  }
-  if (typeof variableGradients !== 'object' || variableGradients === null) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      'applyGradients takes a map or an array of named gradients.',
-    );
-  }
-  return variableGradients;
-}
-
-/** Every gradient's variable, checked (known, live, float32, same shape) before anything changes. */
-function resolveVariables(grads: Params): Record<string, tf.Variable> {
-  const variables: Record<string, tf.Variable> = {};
-  for (const [name, g] of Object.entries(grads)) {
-    checkTensor(`gradient of ${name}`, g);
-    const v = lookupVariable(name, `gradient of ${name}`);
-    if (g.dtype !== 'float32') {
-      throw new DescentError(
-        'DTYPE_MISMATCH',
-        `gradient of ${name} has dtype ${g.dtype}, expected float32.`,
-      );
-    }
-    if (formatShape(g.shape) !== formatShape(v.shape)) {
-      throw new DescentError(
-        'SHAPE_MISMATCH',
-        `gradient of ${name} has shape ${formatShape(g.shape)} but the variable has shape ${formatShape(v.shape)}.`,
-      );
-    }
-    variables[name] = v;
-  }
-  return variables;
 }

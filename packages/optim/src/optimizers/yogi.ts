@@ -1,8 +1,9 @@
-import { checkKnownKeys, type HyperParameter, hyperValue } from '@descent/core';
+import { type HyperParameter, hyperValue } from '@descent/core';
 import { chain } from '../transform/chain';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByYogi } from '../transforms/scale-by-yogi';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+import { checkOptions } from './named-options';
 
 /** Options of {@link yogi}. */
 export interface YogiOptions {
@@ -44,13 +45,12 @@ const KEYS = ['learningRate', 'beta1', 'beta2', 'epsilon', 'initialAccumulatorVa
  * ```
  */
 export class Yogi extends NamedOptimizer<YogiOptions> {
-  /** @nocollapse */
   static override get className(): string {
     return 'descent.Yogi';
   }
 
   constructor(options: YogiOptions = {}) {
-    checkKnownKeys('yogi options', Object.keys(options), KEYS);
+    checkOptions('yogi', options, KEYS);
     const {
       learningRate = 1e-2,
       beta1 = 0.9,

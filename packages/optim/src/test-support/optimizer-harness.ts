@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
+import { isDescentError, type Schedule } from '@descent/core';
 import { expectClose } from '@descent/core/testing';
 
 /** A named float64 parameter with its shape. */
@@ -99,6 +100,22 @@ export async function expectMatchesReference(
   for (let k = 0; k < params.length; k++) {
     await expectClose(actual[k] as Float64Array, expected[k] as Float64Array, { rtol, atol });
   }
+}
+
+/** A {@link Schedule} of `fn` whose config has kind `type` (tests never serialize it). */
+export function testSchedule(fn: (step: number) => number, type = 'test'): Schedule {
+  return Object.assign(fn, { config: { type } });
+}
+
+/** The message of the `DescentError` that `fn` throws, `undefined` if it throws none; rethrows any other error. */
+export function descentErrorMessage(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    if (isDescentError(e)) return e.message;
+    throw e;
+  }
+  return undefined;
 }
 
 let counter = 0;

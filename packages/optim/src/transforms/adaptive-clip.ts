@@ -9,6 +9,7 @@ import {
   type Params,
 } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
+import { requireParam } from '../transform/require-param';
 import { EMPTY_STATE } from '../transform/transform-state';
 
 /** Options of {@link adaptiveClip}. */
@@ -79,13 +80,7 @@ export function adaptiveClip(
       // Validate everything before computing anything.
       const axes: Record<string, number[] | null> = {};
       for (const [name, u] of Object.entries(updates)) {
-        const p = params?.[name];
-        if (!p) {
-          throw new DescentError(
-            'BAD_ARGUMENT',
-            `adaptiveClip needs params; none given for "${name}".`,
-          );
-        }
+        const p = requireParam('adaptiveClip', params, name);
         checkSameShape(`params["${name}"]`, p, `updates["${name}"]`, u);
         axes[name] = unitAxes(name, u.shape, info[name]);
       }

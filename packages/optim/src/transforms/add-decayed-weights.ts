@@ -8,6 +8,7 @@ import {
   roleMask,
 } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
+import { requireParam } from '../transform/require-param';
 import { makeState, type TransformState } from '../transform/transform-state';
 
 /**
@@ -61,6 +62,20 @@ export function addDecayedWeights(
   hyperValue('weightDecay', weightDecay, 0, { min: 0 });
   const { mask } = options;
   checkDecayMask('mask', mask);
+  return addScaledParams('addDecayedWeights', weightDecay, mask);
+}
+
+/**
+ * `u ← u + λ_t·θ` for every parameter `mask` selects (all without one), `λ_t` evaluated at this
+ * transformation's update count: both {@link addDecayedWeights} and `addL2Gradient`, which differ
+ * only in where they sit in a chain. `transform` names it in errors; the caller checks `λ` and
+ * `mask` first.
+ */
+export function addScaledParams(
+  transform: string,
+  weightDecay: HyperParameter,
+  mask: DecayMask | undefined,
+): GradientTransformation {
   return {
     init: () => makeState({ scalars: { count: 0 } }),
     update(updates: Params, state: TransformState, params?: Params) {
@@ -68,13 +83,7 @@ export function addDecayedWeights(
       const lambda = hyperValue('weightDecay', weightDecay, count, { min: 0 });
       const next: Params = {};
       for (const [name, u] of Object.entries(updates)) {
-        const p = params?.[name];
-        if (!p) {
-          throw new DescentError(
-            'BAD_ARGUMENT',
-            `addDecayedWeights needs params; none given for "${name}".`,
-          );
-        }
+        const p = requireParam(transform, params, name);
         next[name] = lambda === 0 || !isDecayed(mask, name, p) ? u : tf.add(u, tf.mul(p, lambda));
       }
       return { updates: next, state: makeState({ scalars: { count: count + 1 } }) };

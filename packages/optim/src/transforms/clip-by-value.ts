@@ -14,9 +14,8 @@ import { EMPTY_STATE } from '../transform/transform-state';
  * Unlike {@link clipByGlobalNorm} this changes the update's direction. Stateless. Either bound
  * may be infinite (`clipByValue(-Infinity, 0)` clips from above only); NaN is rejected.
  *
- * @param minOrMaxAbs - with one argument, `maxAbs` ≥ 0 (symmetric clipping, optax's `max_delta`);
- *   with two, the lower bound `min`.
- * @param max - the upper bound, ≥ `min`.
+ * Call it with `maxAbs` ≥ 0 (symmetric clipping, optax's `max_delta`), or with `min` and `max ≥ min`.
+ *
  * @throws DescentError `BAD_HYPERPARAM` for `maxAbs` < 0 or `min` > `max`, `NON_FINITE` for NaN.
  *
  * @example
@@ -26,6 +25,7 @@ import { EMPTY_STATE } from '../transform/transform-state';
  * ```
  */
 export function clipByValue(maxAbs: number): GradientTransformation;
+/** Clips every update element-wise to `[min, max]`; see the one-argument form. */
 export function clipByValue(min: number, max: number): GradientTransformation;
 export function clipByValue(minOrMaxAbs: number, max?: number): GradientTransformation {
   let lo: number;

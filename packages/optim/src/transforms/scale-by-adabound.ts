@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, DescentError, type HyperParameter, hyperValue } from '@descent/core';
+import {
+  checkBoolean,
+  checkNumber,
+  DescentError,
+  type HyperParameter,
+  hyperValue,
+} from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
+import { beta1At, checkAdamOptions, firstMoment, secondMoment } from './adam-moments';
 
 /** Options of {@link scaleByAdabound}. */
 export interface ScaleByAdaboundOptions {
@@ -71,12 +78,8 @@ export function scaleByAdabound(options: ScaleByAdaboundOptions = {}): GradientT
   }
   checkNumber('finalLr', finalLr, { min: 0 });
   checkNumber('gamma', gamma, { min: 0, max: 1, maxExclusive: true });
-  hyperValue('beta1', beta1, 0, { min: 0, max: 1, maxExclusive: true });
-  checkNumber('beta2', beta2, { min: 0, max: 1, maxExclusive: true });
-  checkNumber('epsilon', epsilon, { min: 0 });
-  if (typeof amsbound !== 'boolean') {
-    throw new DescentError('BAD_HYPERPARAM', `amsbound must be a boolean, got ${typeof amsbound}.`);
-  }
+  checkAdamOptions(beta1, beta2, epsilon);
+  checkBoolean('amsbound', amsbound);
   return perParameter({
     initSlots: (like) => ({
       m: tf.zerosLike(like),
@@ -86,10 +89,10 @@ export function scaleByAdabound(options: ScaleByAdaboundOptions = {}): GradientT
     }),
     step(g, slots, { count }) {
       const eta = hyperValue('learningRate', learningRate, count, { min: 0 });
-      const b1 = hyperValue('beta1', beta1, count, { min: 0, max: 1, maxExclusive: true });
+      const b1 = beta1At(beta1, count);
       const t = numberSlot(slots, 'step') + 1;
-      const m = tf.add(tf.mul(tensorSlot(slots, 'm'), b1), tf.mul(g, 1 - b1));
-      const v = tf.add(tf.mul(tensorSlot(slots, 'v'), beta2), tf.mul(tf.square(g), 1 - beta2));
+      const m = firstMoment(slots, g, b1);
+      const v = secondMoment(slots, g, beta2);
       const vmax = amsbound ? tf.maximum(tensorSlot(slots, 'vmax'), v) : undefined;
       const stepSize = (eta * Math.sqrt(1 - beta2 ** t)) / (1 - b1 ** t);
       const final = typeof learningRate === 'number' ? finalLr : (finalLr * eta) / baseLr;

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, type HyperParameter, hyperValue } from '@descent/core';
+import type { HyperParameter } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
+import { beta1At, checkAdamOptions, firstMoment, secondMoment } from './adam-moments';
 
 /** Options of {@link scaleByAdam}. */
 export interface ScaleByAdamOptions {
@@ -34,9 +35,7 @@ export interface ScaleByAdamOptions {
  */
 export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransformation {
   const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, amsgrad = false } = options;
-  hyperValue('beta1', beta1, 0, { min: 0, max: 1, maxExclusive: true });
-  checkNumber('beta2', beta2, { min: 0, max: 1, maxExclusive: true });
-  checkNumber('epsilon', epsilon, { min: 0 });
+  checkAdamOptions(beta1, beta2, epsilon);
   return perParameter({
     initSlots: (like) => ({
       m: tf.zerosLike(like),
@@ -45,10 +44,10 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
       step: 0,
     }),
     step(g, slots, { count }) {
-      const b1 = hyperValue('beta1', beta1, count, { min: 0, max: 1, maxExclusive: true });
+      const b1 = beta1At(beta1, count);
       const t = numberSlot(slots, 'step') + 1;
-      const m = tf.add(tf.mul(tensorSlot(slots, 'm'), b1), tf.mul(g, 1 - b1));
-      const v = tf.add(tf.mul(tensorSlot(slots, 'v'), beta2), tf.mul(tf.square(g), 1 - beta2));
+      const m = firstMoment(slots, g, b1);
+      const v = secondMoment(slots, g, beta2);
       const vmax = amsgrad ? tf.maximum(tensorSlot(slots, 'vmax'), v) : undefined;
       const mHat = tf.div(m, 1 - b1 ** t);
       const vHat = tf.div(vmax ?? v, 1 - beta2 ** t);

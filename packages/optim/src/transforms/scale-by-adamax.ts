@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, type HyperParameter, hyperValue } from '@descent/core';
+import type { HyperParameter } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
+import { beta1At, checkAdamOptions, firstMoment } from './adam-moments';
 
 /** Options of {@link scaleByAdamax}. */
 export interface ScaleByAdamaxOptions {
@@ -35,15 +36,13 @@ export interface ScaleByAdamaxOptions {
  */
 export function scaleByAdamax(options: ScaleByAdamaxOptions = {}): GradientTransformation {
   const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options;
-  hyperValue('beta1', beta1, 0, { min: 0, max: 1, maxExclusive: true });
-  checkNumber('beta2', beta2, { min: 0, max: 1, maxExclusive: true });
-  checkNumber('epsilon', epsilon, { min: 0 });
+  checkAdamOptions(beta1, beta2, epsilon);
   return perParameter({
     initSlots: (like) => ({ m: tf.zerosLike(like), u: tf.zerosLike(like), step: 0 }),
     step(g, slots, { count }) {
-      const b1 = hyperValue('beta1', beta1, count, { min: 0, max: 1, maxExclusive: true });
+      const b1 = beta1At(beta1, count);
       const t = numberSlot(slots, 'step') + 1;
-      const m = tf.add(tf.mul(tensorSlot(slots, 'm'), b1), tf.mul(g, 1 - b1));
+      const m = firstMoment(slots, g, b1);
       const u = tf.maximum(tf.mul(tensorSlot(slots, 'u'), beta2), tf.add(tf.abs(g), epsilon));
       const update = tf.div(m, tf.mul(u, 1 - b1 ** t));
       return { update, slots: { m, u, step: t } };

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  checkBoolean,
   checkNumber,
   DescentError,
   type HyperParameter,
@@ -50,12 +51,7 @@ export interface ScaleByMomentumOptions {
  */
 export function scaleByMomentum(options: ScaleByMomentumOptions = {}): GradientTransformation {
   const { momentum = 0.9, nesterov = false, dampening = 0 } = options;
-  if (typeof nesterov !== 'boolean') {
-    throw new DescentError(
-      'BAD_HYPERPARAM',
-      `nesterov must be a boolean, got ${String(nesterov)}.`,
-    );
-  }
+  checkBoolean('nesterov', nesterov);
   checkNumber('dampening', dampening, { min: 0, max: 1 });
   const range: NumberRange = nesterov ? { min: 0, minExclusive: true, max: 1 } : { min: 0, max: 1 };
   if (nesterov && dampening !== 0) {

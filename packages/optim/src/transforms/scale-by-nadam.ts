@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, type HyperParameter, hyperValue } from '@descent/core';
+import { checkNumber, type HyperParameter } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
-import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
+import { numberSlot, perParameter } from '../transform/per-parameter';
+import { beta1At, checkAdamOptions, firstMoment, secondMoment } from './adam-moments';
 
 /** Options of {@link scaleByNadam}. */
 export interface ScaleByNadamOptions {
@@ -40,20 +41,18 @@ export interface ScaleByNadamOptions {
  */
 export function scaleByNadam(options: ScaleByNadamOptions = {}): GradientTransformation {
   const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, momentumDecay = 4e-3 } = options;
-  hyperValue('beta1', beta1, 0, { min: 0, max: 1, maxExclusive: true });
-  checkNumber('beta2', beta2, { min: 0, max: 1, maxExclusive: true });
-  checkNumber('epsilon', epsilon, { min: 0 });
+  checkAdamOptions(beta1, beta2, epsilon);
   checkNumber('momentumDecay', momentumDecay, { min: 0 });
   return perParameter({
     initSlots: (like) => ({ m: tf.zerosLike(like), v: tf.zerosLike(like), step: 0, muProduct: 1 }),
     step(g, slots, { count }) {
-      const b1 = hyperValue('beta1', beta1, count, { min: 0, max: 1, maxExclusive: true });
+      const b1 = beta1At(beta1, count);
       const t = numberSlot(slots, 'step') + 1;
       const mu = b1 * (1 - 0.5 * 0.96 ** (t * momentumDecay));
       const muNext = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentumDecay));
       const muProduct = Math.fround(numberSlot(slots, 'muProduct') * mu);
-      const m = tf.add(tf.mul(tensorSlot(slots, 'm'), b1), tf.mul(g, 1 - b1));
-      const v = tf.add(tf.mul(tensorSlot(slots, 'v'), beta2), tf.mul(tf.square(g), 1 - beta2));
+      const m = firstMoment(slots, g, b1);
+      const v = secondMoment(slots, g, beta2);
       const denom = tf.add(tf.sqrt(tf.div(v, 1 - beta2 ** t)), epsilon);
       const mHat = tf.add(
         tf.mul(m, muNext / (1 - muProduct * muNext)),

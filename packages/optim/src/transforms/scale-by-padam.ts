@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, type HyperParameter, hyperValue } from '@descent/core';
+import { checkNumber, type HyperParameter } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
+import { beta1At, checkAdamOptions, firstMoment, secondMoment } from './adam-moments';
 
 /** Options of {@link scaleByPadam}. */
 export interface ScaleByPadamOptions {
@@ -41,9 +42,7 @@ export interface ScaleByPadamOptions {
 export function scaleByPadam(options: ScaleByPadamOptions = {}): GradientTransformation {
   const { partial = 1 / 8, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options;
   checkNumber('partial', partial, { min: 0, minExclusive: true, max: 0.5 });
-  hyperValue('beta1', beta1, 0, { min: 0, max: 1, maxExclusive: true });
-  checkNumber('beta2', beta2, { min: 0, max: 1, maxExclusive: true });
-  checkNumber('epsilon', epsilon, { min: 0 });
+  checkAdamOptions(beta1, beta2, epsilon);
   return perParameter({
     initSlots: (like) => ({
       m: tf.zerosLike(like),
@@ -52,10 +51,10 @@ export function scaleByPadam(options: ScaleByPadamOptions = {}): GradientTransfo
       step: 0,
     }),
     step(g, slots, { count }) {
-      const b1 = hyperValue('beta1', beta1, count, { min: 0, max: 1, maxExclusive: true });
+      const b1 = beta1At(beta1, count);
       const t = numberSlot(slots, 'step') + 1;
-      const m = tf.add(tf.mul(tensorSlot(slots, 'm'), b1), tf.mul(g, 1 - b1));
-      const v = tf.add(tf.mul(tensorSlot(slots, 'v'), beta2), tf.mul(tf.square(g), 1 - beta2));
+      const m = firstMoment(slots, g, b1);
+      const v = secondMoment(slots, g, beta2);
       const vmax = tf.maximum(tensorSlot(slots, 'vmax'), v);
       const vHat = tf.div(vmax, 1 - beta2 ** t);
       const scale = partial === 0.5 ? tf.sqrt(vHat) : tf.pow(vHat, partial);

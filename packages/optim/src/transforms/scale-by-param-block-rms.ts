@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, DescentError, type Params } from '@descent/core';
+import { checkNumber, type Params } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
+import { requireParam } from '../transform/require-param';
 import { EMPTY_STATE, type TransformState } from '../transform/transform-state';
 
 /**
@@ -29,13 +30,7 @@ export function scaleByParamBlockRms(minScale = 1e-3): GradientTransformation {
     update(updates: Params, state: TransformState, params?: Params) {
       const next: Params = {};
       for (const [name, u] of Object.entries(updates)) {
-        const p = params?.[name];
-        if (!p) {
-          throw new DescentError(
-            'BAD_ARGUMENT',
-            `scaleByParamBlockRms needs params; none given for "${name}".`,
-          );
-        }
+        const p = requireParam('scaleByParamBlockRms', params, name);
         next[name] = tf.mul(u, tf.maximum(tf.sqrt(tf.mean(tf.square(p))), minScale));
       }
       return { updates: next, state };

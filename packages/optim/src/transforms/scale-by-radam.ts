@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, type HyperParameter, hyperValue } from '@descent/core';
+import type { HyperParameter } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
-import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
+import { numberSlot, perParameter } from '../transform/per-parameter';
+import { beta1At, checkAdamOptions, firstMoment, secondMoment } from './adam-moments';
 
 /** Options of {@link scaleByRadam}. */
 export interface ScaleByRadamOptions {
@@ -39,17 +40,15 @@ export interface ScaleByRadamOptions {
  */
 export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransformation {
   const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options;
-  hyperValue('beta1', beta1, 0, { min: 0, max: 1, maxExclusive: true });
-  checkNumber('beta2', beta2, { min: 0, max: 1, maxExclusive: true });
-  checkNumber('epsilon', epsilon, { min: 0 });
+  checkAdamOptions(beta1, beta2, epsilon);
   const rhoInf = 2 / (1 - beta2) - 1;
   return perParameter({
     initSlots: (like) => ({ m: tf.zerosLike(like), v: tf.zerosLike(like), step: 0 }),
     step(g, slots, { count }) {
-      const b1 = hyperValue('beta1', beta1, count, { min: 0, max: 1, maxExclusive: true });
+      const b1 = beta1At(beta1, count);
       const t = numberSlot(slots, 'step') + 1;
-      const m = tf.add(tf.mul(tensorSlot(slots, 'm'), b1), tf.mul(g, 1 - b1));
-      const v = tf.add(tf.mul(tensorSlot(slots, 'v'), beta2), tf.mul(tf.square(g), 1 - beta2));
+      const m = firstMoment(slots, g, b1);
+      const v = secondMoment(slots, g, beta2);
       const bias2 = 1 - beta2 ** t;
       const rho = rhoInf - (2 * t * beta2 ** t) / bias2;
       let update: tf.Tensor;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, DescentError, type HyperParameter, hyperValue } from '@descent/core';
+import { checkBoolean, checkNumber, type HyperParameter, hyperValue } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { perParameter, tensorSlot } from '../transform/per-parameter';
 import type { SlotValue } from '../transform/transform-state';
@@ -43,12 +43,7 @@ export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformat
   const { rho = 0.99, epsilon = 1e-8, centered = false, momentum = 0 } = options;
   checkNumber('rho', rho, { min: 0, max: 1, maxExclusive: true });
   checkNumber('epsilon', epsilon, { min: 0 });
-  if (typeof centered !== 'boolean') {
-    throw new DescentError(
-      'BAD_HYPERPARAM',
-      `centered must be a boolean, got ${String(centered)}.`,
-    );
-  }
+  checkBoolean('centered', centered);
   hyperValue('momentum', momentum, 0, { min: 0, max: 1 });
   const withMomentum = momentum !== 0;
   return perParameter({

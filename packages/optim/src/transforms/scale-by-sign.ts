@@ -8,7 +8,7 @@ import { EMPTY_STATE, type TransformState } from '../transform/transform-state';
  * signSGD, Bernstein et al., 2018). Stateless.
  *
  * As `tf.sign`, NaN maps to 0 (torch and jax propagate NaN): guard with `applyIfFinite` if
- * gradients may be non-finite. The sign is exact on every backend (see {@link signOf}).
+ * gradients may be non-finite. The sign is exact on every backend (see `signOf`).
  *
  * @example
  * ```ts

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkNumber, DescentError, type Params } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
+import { requireParam } from '../transform/require-param';
 import { EMPTY_STATE, type TransformState } from '../transform/transform-state';
 import { checkDecayMask, type DecayMask } from './add-decayed-weights';
 
@@ -71,13 +72,7 @@ export function scaleByTrustRatio(options: ScaleByTrustRatioOptions = {}): Gradi
     update(updates: Params, state: TransformState, params?: Params) {
       const next: Params = {};
       for (const [name, u] of Object.entries(updates)) {
-        const p = params?.[name];
-        if (!p) {
-          throw new DescentError(
-            'BAD_ARGUMENT',
-            `scaleByTrustRatio needs params; none given for "${name}".`,
-          );
-        }
+        const p = requireParam('scaleByTrustRatio', params, name);
         next[name] = isSelected(mask, name, p)
           ? trustRatioScaled(u, p, minNorm, trustCoefficient, eps)
           : u;

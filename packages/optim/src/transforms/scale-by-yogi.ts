@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, type HyperParameter, hyperValue } from '@descent/core';
+import { checkNumber, type HyperParameter } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
+import { beta1At, checkAdamOptions, firstMoment } from './adam-moments';
 
 /** Options of {@link scaleByYogi}. */
 export interface ScaleByYogiOptions {
@@ -39,9 +40,7 @@ export interface ScaleByYogiOptions {
  */
 export function scaleByYogi(options: ScaleByYogiOptions = {}): GradientTransformation {
   const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-3, initialAccumulatorValue = 1e-6 } = options;
-  hyperValue('beta1', beta1, 0, { min: 0, max: 1, maxExclusive: true });
-  checkNumber('beta2', beta2, { min: 0, max: 1, maxExclusive: true });
-  checkNumber('epsilon', epsilon, { min: 0 });
+  checkAdamOptions(beta1, beta2, epsilon);
   checkNumber('initialAccumulatorValue', initialAccumulatorValue, { min: 0 });
   return perParameter({
     initSlots: (like) => ({
@@ -50,11 +49,11 @@ export function scaleByYogi(options: ScaleByYogiOptions = {}): GradientTransform
       step: 0,
     }),
     step(g, slots, { count }) {
-      const b1 = hyperValue('beta1', beta1, count, { min: 0, max: 1, maxExclusive: true });
+      const b1 = beta1At(beta1, count);
       const t = numberSlot(slots, 'step') + 1;
       const previousV = tensorSlot(slots, 'v');
       const g2 = tf.square(g);
-      const m = tf.add(tf.mul(tensorSlot(slots, 'm'), b1), tf.mul(g, 1 - b1));
+      const m = firstMoment(slots, g, b1);
       const v = tf.sub(previousV, tf.mul(tf.mul(tf.sign(tf.sub(previousV, g2)), g2), 1 - beta2));
       const mHat = tf.div(m, 1 - b1 ** t);
       const vHat = tf.div(v, 1 - beta2 ** t);

@@ -1,0 +1,179 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { checkTensor, DescentError, formatShape, type Params } from '@descent/core';
+
+/** A tensor with a name, as `getWeights`/`setWeights` exchange them (tfjs's `NamedTensor`). */
+export interface NamedTensor {
+  name: string;
+  tensor: tf.Tensor;
+}
+
+/** tfjs's registry of live variables, by name. */
+export function registeredVariables(): Record<string, tf.Variable | undefined> {
+  return tf.engine().registeredVariables as Record<string, tf.Variable | undefined>;
+}
+
+/**
+ * The gradients `applyGradients` was given, as a map by variable name.
+ *
+ * @throws DescentError `BAD_ARGUMENT` for neither a map nor an array of `{ name, tensor }`, or two
+ *   gradients of one name.
+ */
+export function toGradientMap(variableGradients: tf.NamedTensorMap | NamedTensor[]): Params {
+  if (Array.isArray(variableGradients)) {
+    const map: Params = {};
+    variableGradients.forEach((entry, i) => {
+      const name = (entry as Partial<NamedTensor> | null)?.name;
+      if (typeof name !== 'string') {
+        throw new DescentError(
+          'BAD_ARGUMENT',
+          `applyGradients: variableGradients[${i}] must be { name: string, tensor: tf.Tensor }.`,
+        );
+      }
+      if (name in map) {
+        throw new DescentError('BAD_ARGUMENT', `applyGradients: two gradients for ${name}.`);
+      }
+      map[name] = entry.tensor;
+    });
+    return map;
+  }
+  if (typeof variableGradients !== 'object' || variableGradients === null) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      'applyGradients takes a map or an array of named gradients.',
+    );
+  }
+  return variableGradients;
+}
+
+/**
+ * The live variable named `name`. `seen` holds the shapes of variables used before, so that one
+ * disposed since is reported as such (tfjs unregisters a variable when it is disposed).
+ *
+ * @throws DescentError `DISPOSED` (a disposed variable of known shape), `UNKNOWN_PARAM` (no such variable).
+ */
+export function lookupVariable(
+  name: string,
+  what: string,
+  seen: ReadonlyMap<string, readonly number[]> = new Map(),
+): tf.Variable {
+  const v = registeredVariables()[name];
+  if (!v || v.isDisposed) {
+    const shape = v?.shape ?? seen.get(name);
+    if (shape) {
+      throw new DescentError(
+        'DISPOSED',
+        `${what}: variable ${name} (shape ${formatShape(shape)}) was disposed.`,
+      );
+    }
+    throw new DescentError(
+      'UNKNOWN_PARAM',
+      `${what}: no live variable is named ${name} (misspelled, or disposed?).`,
+    );
+  }
+  return v;
+}
+
+/**
+ * Every gradient's variable, checked (known, live, float32, same shape) before anything changes.
+ * `seen`: as for {@link lookupVariable}.
+ *
+ * @throws DescentError `UNKNOWN_PARAM`, `DISPOSED`, `DTYPE_MISMATCH`, `SHAPE_MISMATCH`.
+ */
+export function resolveVariables(
+  grads: Params,
+  seen?: ReadonlyMap<string, readonly number[]>,
+): Record<string, tf.Variable> {
+  const variables: Record<string, tf.Variable> = {};
+  for (const [name, g] of Object.entries(grads)) {
+    checkTensor(`gradient of ${name}`, g);
+    const v = lookupVariable(name, `gradient of ${name} (shape ${formatShape(g.shape)})`, seen);
+    if (g.dtype !== 'float32') {
+      throw new DescentError(
+        'DTYPE_MISMATCH',
+        `gradient of ${name} (shape ${formatShape(g.shape)}) has dtype ${g.dtype}, expected float32.`,
+      );
+    }
+    if (v.dtype !== 'float32') {
+      throw new DescentError(
+        'DTYPE_MISMATCH',
+        `variable ${name} (shape ${formatShape(v.shape)}) has dtype ${v.dtype}; optimizers update float32 variables.`,
+      );
+    }
+    if (formatShape(g.shape) !== formatShape(v.shape)) {
+      throw new DescentError(
+        'SHAPE_MISMATCH',
+        `gradient of ${name} has shape ${formatShape(g.shape)} but the variable has shape ${formatShape(v.shape)}.`,
+      );
+    }
+    variables[name] = v;
+  }
+  return variables;
+}
+
+/**
+ * Asserts `varList` is an array of live `tf.Variable`s; `what` names the caller in messages.
+ *
+ * @throws DescentError `BAD_ARGUMENT` (not an array, or a plain tensor), `DISPOSED`.
+ */
+export function checkVarList(what: string, varList: unknown): asserts varList is tf.Variable[] {
+  if (!Array.isArray(varList)) {
+    throw new DescentError('BAD_ARGUMENT', `${what}: varList must be an array of tf.Variable.`);
+  }
+  varList.forEach((v: tf.Variable, i) => {
+    checkTensor(`${what}: varList[${i}]`, v);
+    if (typeof (v as Partial<tf.Variable>).assign !== 'function') {
+      throw new DescentError(
+        'BAD_ARGUMENT',
+        `${what}: varList[${i}] (shape ${formatShape(v.shape)}) is a tensor, not a tf.Variable.`,
+      );
+    }
+  });
+}
+
+/**
+ * The trainable variables of `varList` (default: every registered one), checked, by name.
+ *
+ * @throws DescentError as {@link checkVarList}, and `BAD_ARGUMENT` when none is trainable.
+ */
+export function trainableVariables(
+  what: string,
+  varList: tf.Variable[] | undefined,
+): Record<string, tf.Variable> {
+  if (varList !== undefined) checkVarList(what, varList);
+  const list = varList ?? Object.values(registeredVariables() as Record<string, tf.Variable>);
+  const variables: Record<string, tf.Variable> = {};
+  for (const v of list) if (v.trainable) variables[v.name] = v;
+  if (Object.keys(variables).length === 0) {
+    throw new DescentError('BAD_ARGUMENT', `${what}: there is no trainable variable to optimize.`);
+  }
+  return variables;
+}
+
+/**
+ * `tf.Optimizer.minimize` (gradients by `computeGradients`, one `applyGradients`), except that when
+ * `applyGradients` throws, the gradients and the loss are disposed before the error is rethrown
+ * (tfjs's own `minimize` leaks them).
+ */
+export function minimizeReleasing(
+  optimizer: tf.Optimizer,
+  f: () => tf.Scalar,
+  returnCost: boolean,
+  varList: tf.Variable[] | undefined,
+): tf.Scalar | null {
+  const { value, grads } = optimizer.computeGradients(f, varList);
+  try {
+    optimizer.applyGradients(
+      varList == null
+        ? grads
+        : varList.map((v) => ({ name: v.name, tensor: grads[v.name] as tf.Tensor })),
+    );
+  } catch (e) {
+    value.dispose();
+    throw e;
+  } finally {
+    tf.dispose(grads);
+  }
+  if (returnCost) return value;
+  value.dispose();
+  return null;
+}
