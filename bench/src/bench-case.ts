@@ -6,8 +6,8 @@ export interface PreparedCase {
   descent(): void;
   /** The same step with tfjs's built-in or the naive approach. */
   baseline(): void;
-  /** A tensor both steps write; reading it waits for the backend to finish. */
-  witness(): tf.Tensor;
+  /** A tensor the given contender's steps write; reading it waits for the backend to finish. */
+  witness(contender: 'descent' | 'baseline'): tf.Tensor;
   dispose(): void;
 }
 

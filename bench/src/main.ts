@@ -6,9 +6,18 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
 import { type BackendInfo, type BackendName, useBackend } from '@descent/core';
+import { adam } from '@descent/optim';
 import type { BenchCase, BenchResult } from './bench-case';
 import { scaledSubtractCase } from './cases/scaled-subtract';
+import {
+  LENET_300_100,
+  optimizerStepCase,
+  RES_MLP_20,
+  type ShapeSet,
+  uniform,
+} from './cases/optimizer-step';
 import { measureCopyBandwidth } from './copy-bandwidth';
 import { timePerStep } from './measure';
 import { formatTable } from './table';
@@ -23,14 +32,40 @@ const quick = args.includes('--quick');
 const backendArg = args.find((a) => a.startsWith('--backends='))?.slice('--backends='.length);
 const backends = (backendArg?.split(',') ?? ['wasm', 'webgpu', 'cpu']) as BackendName[];
 
-const cases: BenchCase[] = quick
-  ? [scaledSubtractCase(1_000), scaledSubtractCase(100_000)]
-  : [
+/** Adam with tfjs's own defaults on both sides (ε = 1e-7), so the two do the same arithmetic. */
+const adamCase = (set: ShapeSet) =>
+  optimizerStepCase(
+    'adam',
+    set,
+    28,
+    () => adam({ learningRate: 1e-3, epsilon: 1e-7 }),
+    () => tf.train.adam(1e-3, 0.9, 0.999, 1e-7),
+  );
+
+function casesFor(backend: BackendName): BenchCase[] {
+  if (quick)
+    return [
       scaledSubtractCase(1_000),
       scaledSubtractCase(100_000),
-      scaledSubtractCase(1_000_000),
-      scaledSubtractCase(4_000_000),
+      adamCase(uniform(100, 1_000)),
+      adamCase(LENET_300_100),
     ];
+  const subtract = [1_000, 100_000, 1_000_000, 4_000_000].map(scaledSubtractCase);
+  // SwiftShader runs tfjs's 14 Adam dispatches per variable on the CPU: only the small sets on webgpu.
+  const sets =
+    backend === 'webgpu'
+      ? [uniform(100, 1_000), LENET_300_100, RES_MLP_20]
+      : [
+          uniform(1_000, 1_000),
+          uniform(100, 10_000),
+          uniform(10, 100_000),
+          uniform(2, 1_000_000),
+          LENET_300_100,
+          RES_MLP_20,
+        ];
+  return [...subtract, ...sets.map(adamCase)];
+}
+
 /** Enough steps per sample that the closing read-back is a small share of the sample. */
 const budgetFor = (elements: number) =>
   quick
@@ -52,11 +87,19 @@ for (const backend of backends) {
   }
   const label = info.adapter ? `${backend} (${info.adapter})` : backend;
   const results: BenchResult[] = [];
-  for (const benchCase of cases) {
+  for (const benchCase of casesFor(backend)) {
     const prepared = benchCase.setup();
     const budget = budgetFor(benchCase.elements);
-    const baselineMs = await timePerStep(prepared.baseline, prepared.witness, budget);
-    const descentMs = await timePerStep(prepared.descent, prepared.witness, budget);
+    const baselineMs = await timePerStep(
+      prepared.baseline,
+      () => prepared.witness('baseline'),
+      budget,
+    );
+    const descentMs = await timePerStep(
+      prepared.descent,
+      () => prepared.witness('descent'),
+      budget,
+    );
     prepared.dispose();
     results.push({
       name: benchCase.name,

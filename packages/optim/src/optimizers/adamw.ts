@@ -7,6 +7,7 @@ import {
 } from '../transforms/add-decayed-weights';
 import { scaleByAdam } from '../transforms/scale-by-adam';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
+import { fusedAdam } from '../fused/fused-adam';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
 import { checkOptions } from './named-options';
 
@@ -101,6 +102,19 @@ export class AdamW extends NamedOptimizer<AdamWOptions> {
         addDecayedWeights(weightDecay, { mask: weightDecayMask }),
         scaleByLearningRate(learningRate),
       ),
+    );
+    this.fusedStep = fusedAdam(
+      {
+        learningRate,
+        beta1,
+        beta2,
+        epsilon,
+        amsgrad,
+        weightDecay,
+        decoupled: true,
+        mask: weightDecayMask,
+      },
+      { adam: 0, weightDecay: 1, learningRate: 2 },
     );
   }
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkTensor, copyTensor, DescentError, formatShape, type Params } from '@descent/core';
+import type { FusedStep } from '../fused/fused-step';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import {
   disposeReplaced,
@@ -103,6 +104,34 @@ export class TransformOptimizer extends tf.Optimizer {
       keyedParams[key] = variables[name] as tf.Variable;
     }
     const previous = this.state;
+    const state =
+      this.fusedStep && this.fusedStep.path() !== 'reference'
+        ? this.fusedStep.run(previous, keyedGrads, keyedParams)
+        : this.stepThroughTransform(previous, keyedGrads, keyedParams);
+    // State outlives this call, also inside an enclosing tf.tidy (tfjs-layers' fit runs one).
+    for (const t of stateTensors(state)) tf.keep(t);
+    disposeReplaced(previous, state);
+    this.state = state;
+    for (const [name, key] of keys) {
+      if (key !== name) this.aliases.set(name, key);
+      this.seen.set(name, (variables[name] as tf.Variable).shape);
+    }
+    for (const key of claimed) this.restored.delete(key);
+    this.incrementIterations();
+  }
+
+  /** Fused steps (one in-place kernel per variable) where the backend has them; set by subclasses. */
+  protected fusedStep: FusedStep | undefined;
+
+  /**
+   * One step through the transformation (tfjs ops): its updates are checked, then added to the
+   * variables. Returns the new state; on failure, frees what it made and changes nothing.
+   */
+  private stepThroughTransform(
+    previous: TransformState,
+    keyedGrads: Params,
+    keyedParams: Record<string, tf.Variable>,
+  ): TransformState {
     const { updates, state } = tf.tidy(() => {
       // Handles of their own (no data copied): a transformation that keeps a gradient in its state
       // keeps it alive after the caller disposes the gradient, as tfjs-layers' fit does.
@@ -130,16 +159,7 @@ export class TransformOptimizer extends tf.Optimizer {
     });
     tf.dispose(next); // the variables keep the data; these handles would count as tensors
     tf.dispose(temporary);
-    // State outlives this call, also inside an enclosing tf.tidy (tfjs-layers' fit runs one).
-    for (const t of held) tf.keep(t);
-    disposeReplaced(previous, state);
-    this.state = state;
-    for (const [name, key] of keys) {
-      if (key !== name) this.aliases.set(name, key);
-      this.seen.set(name, (variables[name] as tf.Variable).shape);
-    }
-    for (const key of claimed) this.restored.delete(key);
-    this.incrementIterations();
+    return state;
   }
 
   /**

@@ -133,7 +133,8 @@ export function checkDecayMask(name: string, mask: unknown): asserts mask is Dec
   }
 }
 
-function isDecayed(mask: DecayMask | undefined, name: string, param: tf.Tensor): boolean {
+/** Whether `mask` selects parameter `name` for decay (all parameters without a mask). */
+export function isDecayed(mask: DecayMask | undefined, name: string, param: tf.Tensor): boolean {
   if (mask === undefined) return true;
   if (typeof mask !== 'function') return mask[name] ?? true;
   const decayed = mask(name, param);
