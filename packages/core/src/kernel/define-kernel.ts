@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DescentError } from '../errors/descent-error';
 import { checkKnownKeys, checkNumber } from '../validate/number-checks';
-import { checkDtype, sameShape } from '../validate/tensor-checks';
+import { checkDtype, isTensor, sameShape } from '../validate/tensor-checks';
 import { formatShape } from '../validate/format-shape';
 import { type Expr, ops, type Ops, type ValueExpr } from './expr';
 import type { KernelSignature } from './kernel-signature';
@@ -132,7 +132,10 @@ export function defineKernel<I extends string, R extends string, U extends strin
     const values = signature.uniforms.map((name) => uniforms[name as U]);
     validateCall(definition.name, signature, inouts, inputs, uniforms);
     let path = options.path === 'reference' ? 'reference' : pathOnActiveBackend();
-    if (path !== 'reference' && ![...vars, ...reads].every(livesOnActiveBackend))
+    if (
+      path !== 'reference' &&
+      !(vars.every(livesOnActiveBackend) && reads.every(livesOnActiveBackend))
+    )
       path = 'reference';
     if (path === 'wasm-simd') {
       runWasmKernel(wasmInternals()!, definition.name, signature, outputs, vars, reads, values);
@@ -191,38 +194,77 @@ function validateCall(
   inputs: Record<string, unknown>,
   uniforms: Record<string, unknown>,
 ): void {
-  checkKnownKeys(`${kernelName}: variables`, Object.keys(inouts ?? {}), signature.inouts);
-  checkKnownKeys(`${kernelName}: inputs`, Object.keys(inputs ?? {}), signature.inputs);
-  checkKnownKeys(`${kernelName}: hyperparameters`, Object.keys(uniforms ?? {}), signature.uniforms);
-  const first = signature.inouts[0]!;
+  // Fast checks first (this runs once per variable per optimizer step); messages are built only
+  // on the way to an error.
+  if (
+    !hasExactly(inouts, signature.inouts) ||
+    !hasExactly(inputs, signature.inputs) ||
+    !hasExactly(uniforms, signature.uniforms)
+  ) {
+    checkKnownKeys(`${kernelName}: variables`, Object.keys(inouts ?? {}), signature.inouts);
+    checkKnownKeys(`${kernelName}: inputs`, Object.keys(inputs ?? {}), signature.inputs);
+    checkKnownKeys(
+      `${kernelName}: hyperparameters`,
+      Object.keys(uniforms ?? {}),
+      signature.uniforms,
+    );
+  }
   for (const name of signature.inouts) {
     const v = inouts[name];
-    checkDtype(`${kernelName}: variable ${name}`, v, 'float32');
+    if (!isLiveFloat32(v)) checkDtype(`${kernelName}: variable ${name}`, v, 'float32');
     if (typeof (v as Partial<tf.Variable>).assign !== 'function') {
       throw new DescentError(
         'BAD_ARGUMENT',
-        `${kernelName}: ${name} (shape ${formatShape(v.shape)}) must be a tf.Variable, updated in place; got a plain tensor.`,
+        `${kernelName}: ${name} (shape ${formatShape((v as tf.Tensor).shape)}) must be a tf.Variable, updated in place; got a plain tensor.`,
       );
     }
   }
-  for (const name of signature.inputs)
-    checkDtype(`${kernelName}: input ${name}`, inputs[name], 'float32');
-  const reference = inouts[first] as tf.Tensor;
-  for (const name of [...signature.inouts, ...signature.inputs]) {
-    const t = (inouts[name] ?? inputs[name]) as tf.Tensor;
-    if (!sameShape(t.shape, reference.shape)) {
+  for (const name of signature.inputs) {
+    if (!isLiveFloat32(inputs[name]))
+      checkDtype(`${kernelName}: input ${name}`, inputs[name], 'float32');
+  }
+  const first = signature.inouts[0]!;
+  const shape = (inouts[first] as tf.Tensor).shape;
+  const checkShapeOf = (name: string, t: tf.Tensor) => {
+    if (!sameShape(t.shape, shape)) {
       throw new DescentError(
         'SHAPE_MISMATCH',
-        `${kernelName}: ${name} has shape ${formatShape(t.shape)} but ${first} has shape ${formatShape(reference.shape)}; they must match.`,
+        `${kernelName}: ${name} has shape ${formatShape(t.shape)} but ${first} has shape ${formatShape(shape)}; they must match.`,
       );
     }
+  };
+  for (const name of signature.inouts) checkShapeOf(name, inouts[name] as tf.Tensor);
+  for (const name of signature.inputs) checkShapeOf(name, inputs[name] as tf.Tensor);
+  for (let i = 0; i < signature.inouts.length; i++) {
+    for (let j = i + 1; j < signature.inouts.length; j++) {
+      if (inouts[signature.inouts[i]!] === inouts[signature.inouts[j]!]) {
+        throw new DescentError(
+          'BAD_ARGUMENT',
+          `${kernelName}: the same variable was passed for two in-place buffers (${signature.inouts.join(', ')}).`,
+        );
+      }
+    }
   }
-  if (new Set(signature.inouts.map((name) => inouts[name])).size !== signature.inouts.length) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `${kernelName}: the same variable was passed for two in-place buffers (${signature.inouts.join(', ')}).`,
-    );
+  for (const name of signature.uniforms) {
+    const u = uniforms[name];
+    if (typeof u !== 'number' || !Number.isFinite(u))
+      checkNumber(`${kernelName}: hyperparameter ${name}`, u);
   }
-  for (const name of signature.uniforms)
-    checkNumber(`${kernelName}: hyperparameter ${name}`, uniforms[name]);
+}
+
+/** True when `record` has exactly the keys `names` (no more, no fewer). */
+function hasExactly(
+  record: Record<string, unknown> | null | undefined,
+  names: readonly string[],
+): boolean {
+  if (typeof record !== 'object' || record === null) return false;
+  let count = 0;
+  for (const key in record) {
+    if (Object.hasOwn(record, key)) count++;
+  }
+  return count === names.length && names.every((name) => Object.hasOwn(record, name));
+}
+
+function isLiveFloat32(value: unknown): boolean {
+  return isTensor(value) && !value.isDisposed && value.dtype === 'float32';
 }

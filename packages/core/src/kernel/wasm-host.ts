@@ -25,9 +25,13 @@ export function runWasmKernel(
 ): void {
   for (const variable of inouts) detachIfShared(backend, variable);
   const entry = compiled(backend, name, signature, outputs);
-  const pointers = [...inouts, ...inputs].map((t) => backend.dataIdMap.get(t.dataId)!.memoryOffset);
   const size = inouts[0]!.size;
-  if (size > 0) entry(size, ...pointers, ...uniforms);
+  if (size === 0) return;
+  const args: number[] = [size];
+  for (const t of inouts) args.push(backend.dataIdMap.get(t.dataId)!.memoryOffset);
+  for (const t of inputs) args.push(backend.dataIdMap.get(t.dataId)!.memoryOffset);
+  for (const u of uniforms) args.push(u);
+  entry(...args);
 }
 
 function compiled(

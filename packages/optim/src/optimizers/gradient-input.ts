@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkTensor, DescentError, formatShape, type Params } from '@descent/core';
+import {
+  checkTensor,
+  DescentError,
+  formatShape,
+  isTensor,
+  type Params,
+  sameShape,
+} from '@descent/core';
 
 /** A tensor with a name, as `getWeights`/`setWeights` exchange them (tfjs's `NamedTensor`). */
 export interface NamedTensor {
@@ -84,9 +91,15 @@ export function resolveVariables(
   seen?: ReadonlyMap<string, readonly number[]>,
 ): Record<string, tf.Variable> {
   const variables: Record<string, tf.Variable> = {};
+  const registry = registeredVariables();
   for (const [name, g] of Object.entries(grads)) {
-    checkTensor(`gradient of ${name}`, g);
-    const v = lookupVariable(name, `gradient of ${name} (shape ${formatShape(g.shape)})`, seen);
+    // Messages are built only on the way to an error: this runs for every variable of every step.
+    if (!isTensor(g) || g.isDisposed) checkTensor(`gradient of ${name}`, g);
+    const live = registry[name];
+    const v =
+      live && !live.isDisposed
+        ? live
+        : lookupVariable(name, `gradient of ${name} (shape ${formatShape(g.shape)})`, seen);
     if (g.dtype !== 'float32') {
       throw new DescentError(
         'DTYPE_MISMATCH',
@@ -99,7 +112,7 @@ export function resolveVariables(
         `variable ${name} (shape ${formatShape(v.shape)}) has dtype ${v.dtype}; optimizers update float32 variables.`,
       );
     }
-    if (formatShape(g.shape) !== formatShape(v.shape)) {
+    if (!sameShape(g.shape, v.shape)) {
       throw new DescentError(
         'SHAPE_MISMATCH',
         `gradient of ${name} has shape ${formatShape(g.shape)} but the variable has shape ${formatShape(v.shape)}.`,
