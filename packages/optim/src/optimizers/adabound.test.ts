@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { expectNoLeaks, forEachBackend } from '@descent/core/testing';
+import { forEachBackend } from '@descent/core/testing';
 import { chain } from '../transform/chain';
 import { addL2Gradient } from '../transforms/add-l2-gradient';
 import { scaleByAdabound } from '../transforms/scale-by-adabound';
@@ -9,8 +9,9 @@ import {
   expectConverges,
   expectMatchesReference,
   type ReferenceStep,
-  uniqueSuffix,
   testSchedule,
+  expectNoLeaksOverSteps,
+  expectConstructionErrors,
 } from '../test-support/optimizer-harness';
 import { adabound } from './adabound';
 
@@ -148,17 +149,10 @@ forEachBackend('adabound', () => {
   });
 
   it('leaks nothing over 100 steps and after dispose()', async () => {
-    const x = tf.variable(tf.tensor([2, 4]), true, `leak${uniqueSuffix()}`);
-    await expectNoLeaks(() => {
-      const opt = adabound({ learningRate: 0.01, amsbound: true, weightDecay: 0.01 });
-      opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]); // creates the state
-      const before = tf.memory().numTensors;
-      for (let i = 0; i < 100; i++)
-        opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]);
-      expect(tf.memory().numTensors).toBe(before);
-      opt.dispose();
-    });
-    x.dispose();
+    await expectNoLeaksOverSteps(
+      () => adabound({ learningRate: 0.01, amsbound: true, weightDecay: 0.01 }),
+      { steps: 100 },
+    );
   });
 });
 
@@ -187,8 +181,7 @@ describe('adabound (cpu)', () => {
   });
 
   it('rejects out-of-range options before creating anything', () => {
-    const before = tf.memory().numTensors;
-    const bad: [Parameters<typeof adabound>[0], RegExp][] = [
+    expectConstructionErrors(adabound, [
       [{ learningRate: -1 }, /\[BAD_HYPERPARAM\] learningRate/],
       [{ learningRate: 0 }, /\[BAD_HYPERPARAM\] learningRate must be > 0 at step 0/],
       [
@@ -204,8 +197,6 @@ describe('adabound (cpu)', () => {
       [{ weightDecay: -1 }, /\[BAD_HYPERPARAM\] weightDecay/],
       [{ amsbound: 'true' as unknown as boolean }, /\[BAD_HYPERPARAM\] amsbound/],
       [{ final_lr: 0.1 } as unknown as Parameters<typeof adabound>[0], /\[UNKNOWN_PARAM\]/],
-    ];
-    for (const [options, message] of bad) expect(() => adabound(options)).toThrow(message);
-    expect(tf.memory().numTensors).toBe(before);
+    ]);
   });
 });

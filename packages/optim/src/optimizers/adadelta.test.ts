@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
-import { expectNoLeaks, forEachBackend } from '@descent/core/testing';
+import { describe, it } from 'vitest';
+import { forEachBackend } from '@descent/core/testing';
 import { chain } from '../transform/chain';
 import { addL2Gradient } from '../transforms/add-l2-gradient';
 import { scaleByAdadelta } from '../transforms/scale-by-adadelta';
@@ -9,8 +9,8 @@ import {
   expectConverges,
   expectMatchesReference,
   type ReferenceStep,
-  uniqueSuffix,
-  descentErrorMessage as message,
+  expectNoLeaksOverSteps,
+  expectConstructionErrors,
 } from '../test-support/optimizer-harness';
 import { fromTransform } from './transform-optimizer';
 import { adadelta } from './adadelta';
@@ -70,17 +70,7 @@ forEachBackend('adadelta', () => {
   });
 
   it('leaks nothing over 100 steps and after dispose()', async () => {
-    const x = tf.variable(tf.tensor([2, 4]), true, `leak${uniqueSuffix()}`);
-    await expectNoLeaks(() => {
-      const opt = adadelta({ weightDecay: 1e-3 });
-      opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]); // creates the state
-      const before = tf.memory().numTensors;
-      for (let i = 0; i < 100; i++)
-        opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]);
-      expect(tf.memory().numTensors).toBe(before);
-      opt.dispose();
-    });
-    x.dispose();
+    await expectNoLeaksOverSteps(() => adadelta({ weightDecay: 1e-3 }), { steps: 100 });
   });
 });
 
@@ -93,19 +83,13 @@ it('adadelta converges on the parabola and on Rosenbrock within 10 000 steps (cp
 describe('adadelta errors (cpu)', () => {
   it('rejects out-of-range and non-finite options, naming them, before creating anything', async () => {
     await tf.setBackend('cpu');
-    const before = tf.memory().numTensors;
-    expect(message(() => adadelta({ learningRate: -1 }))).toMatch(
-      /^\[BAD_HYPERPARAM\] learningRate/,
-    );
-    expect(message(() => adadelta({ rho: 1 }))).toMatch(/^\[BAD_HYPERPARAM\] rho/);
-    expect(message(() => adadelta({ epsilon: 0 }))).toMatch(/^\[BAD_HYPERPARAM\] epsilon/);
-    expect(message(() => adadelta({ epsilon: Number.POSITIVE_INFINITY }))).toMatch(
-      /^\[NON_FINITE\] epsilon/,
-    );
-    expect(message(() => adadelta({ weightDecay: -0.1 }))).toMatch(
-      /^\[BAD_HYPERPARAM\] weightDecay/,
-    );
-    expect(message(() => adadelta({ eps: 1e-6 } as never))).toMatch(/^\[UNKNOWN_PARAM\] .*"eps"/);
-    expect(tf.memory().numTensors).toBe(before);
+    expectConstructionErrors(adadelta, [
+      [{ learningRate: -1 }, /^\[BAD_HYPERPARAM\] learningRate/],
+      [{ rho: 1 }, /^\[BAD_HYPERPARAM\] rho/],
+      [{ epsilon: 0 }, /^\[BAD_HYPERPARAM\] epsilon/],
+      [{ epsilon: Number.POSITIVE_INFINITY }, /^\[NON_FINITE\] epsilon/],
+      [{ weightDecay: -0.1 }, /^\[BAD_HYPERPARAM\] weightDecay/],
+      [{ eps: 1e-6 } as never, /^\[UNKNOWN_PARAM\] .*"eps"/],
+    ]);
   });
 });

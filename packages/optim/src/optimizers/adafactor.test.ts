@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { expectNoLeaks, forEachBackend } from '@descent/core/testing';
+import { forEachBackend } from '@descent/core/testing';
 import { chain } from '../transform/chain';
 import { addDecayedWeights } from '../transforms/add-decayed-weights';
 import { clipByBlockRms } from '../transforms/clip-by-block-rms';
@@ -12,7 +12,8 @@ import {
   expectConverges,
   expectMatchesReference,
   type ReferenceStep,
-  uniqueSuffix,
+  expectNoLeaksOverSteps,
+  expectConstructionErrors,
 } from '../test-support/optimizer-harness';
 import { Adafactor, adafactor } from './adafactor';
 import { fromTransform } from './transform-optimizer';
@@ -171,29 +172,23 @@ forEachBackend('adafactor', () => {
   });
 
   it('leaks nothing over 100 steps and after dispose()', async () => {
-    const x = tf.variable(
-      tf.tensor([
-        [2, 4],
-        [1, 3],
-      ]),
-      true,
-      `adafactor_leak${uniqueSuffix()}`,
+    await expectNoLeaksOverSteps(
+      () =>
+        adafactor({
+          learningRate: 0.01,
+          minDimSizeToFactor: 2,
+          momentum: 0.9,
+          weightDecayRate: 1e-3,
+        }),
+      {
+        steps: 100,
+        initial: [
+          [2, 4],
+          [1, 3],
+        ],
+        name: 'adafactor_leak',
+      },
     );
-    await expectNoLeaks(() => {
-      const opt = adafactor({
-        learningRate: 0.01,
-        minDimSizeToFactor: 2,
-        momentum: 0.9,
-        weightDecayRate: 1e-3,
-      });
-      opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]);
-      const before = tf.memory().numTensors;
-      for (let i = 0; i < 100; i++)
-        opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]);
-      expect(tf.memory().numTensors).toBe(before);
-      opt.dispose();
-    });
-    x.dispose();
   });
 });
 
@@ -204,22 +199,22 @@ it('adafactor converges on the parabola and on Rosenbrock within 10 000 steps (c
 });
 
 it('adafactor rejects bad options before creating anything, and round-trips its config', () => {
-  const before = tf.memory().numTensors;
-  const bad: [unknown, RegExp][] = [
-    [{ learningRate: -1 }, /\[BAD_HYPERPARAM\] learningRate/],
-    [{ minDimSizeToFactor: 0 }, /\[BAD_HYPERPARAM\] minDimSizeToFactor/],
-    [{ decayRate: -0.8 }, /\[BAD_HYPERPARAM\] decayRate/],
-    [{ decayOffset: -1 }, /\[BAD_HYPERPARAM\] decayOffset/],
-    [{ clippingThreshold: 0 }, /\[BAD_HYPERPARAM\] clippingThreshold/],
-    [{ momentum: 1 }, /\[BAD_HYPERPARAM\] momentum/],
-    [{ weightDecayRate: -1 }, /\[BAD_HYPERPARAM\] weightDecayRate/],
-    [{ eps: Number.NaN }, /\[NON_FINITE\] eps/],
-    [{ factored: 1 }, /\[BAD_HYPERPARAM\] factored/],
-    [{ multiplyByParameterScale: 'no' }, /\[BAD_HYPERPARAM\] multiplyByParameterScale/],
-    [{ relativeStep: true }, /\[UNKNOWN_PARAM\]/],
-  ];
-  for (const [options, message] of bad) expect(() => adafactor(options as never)).toThrow(message);
-  expect(tf.memory().numTensors).toBe(before);
+  expectConstructionErrors(
+    (options: unknown) => adafactor(options as never),
+    [
+      [{ learningRate: -1 }, /\[BAD_HYPERPARAM\] learningRate/],
+      [{ minDimSizeToFactor: 0 }, /\[BAD_HYPERPARAM\] minDimSizeToFactor/],
+      [{ decayRate: -0.8 }, /\[BAD_HYPERPARAM\] decayRate/],
+      [{ decayOffset: -1 }, /\[BAD_HYPERPARAM\] decayOffset/],
+      [{ clippingThreshold: 0 }, /\[BAD_HYPERPARAM\] clippingThreshold/],
+      [{ momentum: 1 }, /\[BAD_HYPERPARAM\] momentum/],
+      [{ weightDecayRate: -1 }, /\[BAD_HYPERPARAM\] weightDecayRate/],
+      [{ eps: Number.NaN }, /\[NON_FINITE\] eps/],
+      [{ factored: 1 }, /\[BAD_HYPERPARAM\] factored/],
+      [{ multiplyByParameterScale: 'no' }, /\[BAD_HYPERPARAM\] multiplyByParameterScale/],
+      [{ relativeStep: true }, /\[UNKNOWN_PARAM\]/],
+    ],
+  );
 
   const opt = adafactor({ learningRate: 1e-2, clippingThreshold: null, momentum: 0.9 });
   expect(opt.getClassName()).toBe('descent.Adafactor');

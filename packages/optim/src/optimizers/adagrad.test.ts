@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
-import { expectNoLeaks, forEachBackend } from '@descent/core/testing';
+import { describe, it } from 'vitest';
+import { forEachBackend } from '@descent/core/testing';
 import { chain } from '../transform/chain';
 import { addL2Gradient } from '../transforms/add-l2-gradient';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
@@ -9,9 +9,9 @@ import {
   expectConverges,
   expectMatchesReference,
   type ReferenceStep,
-  uniqueSuffix,
   testSchedule,
-  descentErrorMessage as message,
+  expectNoLeaksOverSteps,
+  expectConstructionErrors,
 } from '../test-support/optimizer-harness';
 import { fromTransform } from './transform-optimizer';
 import { adagrad } from './adagrad';
@@ -86,17 +86,10 @@ forEachBackend('adagrad', () => {
   });
 
   it('leaks nothing over 100 steps and after dispose()', async () => {
-    const x = tf.variable(tf.tensor([2, 4]), true, `leak${uniqueSuffix()}`);
-    await expectNoLeaks(() => {
-      const opt = adagrad({ learningRate: 0.01, lrDecay: 0.01, weightDecay: 1e-3 });
-      opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]); // creates the state
-      const before = tf.memory().numTensors;
-      for (let i = 0; i < 100; i++)
-        opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]);
-      expect(tf.memory().numTensors).toBe(before);
-      opt.dispose();
-    });
-    x.dispose();
+    await expectNoLeaksOverSteps(
+      () => adagrad({ learningRate: 0.01, lrDecay: 0.01, weightDecay: 1e-3 }),
+      { steps: 100 },
+    );
   });
 });
 
@@ -109,22 +102,17 @@ it('adagrad converges on the parabola and on Rosenbrock within 10 000 steps (cpu
 describe('adagrad errors (cpu)', () => {
   it('rejects out-of-range and non-finite options, naming them, before creating anything', async () => {
     await tf.setBackend('cpu');
-    const before = tf.memory().numTensors;
-    expect(message(() => adagrad({ learningRate: -0.1 }))).toMatch(
-      /^\[BAD_HYPERPARAM\] learningRate/,
-    );
-    expect(message(() => adagrad({ epsilon: -1 }))).toMatch(/^\[BAD_HYPERPARAM\] epsilon/);
-    expect(message(() => adagrad({ initialAccumulatorValue: -0.1 }))).toMatch(
-      /^\[BAD_HYPERPARAM\] initialAccumulatorValue/,
-    );
-    expect(message(() => adagrad({ lrDecay: Number.NaN }))).toMatch(/^\[NON_FINITE\] lrDecay/);
-    expect(message(() => adagrad({ lrDecay: -1 }))).toMatch(/^\[BAD_HYPERPARAM\] lrDecay/);
-    expect(
-      message(() => adagrad({ weightDecay: testSchedule(() => -1, 'test.adagradSchedule') })),
-    ).toMatch(/^\[BAD_HYPERPARAM\] weightDecay \(schedule/);
-    expect(message(() => adagrad({ lr_decay: 0.1 } as never))).toMatch(
-      /^\[UNKNOWN_PARAM\] .*"lr_decay"/,
-    );
-    expect(tf.memory().numTensors).toBe(before);
+    expectConstructionErrors(adagrad, [
+      [{ learningRate: -0.1 }, /^\[BAD_HYPERPARAM\] learningRate/],
+      [{ epsilon: -1 }, /^\[BAD_HYPERPARAM\] epsilon/],
+      [{ initialAccumulatorValue: -0.1 }, /^\[BAD_HYPERPARAM\] initialAccumulatorValue/],
+      [{ lrDecay: Number.NaN }, /^\[NON_FINITE\] lrDecay/],
+      [{ lrDecay: -1 }, /^\[BAD_HYPERPARAM\] lrDecay/],
+      [
+        { weightDecay: testSchedule(() => -1, 'test.adagradSchedule') },
+        /^\[BAD_HYPERPARAM\] weightDecay \(schedule/,
+      ],
+      [{ lr_decay: 0.1 } as never, /^\[UNKNOWN_PARAM\] .*"lr_decay"/],
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import { expectClose, expectNoLeaks, forEachBackend } from '@descent/core/testing';
+import { expectClose, forEachBackend } from '@descent/core/testing';
 import { chain } from '../transform/chain';
 import { addDecayedWeights, weightDecayMask } from '../transforms/add-decayed-weights';
 import { scaleByAdam } from '../transforms/scale-by-adam';
@@ -13,7 +13,10 @@ import {
   type ReferenceStep,
   uniqueSuffix,
   testSchedule,
+  expectNoLeaksOverSteps,
+  expectConstructionErrors,
 } from '../test-support/optimizer-harness';
+import { saveAndLoadWithOptimizer } from '../test-support/layers-harness';
 import { AdamW, adamw } from './adamw';
 import { adam } from './adam';
 
@@ -109,17 +112,10 @@ forEachBackend('adamw', () => {
   });
 
   it('leaks nothing over 100 steps and after dispose()', async () => {
-    const x = tf.variable(tf.tensor([2, 4]), true, `leak${uniqueSuffix()}`);
-    await expectNoLeaks(() => {
-      const opt = adamw({ learningRate: 0.01, amsgrad: true, weightDecay: 0.1 });
-      opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]); // creates the state
-      const before = tf.memory().numTensors;
-      for (let i = 0; i < 100; i++)
-        opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]);
-      expect(tf.memory().numTensors).toBe(before);
-      opt.dispose();
-    });
-    x.dispose();
+    await expectNoLeaksOverSteps(
+      () => adamw({ learningRate: 0.01, amsgrad: true, weightDecay: 0.1 }),
+      { steps: 100 },
+    );
   });
 });
 
@@ -181,15 +177,7 @@ describe('adamw (cpu)', () => {
       layers: [tfl.layers.dense({ units: 1, inputShape: [2], name: `d${uniqueSuffix()}` })],
     });
     model.compile({ optimizer: opt, loss: 'meanSquaredError' });
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (a) => {
-        artifacts = a;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-      { includeOptimizer: true },
-    );
-    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+    const loaded = await saveAndLoadWithOptimizer(model);
     const loadedOptimizer = loaded.optimizer as AdamW;
     expect(loadedOptimizer.getClassName()).toBe('descent.AdamW');
     expect(loadedOptimizer.options.weightDecayMask).toEqual(mask);
@@ -207,8 +195,7 @@ describe('adamw (cpu)', () => {
   });
 
   it('rejects out-of-range and malformed options before creating anything', () => {
-    const before = tf.memory().numTensors;
-    const bad: [Parameters<typeof adamw>[0], RegExp][] = [
+    expectConstructionErrors(adamw, [
       [{ learningRate: -1 }, /\[BAD_HYPERPARAM\] learningRate/],
       [{ learningRate: Number.NaN }, /\[NON_FINITE\] learningRate/],
       [{ beta1: 1 }, /\[BAD_HYPERPARAM\] beta1/],
@@ -221,9 +208,7 @@ describe('adamw (cpu)', () => {
       [{ weightDecayMask: { a: 1 } as unknown as Record<string, boolean> }, /\[BAD_ARGUMENT\]/],
       [{ weightDecayMask: [] as unknown as Record<string, boolean> }, /\[BAD_ARGUMENT\]/],
       [{ learning_rate: 0.1 } as unknown as Parameters<typeof adamw>[0], /\[UNKNOWN_PARAM\]/],
-    ];
-    for (const [options, message] of bad) expect(() => adamw(options)).toThrow(message);
-    expect(tf.memory().numTensors).toBe(before);
+    ]);
   });
 
   it('throws when a mask predicate returns a non-boolean, leaving the variable untouched', async () => {

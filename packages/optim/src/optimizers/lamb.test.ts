@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { expectNoLeaks, forEachBackend } from '@descent/core/testing';
+import { forEachBackend } from '@descent/core/testing';
 import { chain } from '../transform/chain';
 import { addDecayedWeights } from '../transforms/add-decayed-weights';
 import { scaleByAdam } from '../transforms/scale-by-adam';
@@ -10,8 +10,9 @@ import {
   expectConverges,
   expectMatchesReference,
   type ReferenceStep,
-  uniqueSuffix,
   testSchedule,
+  expectNoLeaksOverSteps,
+  expectConstructionErrors,
 } from '../test-support/optimizer-harness';
 import { Lamb, lamb } from './lamb';
 import { fromTransform } from './transform-optimizer';
@@ -109,17 +110,10 @@ forEachBackend('lamb', () => {
   });
 
   it('leaks nothing over 100 steps and after dispose()', async () => {
-    const x = tf.variable(tf.tensor([2, 4]), true, `lamb_leak${uniqueSuffix()}`);
-    await expectNoLeaks(() => {
-      const opt = lamb({ learningRate: 0.01, weightDecay: 0.01 });
-      opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]);
-      const before = tf.memory().numTensors;
-      for (let i = 0; i < 100; i++)
-        opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]);
-      expect(tf.memory().numTensors).toBe(before);
-      opt.dispose();
+    await expectNoLeaksOverSteps(() => lamb({ learningRate: 0.01, weightDecay: 0.01 }), {
+      steps: 100,
+      name: 'lamb_leak',
     });
-    x.dispose();
   });
 });
 
@@ -130,20 +124,20 @@ it('lamb converges on the parabola and on Rosenbrock within 10 000 steps (cpu; l
 });
 
 it('lamb rejects bad options before creating anything, and round-trips its config', () => {
-  const before = tf.memory().numTensors;
-  const bad: [unknown, RegExp][] = [
-    [undefined, /\[BAD_ARGUMENT\]/],
-    [{}, /\[BAD_ARGUMENT\] learningRate/],
-    [{ learningRate: -1 }, /\[BAD_HYPERPARAM\] learningRate/],
-    [{ learningRate: 1, beta1: 1 }, /\[BAD_HYPERPARAM\] beta1/],
-    [{ learningRate: 1, beta2: -0.1 }, /\[BAD_HYPERPARAM\] beta2/],
-    [{ learningRate: 1, epsilon: -1 }, /\[BAD_HYPERPARAM\] epsilon/],
-    [{ learningRate: 1, weightDecay: Number.POSITIVE_INFINITY }, /\[NON_FINITE\] weightDecay/],
-    [{ learningRate: 1, weightDecayMask: 3 }, /\[BAD_ARGUMENT\] weightDecayMask/],
-    [{ learningRate: 1, b1: 0.9 }, /\[UNKNOWN_PARAM\]/],
-  ];
-  for (const [options, message] of bad) expect(() => lamb(options as never)).toThrow(message);
-  expect(tf.memory().numTensors).toBe(before);
+  expectConstructionErrors(
+    (options: unknown) => lamb(options as never),
+    [
+      [undefined, /\[BAD_ARGUMENT\]/],
+      [{}, /\[BAD_ARGUMENT\] learningRate/],
+      [{ learningRate: -1 }, /\[BAD_HYPERPARAM\] learningRate/],
+      [{ learningRate: 1, beta1: 1 }, /\[BAD_HYPERPARAM\] beta1/],
+      [{ learningRate: 1, beta2: -0.1 }, /\[BAD_HYPERPARAM\] beta2/],
+      [{ learningRate: 1, epsilon: -1 }, /\[BAD_HYPERPARAM\] epsilon/],
+      [{ learningRate: 1, weightDecay: Number.POSITIVE_INFINITY }, /\[NON_FINITE\] weightDecay/],
+      [{ learningRate: 1, weightDecayMask: 3 }, /\[BAD_ARGUMENT\] weightDecayMask/],
+      [{ learningRate: 1, b1: 0.9 }, /\[UNKNOWN_PARAM\]/],
+    ],
+  );
 
   const opt = lamb({ learningRate: 2e-3, weightDecay: 0.01 });
   expect(opt.getClassName()).toBe('descent.Lamb');

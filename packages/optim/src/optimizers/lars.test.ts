@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { expectNoLeaks, forEachBackend } from '@descent/core/testing';
+import { forEachBackend } from '@descent/core/testing';
 import { chain } from '../transform/chain';
 import { addDecayedWeights } from '../transforms/add-decayed-weights';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
@@ -10,8 +10,9 @@ import {
   expectConverges,
   expectMatchesReference,
   type ReferenceStep,
-  uniqueSuffix,
   testSchedule,
+  expectNoLeaksOverSteps,
+  expectConstructionErrors,
 } from '../test-support/optimizer-harness';
 import { Lars, lars } from './lars';
 import { fromTransform } from './transform-optimizer';
@@ -115,17 +116,10 @@ forEachBackend('lars', () => {
   });
 
   it('leaks nothing over 100 steps and after dispose()', async () => {
-    const x = tf.variable(tf.tensor([2, 4]), true, `lars_leak${uniqueSuffix()}`);
-    await expectNoLeaks(() => {
-      const opt = lars({ learningRate: 0.1, weightDecay: 0.01, nesterov: true });
-      opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]);
-      const before = tf.memory().numTensors;
-      for (let i = 0; i < 100; i++)
-        opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]);
-      expect(tf.memory().numTensors).toBe(before);
-      opt.dispose();
-    });
-    x.dispose();
+    await expectNoLeaksOverSteps(
+      () => lars({ learningRate: 0.1, weightDecay: 0.01, nesterov: true }),
+      { steps: 100, name: 'lars_leak' },
+    );
   });
 });
 
@@ -136,21 +130,21 @@ it('lars converges on the parabola and on Rosenbrock within 10 000 steps (cpu; l
 });
 
 it('lars rejects bad options before creating anything, and round-trips its config', () => {
-  const before = tf.memory().numTensors;
-  const bad: [unknown, RegExp][] = [
-    [undefined, /\[BAD_ARGUMENT\]/],
-    [{}, /\[BAD_ARGUMENT\] learningRate/],
-    [{ learningRate: -1 }, /\[BAD_HYPERPARAM\] learningRate/],
-    [{ learningRate: 1, momentum: 1.5 }, /\[BAD_HYPERPARAM\] momentum/],
-    [{ learningRate: 1, weightDecay: -1 }, /\[BAD_HYPERPARAM\] weightDecay/],
-    [{ learningRate: 1, trustCoefficient: 0 }, /\[BAD_HYPERPARAM\] trustCoefficient/],
-    [{ learningRate: 1, eps: Number.NaN }, /\[NON_FINITE\] eps/],
-    [{ learningRate: 1, nesterov: 'yes' }, /\[BAD_HYPERPARAM\] nesterov/],
-    [{ learningRate: 1, trustRatioMask: [] }, /\[BAD_ARGUMENT\] trustRatioMask/],
-    [{ learningRate: 1, trust_coefficient: 1 }, /\[UNKNOWN_PARAM\]/],
-  ];
-  for (const [options, message] of bad) expect(() => lars(options as never)).toThrow(message);
-  expect(tf.memory().numTensors).toBe(before);
+  expectConstructionErrors(
+    (options: unknown) => lars(options as never),
+    [
+      [undefined, /\[BAD_ARGUMENT\]/],
+      [{}, /\[BAD_ARGUMENT\] learningRate/],
+      [{ learningRate: -1 }, /\[BAD_HYPERPARAM\] learningRate/],
+      [{ learningRate: 1, momentum: 1.5 }, /\[BAD_HYPERPARAM\] momentum/],
+      [{ learningRate: 1, weightDecay: -1 }, /\[BAD_HYPERPARAM\] weightDecay/],
+      [{ learningRate: 1, trustCoefficient: 0 }, /\[BAD_HYPERPARAM\] trustCoefficient/],
+      [{ learningRate: 1, eps: Number.NaN }, /\[NON_FINITE\] eps/],
+      [{ learningRate: 1, nesterov: 'yes' }, /\[BAD_HYPERPARAM\] nesterov/],
+      [{ learningRate: 1, trustRatioMask: [] }, /\[BAD_ARGUMENT\] trustRatioMask/],
+      [{ learningRate: 1, trust_coefficient: 1 }, /\[UNKNOWN_PARAM\]/],
+    ],
+  );
 
   const opt = lars({ learningRate: 2, weightDecay: 1e-4, trustRatioMask: { 'dense/bias': false } });
   expect(opt.getClassName()).toBe('descent.Lars');

@@ -4,6 +4,7 @@ import { expect, it } from 'vitest';
 import { isDescentError } from '@descent/core';
 import { expectClose, expectNoLeaks, forEachBackend } from '@descent/core/testing';
 import { expectConverges, uniqueSuffix } from '../test-support/optimizer-harness';
+import { saveAndLoadWithOptimizer } from '../test-support/layers-harness';
 import { LBFGS, lbfgs } from './lbfgs';
 
 /** A differentiable function of a flat float64 vector. */
@@ -526,15 +527,7 @@ it('lbfgs trains a tfjs-layers model with fit, and resumes exactly after model.s
   const losses = first.history.loss as number[];
   expect(losses[2] as number).toBeLessThan(losses[0] as number);
 
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-    { includeOptimizer: true },
-  );
-  const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+  const loaded = await saveAndLoadWithOptimizer(model);
   expect(loaded.optimizer.getClassName()).toBe('descent.LBFGS');
   expect((loaded.optimizer as LBFGS).options).toEqual((model.optimizer as LBFGS).options);
   loaded.compile({ optimizer: loaded.optimizer, loss: 'meanSquaredError' });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { expectClose, expectNoLeaks, forEachBackend } from '@descent/core/testing';
+import { expectClose, forEachBackend } from '@descent/core/testing';
 import { chain } from '../transform/chain';
 import { addDecayedWeights } from '../transforms/add-decayed-weights';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
@@ -11,7 +11,8 @@ import {
   type ReferenceStep,
   uniqueSuffix,
   testSchedule,
-  descentErrorMessage as message,
+  expectNoLeaksOverSteps,
+  expectConstructionErrors,
 } from '../test-support/optimizer-harness';
 import { fromTransform } from './transform-optimizer';
 import { Lion, lion } from './lion';
@@ -88,17 +89,9 @@ forEachBackend('lion', () => {
   });
 
   it('leaks nothing over 100 steps and after dispose()', async () => {
-    const x = tf.variable(tf.tensor([2, 4]), true, `leak${uniqueSuffix()}`);
-    await expectNoLeaks(() => {
-      const opt = lion({ learningRate: 1e-3, weightDecay: 0.1 });
-      opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]); // creates the state
-      const before = tf.memory().numTensors;
-      for (let i = 0; i < 100; i++)
-        opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]);
-      expect(tf.memory().numTensors).toBe(before);
-      opt.dispose();
+    await expectNoLeaksOverSteps(() => lion({ learningRate: 1e-3, weightDecay: 0.1 }), {
+      steps: 100,
     });
-    x.dispose();
   });
 });
 
@@ -111,18 +104,17 @@ it('lion converges on the parabola and on Rosenbrock within 10 000 steps (cpu)',
 describe('lion errors (cpu)', () => {
   it('rejects out-of-range, non-finite and unknown options, naming them, before creating anything', async () => {
     await tf.setBackend('cpu');
-    const before = tf.memory().numTensors;
-    expect(message(() => lion({ learningRate: -1e-4 }))).toMatch(
-      /^\[BAD_HYPERPARAM\] learningRate/,
-    );
-    expect(message(() => lion({ beta1: 1 }))).toMatch(/^\[BAD_HYPERPARAM\] beta1/);
-    expect(message(() => lion({ beta1: testSchedule(() => 2, 'test.lionSchedule') }))).toMatch(
-      /^\[BAD_HYPERPARAM\] beta1 \(schedule/,
-    );
-    expect(message(() => lion({ beta2: Number.NaN }))).toMatch(/^\[NON_FINITE\] beta2/);
-    expect(message(() => lion({ weightDecay: -0.1 }))).toMatch(/^\[BAD_HYPERPARAM\] weightDecay/);
-    expect(message(() => lion({ b1: 0.9 } as never))).toMatch(/^\[UNKNOWN_PARAM\] .*"b1"/);
-    expect(tf.memory().numTensors).toBe(before);
+    expectConstructionErrors(lion, [
+      [{ learningRate: -1e-4 }, /^\[BAD_HYPERPARAM\] learningRate/],
+      [{ beta1: 1 }, /^\[BAD_HYPERPARAM\] beta1/],
+      [
+        { beta1: testSchedule(() => 2, 'test.lionSchedule') },
+        /^\[BAD_HYPERPARAM\] beta1 \(schedule/,
+      ],
+      [{ beta2: Number.NaN }, /^\[NON_FINITE\] beta2/],
+      [{ weightDecay: -0.1 }, /^\[BAD_HYPERPARAM\] weightDecay/],
+      [{ b1: 0.9 } as never, /^\[UNKNOWN_PARAM\] .*"b1"/],
+    ]);
   });
 
   it('round-trips its config', async () => {

@@ -12,6 +12,7 @@ import {
   sampleParams,
   uniqueSuffix,
 } from '../test-support/optimizer-harness';
+import { saveAndLoadWithOptimizer } from '../test-support/layers-harness';
 import { expectResumes } from '../test-support/resume-harness';
 import { adam } from './adam';
 import { Lookahead, lookahead } from './lookahead';
@@ -186,15 +187,7 @@ it('lookahead survives model.save({ includeOptimizer: true }) and tf.loadLayersM
   ]);
   const ys = tf.tensor([[1], [2], [3]]);
   await model.fit(xs, ys, { epochs: 3, batchSize: 3, verbose: 0 });
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-    { includeOptimizer: true },
-  );
-  const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+  const loaded = await saveAndLoadWithOptimizer(model);
   const restored = loaded.optimizer as unknown as Lookahead;
   expect(restored.getClassName()).toBe('descent.Lookahead');
   expect(restored.k).toBe(2);

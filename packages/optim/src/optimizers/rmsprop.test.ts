@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
-import { expectNoLeaks, forEachBackend } from '@descent/core/testing';
+import { describe, it } from 'vitest';
+import { forEachBackend } from '@descent/core/testing';
 import { chain } from '../transform/chain';
 import { addL2Gradient } from '../transforms/add-l2-gradient';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
@@ -9,9 +9,9 @@ import {
   expectConverges,
   expectMatchesReference,
   type ReferenceStep,
-  uniqueSuffix,
   testSchedule,
-  descentErrorMessage as message,
+  expectNoLeaksOverSteps,
+  expectConstructionErrors,
 } from '../test-support/optimizer-harness';
 import { fromTransform } from './transform-optimizer';
 import { rmsprop } from './rmsprop';
@@ -115,19 +115,11 @@ forEachBackend('rmsprop', () => {
   });
 
   it('leaks nothing over 100 steps and after dispose()', async () => {
-    const x = tf.variable(tf.tensor([2, 4]), true, `leak${uniqueSuffix()}`);
     for (const options of [{ centered: true, momentum: 0.9, weightDecay: 1e-3 }, {}]) {
-      await expectNoLeaks(() => {
-        const opt = rmsprop({ learningRate: 0.01, ...options });
-        opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]); // creates the state
-        const before = tf.memory().numTensors;
-        for (let i = 0; i < 100; i++)
-          opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]);
-        expect(tf.memory().numTensors).toBe(before);
-        opt.dispose();
+      await expectNoLeaksOverSteps(() => rmsprop({ learningRate: 0.01, ...options }), {
+        steps: 100,
       });
     }
-    x.dispose();
   });
 });
 
@@ -141,22 +133,19 @@ it('rmsprop converges on the parabola and on Rosenbrock within 10 000 steps (cpu
 describe('rmsprop errors (cpu)', () => {
   it('rejects out-of-range and non-finite options, naming them, before creating anything', async () => {
     await tf.setBackend('cpu');
-    const before = tf.memory().numTensors;
-    expect(message(() => rmsprop({ learningRate: -0.1 }))).toMatch(
-      /^\[BAD_HYPERPARAM\] learningRate/,
-    );
-    expect(message(() => rmsprop({ rho: 1 }))).toMatch(/^\[BAD_HYPERPARAM\] rho/);
-    expect(message(() => rmsprop({ rho: -0.5 }))).toMatch(/^\[BAD_HYPERPARAM\] rho/);
-    expect(message(() => rmsprop({ epsilon: Number.NaN }))).toMatch(/^\[NON_FINITE\] epsilon/);
-    expect(message(() => rmsprop({ momentum: 1.2 }))).toMatch(/^\[BAD_HYPERPARAM\] momentum/);
-    expect(
-      message(() => rmsprop({ momentum: testSchedule(() => -1, 'test.rmspropSchedule') })),
-    ).toMatch(/^\[BAD_HYPERPARAM\] momentum \(schedule/);
-    expect(message(() => rmsprop({ weightDecay: -1 }))).toMatch(/^\[BAD_HYPERPARAM\] weightDecay/);
-    expect(message(() => rmsprop({ centered: 1 as unknown as boolean }))).toMatch(
-      /^\[BAD_HYPERPARAM\] centered/,
-    );
-    expect(message(() => rmsprop({ alpha: 0.9 } as never))).toMatch(/^\[UNKNOWN_PARAM\] .*"alpha"/);
-    expect(tf.memory().numTensors).toBe(before);
+    expectConstructionErrors(rmsprop, [
+      [{ learningRate: -0.1 }, /^\[BAD_HYPERPARAM\] learningRate/],
+      [{ rho: 1 }, /^\[BAD_HYPERPARAM\] rho/],
+      [{ rho: -0.5 }, /^\[BAD_HYPERPARAM\] rho/],
+      [{ epsilon: Number.NaN }, /^\[NON_FINITE\] epsilon/],
+      [{ momentum: 1.2 }, /^\[BAD_HYPERPARAM\] momentum/],
+      [
+        { momentum: testSchedule(() => -1, 'test.rmspropSchedule') },
+        /^\[BAD_HYPERPARAM\] momentum \(schedule/,
+      ],
+      [{ weightDecay: -1 }, /^\[BAD_HYPERPARAM\] weightDecay/],
+      [{ centered: 1 as unknown as boolean }, /^\[BAD_HYPERPARAM\] centered/],
+      [{ alpha: 0.9 } as never, /^\[UNKNOWN_PARAM\] .*"alpha"/],
+    ]);
   });
 });

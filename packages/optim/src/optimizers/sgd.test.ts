@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { expectClose, expectNoLeaks, forEachBackend } from '@descent/core/testing';
+import { expectClose, forEachBackend } from '@descent/core/testing';
 import { chain } from '../transform/chain';
 import { addL2Gradient } from '../transforms/add-l2-gradient';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
@@ -12,6 +12,8 @@ import {
   uniqueSuffix,
   testSchedule,
   descentErrorMessage as code,
+  expectNoLeaksOverSteps,
+  expectConstructionErrors,
 } from '../test-support/optimizer-harness';
 import { fromTransform } from './transform-optimizer';
 import { SGD, sgd } from './sgd';
@@ -122,23 +124,13 @@ forEachBackend('sgd', () => {
   });
 
   it('leaks nothing over 100 steps and after dispose()', async () => {
-    const x = tf.variable(tf.tensor([2, 4]), true, `leak${uniqueSuffix()}`);
     for (const options of [
       { momentum: 0.9, nesterov: true, weightDecay: 1e-3 },
       { momentum: 0.9, dampening: 0.1 },
       {},
     ]) {
-      await expectNoLeaks(() => {
-        const opt = sgd({ learningRate: 0.01, ...options });
-        opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]); // creates the state
-        const before = tf.memory().numTensors;
-        for (let i = 0; i < 100; i++)
-          opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]);
-        expect(tf.memory().numTensors).toBe(before);
-        opt.dispose();
-      });
+      await expectNoLeaksOverSteps(() => sgd({ learningRate: 0.01, ...options }), { steps: 100 });
     }
-    x.dispose();
   });
 });
 
@@ -164,28 +156,21 @@ describe('sgd errors (cpu)', () => {
 
   it('rejects out-of-range and non-finite options, naming them, before creating anything', async () => {
     await tf.setBackend('cpu');
-    const before = tf.memory().numTensors;
-    expect(code(() => sgd({ learningRate: -1 }))).toMatch(/^\[BAD_HYPERPARAM\] learningRate/);
-    expect(code(() => sgd({ learningRate: Number.NaN }))).toMatch(/^\[NON_FINITE\] learningRate/);
-    expect(code(() => sgd({ momentum: -0.1 }))).toMatch(/^\[BAD_HYPERPARAM\] momentum/);
-    expect(code(() => sgd({ momentum: 1.5 }))).toMatch(/^\[BAD_HYPERPARAM\] momentum/);
-    expect(code(() => sgd({ momentum: Number.POSITIVE_INFINITY }))).toMatch(
-      /^\[NON_FINITE\] momentum/,
-    );
-    expect(code(() => sgd({ momentum: 0.9, dampening: 2 }))).toMatch(
-      /^\[BAD_HYPERPARAM\] dampening/,
-    );
-    expect(code(() => sgd({ weightDecay: -1e-4 }))).toMatch(/^\[BAD_HYPERPARAM\] weightDecay/);
-    expect(code(() => sgd({ momentum: testSchedule(() => -1, 'test.sgdSchedule') }))).toMatch(
-      /^\[BAD_HYPERPARAM\] momentum \(schedule/,
-    );
-    expect(code(() => sgd({ nesterov: 'yes' as unknown as boolean, momentum: 0.9 }))).toMatch(
-      /^\[BAD_HYPERPARAM\] nesterov/,
-    );
-    expect(code(() => sgd({ useNesterov: true } as never))).toMatch(
-      /^\[UNKNOWN_PARAM\] .*"useNesterov"/,
-    );
-    expect(tf.memory().numTensors).toBe(before);
+    expectConstructionErrors(sgd, [
+      [{ learningRate: -1 }, /^\[BAD_HYPERPARAM\] learningRate/],
+      [{ learningRate: Number.NaN }, /^\[NON_FINITE\] learningRate/],
+      [{ momentum: -0.1 }, /^\[BAD_HYPERPARAM\] momentum/],
+      [{ momentum: 1.5 }, /^\[BAD_HYPERPARAM\] momentum/],
+      [{ momentum: Number.POSITIVE_INFINITY }, /^\[NON_FINITE\] momentum/],
+      [{ momentum: 0.9, dampening: 2 }, /^\[BAD_HYPERPARAM\] dampening/],
+      [{ weightDecay: -1e-4 }, /^\[BAD_HYPERPARAM\] weightDecay/],
+      [
+        { momentum: testSchedule(() => -1, 'test.sgdSchedule') },
+        /^\[BAD_HYPERPARAM\] momentum \(schedule/,
+      ],
+      [{ nesterov: 'yes' as unknown as boolean, momentum: 0.9 }, /^\[BAD_HYPERPARAM\] nesterov/],
+      [{ useNesterov: true } as never, /^\[UNKNOWN_PARAM\] .*"useNesterov"/],
+    ]);
   });
 
   it('a momentum schedule that leaves its range throws at that step and changes nothing', async () => {

@@ -9,6 +9,7 @@ import {
   sampleParams,
   uniqueSuffix,
 } from '../test-support/optimizer-harness';
+import { saveAndLoadWithOptimizer } from '../test-support/layers-harness';
 import { expectResumes } from '../test-support/resume-harness';
 import { adam } from './adam';
 import { type SWA, swa } from './swa';
@@ -218,15 +219,7 @@ it('swa survives model.save({ includeOptimizer: true }) and tf.loadLayersModel (
   ]);
   const ys = tf.tensor([[1], [2], [3]]);
   await model.fit(xs, ys, { epochs: 3, batchSize: 3, verbose: 0 });
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-    { includeOptimizer: true },
-  );
-  const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+  const loaded = await saveAndLoadWithOptimizer(model);
   const original = model.optimizer as unknown as SWA;
   const restored = loaded.optimizer as unknown as SWA;
   expect(restored.getClassName()).toBe('descent.SWA');

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { expectNoLeaks, forEachBackend } from '@descent/core/testing';
+import { forEachBackend } from '@descent/core/testing';
 import { chain } from '../transform/chain';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByYogi } from '../transforms/scale-by-yogi';
@@ -9,7 +9,8 @@ import {
   expectConverges,
   expectMatchesReference,
   type ReferenceStep,
-  uniqueSuffix,
+  expectNoLeaksOverSteps,
+  expectConstructionErrors,
 } from '../test-support/optimizer-harness';
 import { yogi } from './yogi';
 
@@ -84,17 +85,7 @@ forEachBackend('yogi', () => {
   });
 
   it('leaks nothing over 100 steps and after dispose()', async () => {
-    const x = tf.variable(tf.tensor([2, 4]), true, `leak${uniqueSuffix()}`);
-    await expectNoLeaks(() => {
-      const opt = yogi({ learningRate: 0.01 });
-      opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]); // creates the state
-      const before = tf.memory().numTensors;
-      for (let i = 0; i < 100; i++)
-        opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]);
-      expect(tf.memory().numTensors).toBe(before);
-      opt.dispose();
-    });
-    x.dispose();
+    await expectNoLeaksOverSteps(() => yogi({ learningRate: 0.01 }), { steps: 100 });
   });
 });
 
@@ -106,8 +97,7 @@ describe('yogi (cpu)', () => {
   });
 
   it('rejects out-of-range options before creating anything', () => {
-    const before = tf.memory().numTensors;
-    const bad: [Parameters<typeof yogi>[0], RegExp][] = [
+    expectConstructionErrors(yogi, [
       [{ learningRate: -1 }, /\[BAD_HYPERPARAM\] learningRate/],
       [{ beta1: 1 }, /\[BAD_HYPERPARAM\] beta1/],
       [{ beta2: 1 }, /\[BAD_HYPERPARAM\] beta2/],
@@ -115,8 +105,6 @@ describe('yogi (cpu)', () => {
       [{ initialAccumulatorValue: -1 }, /\[BAD_HYPERPARAM\] initialAccumulatorValue/],
       [{ initialAccumulatorValue: Number.NaN }, /\[NON_FINITE\] initialAccumulatorValue/],
       [{ weightDecay: 0.1 } as unknown as Parameters<typeof yogi>[0], /\[UNKNOWN_PARAM\]/],
-    ];
-    for (const [options, message] of bad) expect(() => yogi(options)).toThrow(message);
-    expect(tf.memory().numTensors).toBe(before);
+    ]);
   });
 });

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 import { isDescentError, type Schedule } from '@descent/core';
-import { expectClose } from '@descent/core/testing';
+import { expectClose, expectNoLeaks } from '@descent/core/testing';
 
 /** A named float64 parameter with its shape. */
 export interface Float64Param {
@@ -173,4 +173,59 @@ export async function expectConverges(
     `${problem}: reached ${final} after ${steps} steps, optimum ${optimum}`,
   ).toBe(true);
   return steps;
+}
+
+/**
+ * Asserts that `steps` calls of `minimize` on `f(x) = Σ x²` leave `tf.memory().numTensors`
+ * unchanged once the first call has created the state, and that `dispose()` then frees everything
+ * the optimizer made. `initial` is the start value of `x` (its shape decides which slots exist).
+ * With `steadyState: false`, only runs `steps` calls inside `expectNoLeaks` (no state-creating
+ * first call, no count in between).
+ */
+export async function expectNoLeaksOverSteps(
+  makeOptimizer: () => tf.Optimizer,
+  {
+    steps = 100,
+    initial = [2, 4],
+    name = 'leak',
+    steadyState = true,
+  }: { steps?: number; initial?: number[] | number[][]; name?: string; steadyState?: boolean } = {},
+): Promise<void> {
+  const x = tf.variable(tf.tensor(initial), true, `${name}${uniqueSuffix()}`);
+  const loss = () => tf.sum(tf.square(x)) as tf.Scalar;
+  await expectNoLeaks(() => {
+    const opt = makeOptimizer();
+    if (!steadyState) {
+      for (let i = 0; i < steps; i++) opt.minimize(loss, false, [x]);
+      opt.dispose();
+      return;
+    }
+    opt.minimize(loss, false, [x]); // creates the state
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < steps; i++) opt.minimize(loss, false, [x]);
+    expect(tf.memory().numTensors).toBe(before);
+    opt.dispose();
+  });
+  x.dispose();
+}
+
+/** One bad construction: the options, and what the `DescentError` message must match. */
+export type ConstructionErrorCase<O> = readonly [options: O, message: RegExp];
+
+/**
+ * Asserts `make(options)` throws a `DescentError` whose message matches `message` for every case,
+ * and that none of them created a tensor.
+ */
+export function expectConstructionErrors<O>(
+  make: (options: O) => unknown,
+  cases: readonly ConstructionErrorCase<NoInfer<O>>[],
+): void {
+  const before = tf.memory().numTensors;
+  for (const [options, message] of cases) {
+    expect(
+      descentErrorMessage(() => make(options)),
+      String(message),
+    ).toMatch(message);
+  }
+  expect(tf.memory().numTensors).toBe(before);
 }

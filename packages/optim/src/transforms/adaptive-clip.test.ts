@@ -7,7 +7,7 @@ import { fromTransform } from '../optimizers/transform-optimizer';
 import {
   expectMatchesReference,
   type ReferenceStep,
-  uniqueSuffix,
+  expectNoLeaksOverSteps,
 } from '../test-support/optimizer-harness';
 import { adaptiveClip } from './adaptive-clip';
 import { scaleByLearningRate } from './scale-by-learning-rate';
@@ -94,22 +94,18 @@ forEachBackend('adaptiveClip', () => {
   });
 
   it('leaks nothing over 100 steps', async () => {
-    const x = tf.variable(
-      tf.tensor([
-        [2, 4],
-        [1, 3],
-      ]),
-      true,
-      `agc${uniqueSuffix()}`,
+    await expectNoLeaksOverSteps(
+      () => fromTransform(chain(adaptiveClip(0.1), scaleByLearningRate(0.01))),
+      {
+        steps: 100,
+        initial: [
+          [2, 4],
+          [1, 3],
+        ],
+        name: 'agc',
+        steadyState: false,
+      },
     );
-    await expectNoLeaks(() => {
-      const opt = fromTransform(chain(adaptiveClip(0.1), scaleByLearningRate(0.01)));
-      for (let i = 0; i < 100; i++) {
-        opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]);
-      }
-      opt.dispose();
-    });
-    x.dispose();
   });
 });
 

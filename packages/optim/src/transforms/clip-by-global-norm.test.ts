@@ -7,7 +7,7 @@ import { fromTransform } from '../optimizers/transform-optimizer';
 import {
   expectMatchesReference,
   type ReferenceStep,
-  uniqueSuffix,
+  expectNoLeaksOverSteps,
 } from '../test-support/optimizer-harness';
 import { clipByGlobalNorm } from './clip-by-global-norm';
 import { scaleByLearningRate } from './scale-by-learning-rate';
@@ -61,15 +61,10 @@ forEachBackend('clipByGlobalNorm', () => {
   });
 
   it('leaks nothing over 100 steps and after dispose()', async () => {
-    const x = tf.variable(tf.tensor([2, 4]), true, `clipgn${uniqueSuffix()}`);
-    await expectNoLeaks(() => {
-      const opt = fromTransform(chain(clipByGlobalNorm(1), scaleByLearningRate(0.01)));
-      for (let i = 0; i < 100; i++) {
-        opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]);
-      }
-      opt.dispose();
-    });
-    x.dispose();
+    await expectNoLeaksOverSteps(
+      () => fromTransform(chain(clipByGlobalNorm(1), scaleByLearningRate(0.01))),
+      { steps: 100, name: 'clipgn', steadyState: false },
+    );
   });
 });
 

@@ -7,7 +7,7 @@ import { fromTransform } from '../optimizers/transform-optimizer';
 import {
   expectMatchesReference,
   type ReferenceStep,
-  uniqueSuffix,
+  expectNoLeaksOverSteps,
 } from '../test-support/optimizer-harness';
 import { clipByValue } from './clip-by-value';
 import { scaleByLearningRate } from './scale-by-learning-rate';
@@ -50,15 +50,10 @@ forEachBackend('clipByValue', () => {
   });
 
   it('leaks nothing over 100 steps', async () => {
-    const x = tf.variable(tf.tensor([2, 4]), true, `clipv${uniqueSuffix()}`);
-    await expectNoLeaks(() => {
-      const opt = fromTransform(chain(clipByValue(0.5), scaleByLearningRate(0.01)));
-      for (let i = 0; i < 100; i++) {
-        opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]);
-      }
-      opt.dispose();
-    });
-    x.dispose();
+    await expectNoLeaksOverSteps(
+      () => fromTransform(chain(clipByValue(0.5), scaleByLearningRate(0.01))),
+      { steps: 100, name: 'clipv', steadyState: false },
+    );
   });
 });
 

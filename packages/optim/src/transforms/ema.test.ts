@@ -8,7 +8,7 @@ import { fromTransform } from '../optimizers/transform-optimizer';
 import {
   expectMatchesReference,
   type ReferenceStep,
-  uniqueSuffix,
+  expectNoLeaksOverSteps,
 } from '../test-support/optimizer-harness';
 import { expectResumes } from '../test-support/resume-harness';
 import { ema } from './ema';
@@ -71,15 +71,10 @@ forEachBackend('ema', () => {
   });
 
   it('leaks nothing over 100 steps and after dispose()', async () => {
-    const x = tf.variable(tf.tensor([2, 4]), true, `ema${uniqueSuffix()}`);
-    await expectNoLeaks(() => {
-      const opt = fromTransform(chain(ema(0.9, { debias: false }), scaleByLearningRate(0.01)));
-      for (let i = 0; i < 100; i++) {
-        opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]);
-      }
-      opt.dispose();
-    });
-    x.dispose();
+    await expectNoLeaksOverSteps(
+      () => fromTransform(chain(ema(0.9, { debias: false }), scaleByLearningRate(0.01))),
+      { steps: 100, name: 'ema', steadyState: false },
+    );
   });
 });
 

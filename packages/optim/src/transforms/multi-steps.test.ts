@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { expectClose, expectNoLeaks, forEachBackend } from '@descent/core/testing';
+import { expectClose, forEachBackend } from '@descent/core/testing';
 import { chain } from '../transform/chain';
 import { runUpdate } from '../transform/run-update';
 import { disposeState } from '../transform/transform-state';
@@ -11,6 +11,7 @@ import {
   runWithSampleGradients,
   sampleParams,
   uniqueSuffix,
+  expectNoLeaksOverSteps,
 } from '../test-support/optimizer-harness';
 import { expectResumes } from '../test-support/resume-harness';
 import { multiSteps } from './multi-steps';
@@ -88,15 +89,11 @@ forEachBackend('multiSteps', () => {
   });
 
   it('leaks nothing over 100 steps and after dispose()', async () => {
-    const x = tf.variable(tf.tensor([2, 4]), true, `msleak${uniqueSuffix()}`);
-    await expectNoLeaks(() => {
-      const opt = fromTransform(multiSteps(inner(), { everyK: 4 }));
-      for (let i = 0; i < 100; i++) {
-        opt.minimize(() => tf.sum(tf.square(x)) as tf.Scalar, false, [x]);
-      }
-      opt.dispose();
+    await expectNoLeaksOverSteps(() => fromTransform(multiSteps(inner(), { everyK: 4 })), {
+      steps: 100,
+      name: 'msleak',
+      steadyState: false,
     });
-    x.dispose();
   });
 });
 
