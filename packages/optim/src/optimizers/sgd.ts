@@ -2,6 +2,7 @@ import { checkBoolean, type HyperParameter, hyperValue } from '@descent/core';
 import { chain } from '../transform/chain';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByMomentum } from '../transforms/scale-by-momentum';
+import { fusedSgd } from '../fused/fused-sgd';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
 import { checkOptions, withWeightDecay } from './named-options';
 
@@ -75,6 +76,13 @@ export class SGD extends NamedOptimizer<SGDOptions> {
         ...withWeightDecay(scaleByMomentum({ momentum, nesterov, dampening }), weightDecay),
         scaleByLearningRate(learningRate),
       ),
+    );
+    // The chain is [addL2Gradient, scaleByMomentum, lr] with weight decay, else [scaleByMomentum, lr].
+    this.fusedStep = fusedSgd(
+      { learningRate, momentum, nesterov, dampening, weightDecay },
+      weightDecay !== 0
+        ? { weightDecay: 0, momentum: 1, learningRate: 2 }
+        : { momentum: 0, learningRate: 1 },
     );
   }
 }
