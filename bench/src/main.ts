@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { type BackendInfo, type BackendName, useBackend } from '@descent/core';
-import { adam } from '@descent/optim';
+import { adam, sgd } from '@descent/optim';
 import type { BenchCase, BenchResult } from './bench-case';
 import { scaledSubtractCase } from './cases/scaled-subtract';
 import {
@@ -42,6 +42,16 @@ const adamCase = (set: ShapeSet) =>
     () => tf.train.adam(1e-3, 0.9, 0.999, 1e-7),
   );
 
+/** SGD with momentum 0.9 on both sides (tfjs's Momentum equals torch's SGD without dampening). */
+const sgdCase = (set: ShapeSet) =>
+  optimizerStepCase(
+    'sgd-momentum',
+    set,
+    20,
+    () => sgd({ learningRate: 1e-2, momentum: 0.9 }),
+    () => tf.train.momentum(1e-2, 0.9),
+  );
+
 function casesFor(backend: BackendName): BenchCase[] {
   if (quick)
     return [
@@ -63,7 +73,11 @@ function casesFor(backend: BackendName): BenchCase[] {
           LENET_300_100,
           RES_MLP_20,
         ];
-  return [...subtract, ...sets.map(adamCase)];
+  const sgdSets =
+    backend === 'webgpu'
+      ? [uniform(100, 1_000), LENET_300_100]
+      : [uniform(1_000, 1_000), uniform(2, 1_000_000), LENET_300_100];
+  return [...subtract, ...sets.map(adamCase), ...sgdSets.map(sgdCase)];
 }
 
 /** Enough steps per sample that the closing read-back is a small share of the sample. */
