@@ -2,7 +2,7 @@ import { scheduleFromConfig } from '@descent/core';
 import { describe, expect, it } from 'vitest';
 import { constant } from './constant';
 import { checkBounded, checkRoundTrip, LEAVES } from './test-support/arbitraries';
-import { expectDescentError } from './test-support/expect-error';
+import { expectDescentError } from '@descent/core/testing';
 import { expectRoundTrip, fromJson } from './test-support/round-trip';
 
 describe('constant', () => {

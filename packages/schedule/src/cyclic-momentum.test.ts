@@ -4,7 +4,7 @@ import { cyclic } from './cyclic';
 import { cyclicMomentum } from './cyclic-momentum';
 import { sample } from './sample';
 import { checkBounded, checkRoundTrip, LEAVES } from './test-support/arbitraries';
-import { expectDescentError } from './test-support/expect-error';
+import { expectDescentError } from '@descent/core/testing';
 import { expectRoundTrip, expectValues } from './test-support/round-trip';
 
 describe('cyclicMomentum', () => {

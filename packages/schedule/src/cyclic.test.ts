@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cyclic } from './cyclic';
 import { sample } from './sample';
 import { checkBounded, checkRoundTrip, LEAVES } from './test-support/arbitraries';
-import { expectDescentError } from './test-support/expect-error';
+import { expectDescentError } from '@descent/core/testing';
 import { expectRoundTrip, expectValues, fromJson } from './test-support/round-trip';
 
 /** Triangle heights 0 → 1 → 0 of a cycle with stepSizeUp = stepSizeDown = 4. */

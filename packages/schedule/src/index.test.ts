@@ -6,7 +6,7 @@
 import { hyperFromConfig, hyperToConfig, type Schedule, scheduleFromConfig } from '@descent/core';
 import { describe, expect, it } from 'vitest';
 import * as api from './index';
-import { expectDescentError } from './test-support/expect-error';
+import { expectDescentError } from '@descent/core/testing';
 import { expectRoundTrip, fromJson } from './test-support/round-trip';
 
 const {

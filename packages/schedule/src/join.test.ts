@@ -6,7 +6,7 @@ import { join } from './join';
 import { linearSchedule } from './linear-schedule';
 import { sample } from './sample';
 import { checkBounded, checkRoundTrip, COMBINATORS } from './test-support/arbitraries';
-import { expectDescentError } from './test-support/expect-error';
+import { expectDescentError } from '@descent/core/testing';
 import { expectRoundTrip, fromJson } from './test-support/round-trip';
 
 describe('join', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cosineDecay } from './cosine-decay';
 import { linearScaling } from './linear-scaling';
 import { checkBounded, checkRoundTrip, COMBINATORS } from './test-support/arbitraries';
-import { expectDescentError } from './test-support/expect-error';
+import { expectDescentError } from '@descent/core/testing';
 import { expectRoundTrip, fromJson } from './test-support/round-trip';
 
 describe('linearScaling', () => {

@@ -4,7 +4,7 @@ import { linearSchedule } from './linear-schedule';
 import { polynomialDecay } from './polynomial-decay';
 import { sample } from './sample';
 import { checkBounded, checkRoundTrip, LEAVES } from './test-support/arbitraries';
-import { expectDescentError } from './test-support/expect-error';
+import { expectDescentError } from '@descent/core/testing';
 import { expectRoundTrip, expectValues, fromJson } from './test-support/round-trip';
 
 describe('linearSchedule', () => {

@@ -6,7 +6,7 @@ import { linearWarmup } from './linear-warmup';
 import { piecewiseConstant } from './piecewise-constant';
 import { sample } from './sample';
 import { checkBounded, checkRoundTrip, COMBINATORS } from './test-support/arbitraries';
-import { expectDescentError } from './test-support/expect-error';
+import { expectDescentError } from '@descent/core/testing';
 import { expectRoundTrip, expectValues, fromJson } from './test-support/round-trip';
 
 describe('linearWarmup', () => {

@@ -1,7 +1,7 @@
 import { registerScheduleKind, scheduleFromConfig } from '@descent/core';
 import { describe, expect, it } from 'vitest';
 import { makeSchedule } from './make-schedule';
-import { expectDescentError } from './test-support/expect-error';
+import { expectDescentError } from '@descent/core/testing';
 
 describe('makeSchedule', () => {
   it('attaches a deeply frozen config and checks the step', () => {

@@ -4,7 +4,7 @@ import { oneCycle } from './one-cycle';
 import { oneCycleMomentum } from './one-cycle-momentum';
 import { sample } from './sample';
 import { checkBounded, checkRoundTrip, LEAVES } from './test-support/arbitraries';
-import { expectDescentError } from './test-support/expect-error';
+import { expectDescentError } from '@descent/core/testing';
 import { expectRoundTrip, expectValues, fromJson } from './test-support/round-trip';
 
 const annealCos = (start: number, end: number, pct: number) =>

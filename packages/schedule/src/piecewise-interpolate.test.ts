@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { piecewiseInterpolate } from './piecewise-interpolate';
 import { sample } from './sample';
 import { checkBounded, checkRoundTrip, LEAVES } from './test-support/arbitraries';
-import { expectDescentError } from './test-support/expect-error';
+import { expectDescentError } from '@descent/core/testing';
 import { expectRoundTrip, expectValues, fromJson } from './test-support/round-trip';
 
 describe('piecewiseInterpolate', () => {

@@ -6,7 +6,7 @@ import { join } from './join';
 import { linearScaling } from './linear-scaling';
 import { linearWarmup } from './linear-warmup';
 import { type PlateauSchedule, reduceOnPlateau } from './reduce-on-plateau';
-import { expectDescentError } from './test-support/expect-error';
+import { expectDescentError } from '@descent/core/testing';
 import { expectRoundTrip, expectValues, fromJson } from './test-support/round-trip';
 
 /** The value after each update, as torch's tests check the lr after each `scheduler.step(metric)`. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cosineDecay } from './cosine-decay';
 import { cyclic } from './cyclic';
 import { sample } from './sample';
-import { expectDescentError } from './test-support/expect-error';
+import { expectDescentError } from '@descent/core/testing';
 
 describe('sample', () => {
   it('evaluates steps 0…n−1 or a list of steps', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cyclic } from './cyclic';
 import { sample } from './sample';
 import { sparkline, sparklineSvg } from './sparkline';
-import { expectDescentError } from './test-support/expect-error';
+import { expectDescentError } from '@descent/core/testing';
 
 describe('sparkline', () => {
   it('draws one character per value, scaled to the range', () => {

@@ -4,7 +4,7 @@ import { cosineDecay } from './cosine-decay';
 import { join } from './join';
 import { linearSchedule } from './linear-schedule';
 import { checkBounded, checkRoundTrip, LEAVES } from './test-support/arbitraries';
-import { expectDescentError } from './test-support/expect-error';
+import { expectDescentError } from '@descent/core/testing';
 import { expectRoundTrip, expectValues, fromJson } from './test-support/round-trip';
 import { warmupCosineDecay } from './warmup-cosine-decay';
 

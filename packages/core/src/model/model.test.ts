@@ -1,29 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { type DescentErrorCode, isDescentError } from '../errors/descent-error';
+import { expectDescentError } from '../testing/expect-descent-error';
 import { inferParamInfo } from '../params/param-info';
 import { type Params, disposeParams } from '../params/params';
 import { expectClose } from '../testing/expect-close';
 import { expectNoLeaks } from '../testing/expect-no-leaks';
 import { forEachBackend } from '../testing/for-each-backend';
 import { type ApplyFn, type Model, checkModel, isModel, toApplyFn } from './model';
-
-function expectDescentError(
-  fn: () => unknown,
-  code: DescentErrorCode,
-  ...fragments: string[]
-): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(isDescentError(caught), `expected a DescentError, got ${String(caught)}`).toBe(true);
-  if (!isDescentError(caught)) return;
-  expect(caught.code).toBe(code);
-  for (const fragment of fragments) expect(caught.message).toContain(fragment);
-}
 
 /**
  * Test-only example: a 2-layer dense net y = relu(x·W1 + b1)·W2 + b2 with fixed weights

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type DescentErrorCode, isDescentError } from '../errors/descent-error';
+import { expectDescentError } from '../testing/expect-descent-error';
 import {
   type ParamInfo,
   type ParamLayout,
@@ -8,23 +8,6 @@ import {
   inferParamInfo,
   roleMask,
 } from './param-info';
-
-function expectDescentError(
-  fn: () => unknown,
-  code: DescentErrorCode,
-  ...fragments: string[]
-): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(isDescentError(caught), `expected a DescentError, got ${String(caught)}`).toBe(true);
-  if (!isDescentError(caught)) return;
-  expect(caught.code).toBe(code);
-  for (const fragment of fragments) expect(caught.message).toContain(fragment);
-}
 
 describe('computeFans', () => {
   it('reads dense kernels as [in, out]', () => {

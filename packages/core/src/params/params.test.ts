@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it, vi } from 'vitest';
-import { type DescentErrorCode, isDescentError } from '../errors/descent-error';
+import { expectDescentError } from '../testing/expect-descent-error';
 import { expectClose } from '../testing/expect-close';
 import { expectNoLeaks } from '../testing/expect-no-leaks';
 import { forEachBackend } from '../testing/for-each-backend';
@@ -20,24 +20,6 @@ import {
   unflattenParams,
   zipParams,
 } from './params';
-
-/** Asserts `fn` throws a DescentError with `code` whose message contains every fragment. */
-function expectDescentError(
-  fn: () => unknown,
-  code: DescentErrorCode,
-  ...fragments: string[]
-): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(isDescentError(caught), `expected a DescentError, got ${String(caught)}`).toBe(true);
-  if (!isDescentError(caught)) return;
-  expect(caught.code).toBe(code);
-  for (const fragment of fragments) expect(caught.message).toContain(fragment);
-}
 
 /** A small two-layer parameter map with known values (float64 copies kept for references). */
 function sampleValues(): Record<string, { shape: number[]; values: number[] }> {

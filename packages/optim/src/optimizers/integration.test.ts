@@ -6,16 +6,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import {
-  type DescentError,
   type DescentErrorCode,
   formatShape,
   type HyperParameter,
-  isDescentError,
   registerScheduleKind,
   type Schedule,
   type ScheduleConfig,
 } from '@descent/core';
-import { expectNoLeaks, forEachBackend } from '@descent/core/testing';
+import { expectDescentErrorAsync, expectNoLeaks, forEachBackend } from '@descent/core/testing';
 import {
   type Float64Param,
   sampleGradient,
@@ -99,24 +97,6 @@ async function ownedWeights(opt: tf.Optimizer): Promise<NamedTensor[]> {
   return (await opt.getWeights()).map(({ name, tensor }) => ({ name, tensor: tf.clone(tensor) }));
 }
 
-async function expectDescentError(
-  action: () => unknown,
-  code: DescentErrorCode,
-  ...parts: string[]
-): Promise<DescentError> {
-  let error: unknown;
-  try {
-    await action();
-  } catch (e) {
-    error = e;
-  }
-  expect(isDescentError(error), `expected a DescentError ${code}, got ${String(error)}`).toBe(true);
-  const e = error as DescentError;
-  expect(e.code, e.message).toBe(code);
-  for (const part of parts) expect(e.message).toContain(part);
-  return e;
-}
-
 /** Runs `action`, expects the DescentError, and checks variables, optimizer weights and step count are unchanged. */
 async function expectFailsUntouched(
   opt: tf.Optimizer,
@@ -130,7 +110,7 @@ async function expectFailsUntouched(
     weights: await weightValues(opt),
     iterations: opt.iterations,
   };
-  await expectDescentError(action, code, ...parts);
+  await expectDescentErrorAsync(action, code, ...parts);
   expect(await values(variables)).toEqual(before.variables);
   expect(await weightValues(opt)).toEqual(before.weights);
   expect(opt.iterations).toBe(before.iterations);
@@ -452,18 +432,26 @@ forEachBackend('tf.Optimizer integration', () => {
   });
 
   it('hyperparameters: out of range at construction, and a schedule leaving its range mid-run fails that step untouched', async () => {
-    await expectDescentError(() => adam({ beta1: 1 }), 'BAD_HYPERPARAM', 'beta1', '1');
-    await expectDescentError(() => adam({ beta1: -0.1 }), 'BAD_HYPERPARAM', 'beta1');
-    await expectDescentError(() => adam({ beta2: 1 }), 'BAD_HYPERPARAM', 'beta2');
-    await expectDescentError(() => adam({ learningRate: -1e-3 }), 'BAD_HYPERPARAM', 'learningRate');
-    await expectDescentError(
+    await expectDescentErrorAsync(() => adam({ beta1: 1 }), 'BAD_HYPERPARAM', 'beta1', '1');
+    await expectDescentErrorAsync(() => adam({ beta1: -0.1 }), 'BAD_HYPERPARAM', 'beta1');
+    await expectDescentErrorAsync(() => adam({ beta2: 1 }), 'BAD_HYPERPARAM', 'beta2');
+    await expectDescentErrorAsync(
+      () => adam({ learningRate: -1e-3 }),
+      'BAD_HYPERPARAM',
+      'learningRate',
+    );
+    await expectDescentErrorAsync(
       () => adam({ learningRate: Number.NaN }),
       'NON_FINITE',
       'learningRate',
     );
-    await expectDescentError(() => adam({ epsilon: -1 }), 'BAD_HYPERPARAM', 'epsilon');
-    await expectDescentError(() => adam({ weightDecay: -0.1 }), 'BAD_HYPERPARAM', 'weightDecay');
-    await expectDescentError(
+    await expectDescentErrorAsync(() => adam({ epsilon: -1 }), 'BAD_HYPERPARAM', 'epsilon');
+    await expectDescentErrorAsync(
+      () => adam({ weightDecay: -0.1 }),
+      'BAD_HYPERPARAM',
+      'weightDecay',
+    );
+    await expectDescentErrorAsync(
       () => adam({ learningRate: listSchedule([-1]) }),
       'BAD_HYPERPARAM',
       'learningRate',
@@ -603,7 +591,12 @@ forEachBackend('tf.Optimizer integration', () => {
     );
     // An optimizer of another kind: Adam with AMSGrad has a slot this one lacks.
     const amsgrad = adam({ learningRate: 0.1, amsgrad: true });
-    await expectDescentError(() => amsgrad.setWeights(saved), 'UNKNOWN_PARAM', 'missing', '/vmax');
+    await expectDescentErrorAsync(
+      () => amsgrad.setWeights(saved),
+      'UNKNOWN_PARAM',
+      'missing',
+      '/vmax',
+    );
     amsgrad.dispose();
 
     // After all that, the optimizer still resumes from `saved` exactly.
@@ -677,7 +670,7 @@ forEachBackend('tf.Optimizer integration', () => {
 
   it('a fromTransform optimizer trains and saves its state, but has no config', async () => {
     const opt = fromTransform(chain(scaleByAdam(), scaleByLearningRate(0.1)));
-    await expectDescentError(
+    await expectDescentErrorAsync(
       () => opt.getConfig(),
       'BAD_ARGUMENT',
       'fromTransform',
@@ -721,7 +714,7 @@ describe('named optimizer configs', () => {
 
   it('an option that cannot be saved (a function) makes getConfig throw naming it', async () => {
     const opt = new ConfigTest({ callback: () => {} });
-    await expectDescentError(() => opt.getConfig(), 'BAD_ARGUMENT', 'callback', 'function');
+    await expectDescentErrorAsync(() => opt.getConfig(), 'BAD_ARGUMENT', 'callback', 'function');
     opt.dispose();
   });
 });
