@@ -1,7 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { type HyperParameter, hyperValue, type Params } from '@descent/core';
 import { type DecayMask, isDecayed } from '../transforms/add-decayed-weights';
-import { makeState, type SlotValue, type TransformState } from '../transform/transform-state';
+import type { SlotValue, TransformState } from '../transform/transform-state';
+import { advanceChain, innerCount } from './chain-counters';
 import { type AdamUniform, adamKernel, amsgradKernel } from './adam-kernels';
 import type { FusedStep } from './fused-step';
 import { asStateVariable, zeroStateVariable } from './state-variable';
@@ -43,8 +44,7 @@ export function fusedAdam(options: FusedAdamOptions, layout: AdamChainLayout): F
   return {
     path: () => kernel.pathOnActiveBackend(),
     run(state: TransformState, grads: Params, params: Record<string, tf.Variable>): TransformState {
-      const count = (i: number | undefined) =>
-        i === undefined ? 0 : (state.inner[i]?.scalars.count ?? 0);
+      const count = (i: number | undefined) => innerCount(state, i);
       const lr = hyperValue('learningRate', options.learningRate, count(layout.learningRate), {
         min: 0,
       });
@@ -90,12 +90,7 @@ export function fusedAdam(options: FusedAdamOptions, layout: AdamChainLayout): F
           slots[key] = { m, v, step: t };
         }
       }
-      const inner = state.inner.map((s, i) =>
-        i === layout.adam
-          ? makeState({ slots, scalars: { count: count(i) + 1 } })
-          : makeState({ ...s, scalars: { ...s.scalars, count: count(i) + 1 } }),
-      );
-      return makeState({ ...state, inner });
+      return advanceChain(state, layout.adam, slots);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { type HyperParameter, hyperValue, type NumberRange, type Params } from '@descent/core';
-import { makeState, type SlotValue, type TransformState } from '../transform/transform-state';
+import type { SlotValue, TransformState } from '../transform/transform-state';
+import { advanceChain, innerCount } from './chain-counters';
 import type { FusedStep } from './fused-step';
 import { sgdKernel, sgdMomentumKernel } from './sgd-kernels';
 import { asStateVariable, zeroStateVariable } from './state-variable';
@@ -35,8 +36,7 @@ export function fusedSgd(options: FusedSgdOptions, layout: SgdChainLayout): Fuse
   return {
     path: () => kernel.pathOnActiveBackend(),
     run(state: TransformState, grads: Params, params: Record<string, tf.Variable>): TransformState {
-      const count = (i: number | undefined) =>
-        i === undefined ? 0 : (state.inner[i]?.scalars.count ?? 0);
+      const count = (i: number | undefined) => innerCount(state, i);
       const lr = hyperValue('learningRate', options.learningRate, count(layout.learningRate), {
         min: 0,
       });
@@ -78,13 +78,8 @@ export function fusedSgd(options: FusedSgdOptions, layout: SgdChainLayout): Fuse
         );
         slots[key] = { buf, step: t + 1 };
       }
-      const inner = state.inner.map((s, i) => {
-        if (i === layout.momentum) {
-          return plain ? s : makeState({ slots, scalars: { count: count(i) + 1 } });
-        }
-        return makeState({ ...s, scalars: { ...s.scalars, count: count(i) + 1 } });
-      });
-      return makeState({ ...state, inner });
+      // A constant momentum of 0 is a stateless pass-through in the chain: its state stays as is.
+      return advanceChain(state, layout.momentum, slots, plain ? layout.momentum : undefined);
     },
   };
 }
