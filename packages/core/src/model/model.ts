@@ -11,6 +11,16 @@ export interface ApplyOptions {
    * when `false` or absent (default `false`).
    */
   training?: boolean;
+  /**
+   * Per-layer instrumentation (optional for models to support; `@descent/nets` models do): a model
+   * that supports it calls `tap(layer, z)` with each layer's **pre-activation output** `z` (the
+   * affine or conv output, before normalization and nonlinearity), `layer` being the
+   * {@link ParamInfo.layer} of that layer's weight, in forward order, and continues with the
+   * tensor `tap` returns. Returning `z` itself observes; returning `z + δ` with a zero `δ` lets
+   * `tf.grads` read the gradient at `z` (what `@descent/init`'s `lsuv` and `signalPropagation`
+   * do). `tap` must not dispose `z`.
+   */
+  tap?: (layer: string, z: tf.Tensor) => tf.Tensor;
 }
 
 /**
