@@ -131,3 +131,57 @@ describe('defineKernel definitions', () => {
     expect(define('test.bad', ['not-an-identifier'])).toThrow(/identifiers/);
   });
 });
+
+/** `p ← p − (c·s)·g` and `q ← max(q, c)`, with `c` a one-element tensor read on the device. */
+const scaledByDeviceScalar = defineKernel({
+  name: 'test.scaledByDeviceScalar',
+  inouts: ['p', 'q'],
+  inputs: ['g'],
+  scalars: ['c'],
+  uniforms: ['s'],
+  update: ({ p, q, g, c, s }, o) => ({ p: o.sub(p, o.mul(o.mul(c, s), g)), q: o.max(q, c) }),
+  reference: ({ p, q }, { g, c }, { s }) => ({
+    p: tf.sub(p, tf.mul(tf.mul(c, s), g)),
+    q: tf.maximum(q, c),
+  }),
+});
+
+forEachBackend('defineKernel: scalar inputs read on the device', () => {
+  it('broadcasts a one-element tensor computed by earlier ops (sizes 1 … 67, rtol 1e-6)', async () => {
+    for (const n of [1, 3, 4, 8, 67]) {
+      const [p0, q0, g0] = [data(n, 1.1), data(n, 0.4), data(n, 2.3)];
+      const p = tf.variable(tf.tensor(p0));
+      const q = tf.variable(tf.tensor(q0));
+      const g = tf.tensor(g0);
+      const c = tf.tidy(() => tf.sqrt(tf.sum(tf.square(tf.tensor([0.3, 0.4]))))); // 0.5, on device
+      const c1 = tf.reshape(c, [1]);
+      await expectNoLeaks(() => scaledByDeviceScalar({ p, q }, { g, c }, { s: 0.7 }));
+      await expectNoLeaks(() => scaledByDeviceScalar({ p, q }, { g, c: c1 }, { s: 0.7 }));
+      const f = Math.fround;
+      const c64 = f(0.5);
+      await expectClose(
+        p,
+        p0.map((x, i) => x - 2 * c64 * f(0.7) * g0[i]!),
+        { rtol: 1e-6, atol: 1e-6 },
+      );
+      await expectClose(
+        q,
+        q0.map((x) => Math.max(x, c64)),
+        { rtol: 0, atol: 0 },
+      );
+      tf.dispose([p, q, g, c, c1]);
+    }
+  });
+
+  it('rejects a scalar input with more than one element (SHAPE_MISMATCH), changing nothing', async () => {
+    const p = tf.variable(tf.tensor([1, 2]));
+    const q = tf.variable(tf.tensor([3, 4]));
+    const g = tf.tensor([1, 1]);
+    const c = tf.tensor([1, 2]);
+    expect(() => scaledByDeviceScalar({ p, q }, { g, c }, { s: 1 })).toThrow(
+      /scalar input c has shape \[2\]/,
+    );
+    await expectClose(p, [1, 2], { rtol: 0, atol: 0 });
+    tf.dispose([p, q, g, c]);
+  });
+});

@@ -20,25 +20,37 @@ export type KernelPath = 'wasm-simd' | 'webgpu' | 'reference';
  * @typeParam I - names of the variables updated in place
  * @typeParam R - names of the tensors only read
  * @typeParam U - names of the scalar hyperparameters
+ * @typeParam S - names of the one-element tensors read on the device (see `scalars`)
  */
-export interface KernelDefinition<I extends string, R extends string, U extends string> {
+export interface KernelDefinition<
+  I extends string,
+  R extends string,
+  U extends string,
+  S extends string = never,
+> {
   /** Unique name, e.g. `'descent.scaledSubtract'`. */
   name: string;
   inouts: readonly I[];
   inputs: readonly R[];
+  /**
+   * One-element float32 tensors read on the device and broadcast to every element, e.g. a
+   * clipping factor or a norm that earlier kernels computed (no read back to JavaScript). Passed
+   * in the call's `inputs` record; the reference receives them reshaped to scalars. Default none.
+   */
+  scalars?: readonly S[];
   uniforms: readonly U[];
   /**
    * The update rule in the expression language: given a node for each buffer (its value before
-   * the update) and each hyperparameter, return the new value of every inout.
+   * the update), each scalar tensor and each hyperparameter, return the new value of every inout.
    */
-  update(refs: Record<I | R | U, ValueExpr>, ops: Ops): Record<I, ValueExpr>;
+  update(refs: Record<I | R | S | U, ValueExpr>, ops: Ops): Record<I, ValueExpr>;
   /**
    * The same rule in plain tfjs ops: the CPU reference, the fallback on every other backend, and
    * what parity tests hold the fused kernels to. Returns the new value of every inout.
    */
   reference(
     inouts: Record<I, tf.Tensor>,
-    inputs: Record<R, tf.Tensor>,
+    inputs: Record<R | S, tf.Tensor>,
     uniforms: Record<U, number>,
   ): Record<I, tf.Tensor>;
   /** Fused backends to generate (default both). */
@@ -52,10 +64,15 @@ export interface KernelCallOptions {
 }
 
 /** A callable fused kernel returned by {@link defineKernel}. */
-export interface FusedKernel<I extends string, R extends string, U extends string> {
+export interface FusedKernel<
+  I extends string,
+  R extends string,
+  U extends string,
+  S extends string = never,
+> {
   (
     inouts: Record<I, tf.Variable>,
-    inputs: Record<R, tf.Tensor>,
+    inputs: Record<R | S, tf.Tensor>,
     uniforms: Record<U, number>,
     options?: KernelCallOptions,
   ): KernelPath;
@@ -100,16 +117,18 @@ const names = new Set<string>();
  * scaledSubtract({ p: weights }, { g: grad }, { alpha: 0.1 });   // 'wasm-simd' on wasm
  * ```
  */
-export function defineKernel<I extends string, R extends string, U extends string>(
-  definition: KernelDefinition<I, R, U>,
-): FusedKernel<I, R, U> {
+export function defineKernel<
+  I extends string,
+  R extends string,
+  U extends string,
+  S extends string = never,
+>(definition: KernelDefinition<I, R, U, S>): FusedKernel<I, R, U, S> {
   const signature = validateDefinition(definition);
   const refs = Object.fromEntries(
-    [...signature.inouts, ...signature.inputs, ...signature.uniforms].map((name) => [
-      name,
-      { kind: 'ref', name },
-    ]),
-  ) as Record<I | R | U, ValueExpr>;
+    [...signature.inouts, ...signature.inputs, ...signature.scalars, ...signature.uniforms].map(
+      (name) => [name, { kind: 'ref', name }],
+    ),
+  ) as Record<I | R | S | U, ValueExpr>;
   const outputs = definition.update(refs, ops) as Record<string, Expr>;
   checkKnownKeys(`${definition.name}: update() result`, Object.keys(outputs), signature.inouts);
   const fusedWasm = definition.fused?.wasm ?? true;
@@ -123,24 +142,47 @@ export function defineKernel<I extends string, R extends string, U extends strin
 
   const kernel = (
     inouts: Record<I, tf.Variable>,
-    inputs: Record<R, tf.Tensor>,
+    inputs: Record<R | S, tf.Tensor>,
     uniforms: Record<U, number>,
     options: KernelCallOptions = {},
   ): KernelPath => {
+    validateCall(definition.name, signature, inouts, inputs, uniforms);
     const vars = signature.inouts.map((name) => inouts[name as I]);
     const reads = signature.inputs.map((name) => inputs[name as R]);
+    const scalars = signature.scalars.map((name) => inputs[name as S]);
     const values = signature.uniforms.map((name) => uniforms[name as U]);
-    validateCall(definition.name, signature, inouts, inputs, uniforms);
     let path = options.path === 'reference' ? 'reference' : pathOnActiveBackend();
     if (
       path !== 'reference' &&
-      !(vars.every(livesOnActiveBackend) && reads.every(livesOnActiveBackend))
+      !(
+        vars.every(livesOnActiveBackend) &&
+        reads.every(livesOnActiveBackend) &&
+        scalars.every(livesOnActiveBackend)
+      )
     )
       path = 'reference';
     if (path === 'wasm-simd') {
-      runWasmKernel(wasmInternals()!, definition.name, signature, outputs, vars, reads, values);
+      runWasmKernel(
+        wasmInternals()!,
+        definition.name,
+        signature,
+        outputs,
+        vars,
+        reads,
+        scalars,
+        values,
+      );
     } else if (path === 'webgpu') {
-      runWebGpuKernel(webGpuInternals()!, definition.name, signature, outputs, vars, reads, values);
+      runWebGpuKernel(
+        webGpuInternals()!,
+        definition.name,
+        signature,
+        outputs,
+        vars,
+        reads,
+        scalars,
+        values,
+      );
     } else {
       runReference(definition, inouts, inputs, uniforms);
     }
@@ -155,26 +197,31 @@ export function defineKernel<I extends string, R extends string, U extends strin
   });
 }
 
-function runReference<I extends string, R extends string, U extends string>(
-  definition: KernelDefinition<I, R, U>,
+function runReference<I extends string, R extends string, U extends string, S extends string>(
+  definition: KernelDefinition<I, R, U, S>,
   inouts: Record<I, tf.Variable>,
-  inputs: Record<R, tf.Tensor>,
+  inputs: Record<R | S, tf.Tensor>,
   uniforms: Record<U, number>,
 ): void {
-  const next = tf.tidy(() => definition.reference(inouts, inputs, uniforms));
+  const next = tf.tidy(() => {
+    const reads = { ...inputs };
+    for (const name of definition.scalars ?? []) reads[name] = tf.reshape(inputs[name], []);
+    return definition.reference(inouts, reads, uniforms);
+  });
   for (const name of definition.inouts) inouts[name].assign(next[name]);
   tf.dispose(Object.values(next) as tf.Tensor[]);
 }
 
-function validateDefinition<I extends string, R extends string, U extends string>(
-  d: KernelDefinition<I, R, U>,
+function validateDefinition<I extends string, R extends string, U extends string, S extends string>(
+  d: KernelDefinition<I, R, U, S>,
 ): KernelSignature {
-  const all = [...d.inouts, ...d.inputs, ...d.uniforms];
+  const scalars = d.scalars ?? [];
+  const all = [...d.inouts, ...d.inputs, ...scalars, ...d.uniforms];
   const bad = all.filter((n) => !IDENTIFIER.test(n));
   if (bad.length > 0 || new Set(all).size !== all.length || d.inouts.length === 0) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `defineKernel(${JSON.stringify(d.name)}): buffer and uniform names must be distinct identifiers with at least one inout; got inouts ${JSON.stringify(d.inouts)}, inputs ${JSON.stringify(d.inputs)}, uniforms ${JSON.stringify(d.uniforms)}.`,
+      `defineKernel(${JSON.stringify(d.name)}): buffer and uniform names must be distinct identifiers with at least one inout; got inouts ${JSON.stringify(d.inouts)}, inputs ${JSON.stringify(d.inputs)}, scalars ${JSON.stringify(scalars)}, uniforms ${JSON.stringify(d.uniforms)}.`,
     );
   }
   if (names.has(d.name)) {
@@ -184,7 +231,12 @@ function validateDefinition<I extends string, R extends string, U extends string
     );
   }
   names.add(d.name);
-  return { inouts: [...d.inouts], inputs: [...d.inputs], uniforms: [...d.uniforms] };
+  return {
+    inouts: [...d.inouts],
+    inputs: [...d.inputs],
+    scalars: [...scalars],
+    uniforms: [...d.uniforms],
+  };
 }
 
 function validateCall(
@@ -196,13 +248,14 @@ function validateCall(
 ): void {
   // Fast checks first (this runs once per variable per optimizer step); messages are built only
   // on the way to an error.
+  const readNames = [...signature.inputs, ...signature.scalars];
   if (
     !hasExactly(inouts, signature.inouts) ||
-    !hasExactly(inputs, signature.inputs) ||
+    !hasExactly(inputs, readNames) ||
     !hasExactly(uniforms, signature.uniforms)
   ) {
     checkKnownKeys(`${kernelName}: variables`, Object.keys(inouts ?? {}), signature.inouts);
-    checkKnownKeys(`${kernelName}: inputs`, Object.keys(inputs ?? {}), signature.inputs);
+    checkKnownKeys(`${kernelName}: inputs`, Object.keys(inputs ?? {}), readNames);
     checkKnownKeys(
       `${kernelName}: hyperparameters`,
       Object.keys(uniforms ?? {}),
@@ -219,9 +272,18 @@ function validateCall(
       );
     }
   }
-  for (const name of signature.inputs) {
+  for (const name of readNames) {
     if (!isLiveFloat32(inputs[name]))
       checkDtype(`${kernelName}: input ${name}`, inputs[name], 'float32');
+  }
+  for (const name of signature.scalars) {
+    const t = inputs[name] as tf.Tensor;
+    if (t.size !== 1) {
+      throw new DescentError(
+        'SHAPE_MISMATCH',
+        `${kernelName}: scalar input ${name} has shape ${formatShape(t.shape)}; expected one element (shape [] or [1]).`,
+      );
+    }
   }
   const first = signature.inouts[0]!;
   const shape = (inouts[first] as tf.Tensor).shape;

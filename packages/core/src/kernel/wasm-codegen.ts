@@ -10,8 +10,9 @@ export const WASM_ENTRY = 'run';
  * Generates a WebAssembly module for an element-wise kernel that works in place on the tfjs wasm
  * backend's own memory (imported as `env.memory`; the module has no data segments and no stack).
  *
- * `run(n, ptr₀…ptr_k, u₀…u_m)`: `n` elements, byte offsets of the inouts then the inputs, then
- * the float32 hyperparameters. The main loop handles four elements per iteration with `f32x4`
+ * `run(n, ptr₀…ptr_k, s₀…s_j, u₀…u_m)`: `n` elements, byte offsets of the inouts then the
+ * inputs, byte offsets of the one-element scalar tensors (loaded once, before the loops), then the
+ * float32 hyperparameters. The main loop handles four elements per iteration with `f32x4`
  * SIMD; the last `n mod 4` elements run the same expression in scalar `f32`.
  */
 export function generateWasm(
@@ -23,14 +24,25 @@ export function generateWasm(
   const order = topologicalOrder(signature.inouts.map((name) => outputs[name] as Expr));
   const constants = [...new Set(order.flatMap((node) => constantsOf(node)))];
 
-  const params: ValType[] = [I32, ...buffers.map(() => I32), ...signature.uniforms.map(() => F32)];
+  const { scalars, uniforms } = signature;
+  const params: ValType[] = [
+    I32,
+    ...buffers.map(() => I32),
+    ...scalars.map(() => I32),
+    ...uniforms.map(() => F32),
+  ];
   const locals = new LocalAllocator(params.length);
   const index = locals.add(I32);
   const end = locals.add(I32);
   const ptr = (name: string) => 1 + buffers.indexOf(name);
-  const uniformParam = (name: string) => 1 + buffers.length + signature.uniforms.indexOf(name);
-
-  const splatUniform = new Map(signature.uniforms.map((name) => [name, locals.add(V128)]));
+  const scalarPtr = (name: string) => 1 + buffers.length + scalars.indexOf(name);
+  // Every broadcast value (uniform or loaded scalar) as an f32 local and its f32x4 splat.
+  const scalarValue = new Map<string, number>([
+    ...uniforms.map((name, i): [string, number] => [name, 1 + buffers.length + scalars.length + i]),
+    ...scalars.map((name): [string, number] => [name, locals.add(F32)]),
+  ]);
+  const broadcast = [...scalars, ...uniforms];
+  const splatUniform = new Map(broadcast.map((name) => [name, locals.add(V128)]));
   const splatConst = new Map(constants.map((value) => [value, locals.add(V128)]));
   const vectorLane = lane(locals, buffers, order, V128, () => V128);
   const scalarLane = lane(locals, buffers, order, F32, (node) =>
@@ -38,8 +50,13 @@ export function generateWasm(
   );
 
   const preamble = [
-    ...signature.uniforms.flatMap((name) => [
-      ...op.localGet(uniformParam(name)),
+    ...scalars.flatMap((name) => [
+      ...op.localGet(scalarPtr(name)),
+      ...op.f32Load,
+      ...op.localSet(scalarValue.get(name) as number),
+    ]),
+    ...broadcast.flatMap((name) => [
+      ...op.localGet(scalarValue.get(name) as number),
       ...op.f32x4Splat,
       ...op.localSet(splatUniform.get(name) as number),
     ]),
@@ -58,7 +75,7 @@ export function generateWasm(
   const leafScalar = (node: Expr): number[] => {
     if (node.kind === 'const') return op.f32Const(node.value);
     if (node.kind === 'ref' && !buffers.includes(node.name))
-      return op.localGet(uniformParam(node.name));
+      return op.localGet(scalarValue.get(node.name) as number);
     return scalarLane.operand(node);
   };
   const simdLoop = loopOver(index, end, 16, [

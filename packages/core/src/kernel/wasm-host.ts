@@ -21,6 +21,7 @@ export function runWasmKernel(
   outputs: Record<string, Expr>,
   inouts: readonly tf.Variable[],
   inputs: readonly tf.Tensor[],
+  scalars: readonly tf.Tensor[],
   uniforms: readonly number[],
 ): void {
   for (const variable of inouts) detachIfShared(backend, variable);
@@ -30,6 +31,7 @@ export function runWasmKernel(
   const args: number[] = [size];
   for (const t of inouts) args.push(backend.dataIdMap.get(t.dataId)!.memoryOffset);
   for (const t of inputs) args.push(backend.dataIdMap.get(t.dataId)!.memoryOffset);
+  for (const t of scalars) args.push(backend.dataIdMap.get(t.dataId)!.memoryOffset);
   for (const u of uniforms) args.push(u);
   entry(...args);
 }

@@ -24,10 +24,11 @@ export function runWebGpuKernel(
   outputs: Record<string, Expr>,
   inouts: readonly tf.Variable[],
   inputs: readonly tf.Tensor[],
+  scalars: readonly tf.Tensor[],
   uniforms: readonly number[],
 ): void {
   for (const variable of inouts) detachIfShared(backend, variable);
-  const tensors = [...inouts, ...inputs];
+  const tensors = [...inouts, ...inputs, ...scalars];
   for (const t of tensors) backend.uploadToGPU(t.dataId);
   const size = inouts[0]!.size;
   if (size === 0) return;
