@@ -7,17 +7,18 @@ export function innerCount(state: TransformState, index: number | undefined): nu
 
 /**
  * A chain's state after one step that a fused kernel took for it: every element's update count
- * advances by one and the element at `slotsAt` gets its new per-parameter slots. An element at
- * `unchangedAt` (a stateless pass-through) keeps its state as it is.
+ * advances by one and the element at `slotsAt` gets its new per-parameter slots. Elements listed
+ * in `unchanged` (stateless pass-throughs) keep their state as it is.
  */
 export function advanceChain(
   state: TransformState,
   slotsAt: number,
   slots: Record<string, Readonly<Record<string, SlotValue>>>,
-  unchangedAt?: number,
+  unchanged: number | readonly number[] = [],
 ): TransformState {
+  const keep = typeof unchanged === 'number' ? [unchanged] : unchanged;
   const inner = state.inner.map((s, i) => {
-    if (i === unchangedAt) return s;
+    if (keep.includes(i)) return s;
     const count = innerCount(state, i) + 1;
     return i === slotsAt
       ? makeState({ slots, scalars: { count } })

@@ -1,11 +1,72 @@
-import type * as tf from '@tensorflow/tfjs-core';
-import { type HyperParameter, hyperValue, type Params } from '@descent/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { type HyperParameter, hyperValue } from '@descent/core';
 import { type DecayMask, isDecayed } from '../transforms/add-decayed-weights';
-import type { SlotValue, TransformState } from '../transform/transform-state';
-import { advanceChain, innerCount } from './chain-counters';
-import { type AdamUniform, adamKernel, amsgradKernel } from './adam-kernels';
+import { fusedPerParameter, type PreviousSlots } from './fused-per-parameter';
 import type { FusedStep } from './fused-step';
-import { asStateVariable, zeroStateVariable } from './state-variable';
+import { type OptimizerKernel, optimizerKernel, type RuleRefs } from './optimizer-kernel';
+import type { Ops } from '@descent/core';
+
+const UNIFORMS = ['lr', 'b1', 'omb1', 'b2', 'omb2', 'eps', 'bc1', 'bc2', 'l2', 'decay'] as const;
+
+/** `g' = g + l2·p`, `m' = b1·m + (1 − b1)·g'`, `v' = b2·v + (1 − b2)·g'²`. */
+function moments(r: RuleRefs, o: Ops) {
+  const g = o.add(r.g!, o.mul(r.p!, r.l2!));
+  return {
+    m: o.add(o.mul(r.m!, r.b1!), o.mul(g, r.omb1!)),
+    v: o.add(o.mul(r.v!, r.b2!), o.mul(o.mul(g, g), r.omb2!)),
+  };
+}
+
+/** `u = −lr·((m'/bc1)/(√(den/bc2) + ε) + decay·p)`. */
+function adamUpdate(r: RuleRefs, o: Ops, m: RuleRefs[string], den: RuleRefs[string]) {
+  const direction = o.div(o.div(m!, r.bc1!), o.add(o.sqrt(o.div(den!, r.bc2!)), r.eps!));
+  return o.mul(o.add(direction, o.mul(r.p!, r.decay!)), o.neg(r.lr!));
+}
+
+type U = Record<string, number>;
+function referenceMoments(p: tf.Tensor, g0: tf.Tensor, m: tf.Tensor, v: tf.Tensor, u: U) {
+  const g = tf.add(g0, tf.mul(p, u.l2!));
+  return {
+    m: tf.add(tf.mul(m, u.b1!), tf.mul(g, u.omb1!)),
+    v: tf.add(tf.mul(v, u.b2!), tf.mul(tf.square(g), u.omb2!)),
+  };
+}
+function referenceUpdate(p: tf.Tensor, m: tf.Tensor, den: tf.Tensor, u: U) {
+  const direction = tf.div(tf.div(m, u.bc1!), tf.add(tf.sqrt(tf.div(den, u.bc2!)), u.eps!));
+  return tf.mul(tf.add(direction, tf.mul(p, u.decay!)), -u.lr!);
+}
+
+/** One Adam / AdamW step (torch.optim's algorithm) on one variable, in place. */
+export const adamKernel: OptimizerKernel = optimizerKernel({
+  name: 'adamStep',
+  slots: ['m', 'v'],
+  uniforms: UNIFORMS,
+  update: (r, o) => {
+    const { m, v } = moments(r, o);
+    return { update: adamUpdate(r, o, m, v), m, v };
+  },
+  reference: ({ p, g, slots, uniforms }) => {
+    const { m, v } = referenceMoments(p, g, slots.m!, slots.v!, uniforms);
+    return { update: referenceUpdate(p, m, v, uniforms), m, v };
+  },
+});
+
+/** One AMSGrad step: as {@link adamKernel}, dividing by the running maximum `vmax` of `v`. */
+export const amsgradKernel: OptimizerKernel = optimizerKernel({
+  name: 'amsgradStep',
+  slots: ['m', 'v', 'vmax'],
+  uniforms: UNIFORMS,
+  update: (r, o) => {
+    const { m, v } = moments(r, o);
+    const vmax = o.max(r.vmax!, v);
+    return { update: adamUpdate(r, o, m, vmax), m, v, vmax };
+  },
+  reference: ({ p, g, slots, uniforms }) => {
+    const { m, v } = referenceMoments(p, g, slots.m!, slots.v!, uniforms);
+    const vmax = tf.maximum(slots.vmax!, v);
+    return { update: referenceUpdate(p, m, vmax, uniforms), m, v, vmax };
+  },
+});
 
 /** Options of {@link fusedAdam}: the resolved options of an `adam` or `adamw` optimizer. */
 export interface FusedAdamOptions {
@@ -40,26 +101,22 @@ const BETA = { min: 0, max: 1, maxExclusive: true } as const;
  * `β₁` and the decay at this step (schedules never recompile anything).
  */
 export function fusedAdam(options: FusedAdamOptions, layout: AdamChainLayout): FusedStep {
-  const kernel = options.amsgrad ? amsgradKernel : adamKernel;
-  return {
-    path: () => kernel.pathOnActiveBackend(),
-    run(state: TransformState, grads: Params, params: Record<string, tf.Variable>): TransformState {
-      const count = (i: number | undefined) => innerCount(state, i);
-      const lr = hyperValue('learningRate', options.learningRate, count(layout.learningRate), {
-        min: 0,
-      });
-      const b1 = hyperValue('beta1', options.beta1, count(layout.adam), BETA);
-      const wd =
+  return fusedPerParameter({
+    kernel: options.amsgrad ? amsgradKernel : adamKernel,
+    slotsAt: layout.adam,
+    constants: (count) => ({
+      lr: hyperValue('learningRate', options.learningRate, count(layout.learningRate), { min: 0 }),
+      b1: hyperValue('beta1', options.beta1, count(layout.adam), BETA),
+      wd:
         layout.weightDecay === undefined
           ? 0
-          : hyperValue('weightDecay', options.weightDecay, count(layout.weightDecay), { min: 0 });
-      const adamState = state.inner[layout.adam];
-      const plans = Object.entries(grads).map(([key, g]) => {
-        const p = params[key] as tf.Variable;
-        const decayed = options.decoupled && wd !== 0 && isDecayed(options.mask, key, p);
-        const slots = adamState?.slots[key];
-        const t = ((slots?.step as number | undefined) ?? 0) + 1;
-        const uniforms: Record<AdamUniform, number> = {
+          : hyperValue('weightDecay', options.weightDecay, count(layout.weightDecay), { min: 0 }),
+    }),
+    plan: (key, p, previous: PreviousSlots, { lr, b1, wd }) => {
+      const t = ((previous?.step as number | undefined) ?? 0) + 1;
+      const decayed = options.decoupled && wd !== 0 && isDecayed(options.mask, key, p);
+      return {
+        uniforms: {
           lr,
           b1,
           omb1: 1 - b1,
@@ -70,27 +127,9 @@ export function fusedAdam(options: FusedAdamOptions, layout: AdamChainLayout): F
           bc2: 1 - options.beta2 ** t,
           l2: options.decoupled ? 0 : wd,
           decay: decayed ? wd : 0,
-        };
-        return { key, g, p, slots, t, uniforms };
-      });
-      const slots: Record<string, Readonly<Record<string, SlotValue>>> = { ...adamState?.slots };
-      for (const { key, g, p, slots: previous, t, uniforms } of plans) {
-        const slot = (name: string) => {
-          const value = previous?.[name];
-          return value === undefined ? zeroStateVariable(p) : asStateVariable(value as tf.Tensor);
-        };
-        const m = slot('m');
-        const v = slot('v');
-        if (options.amsgrad) {
-          const vmax = slot('vmax');
-          amsgradKernel({ p, m, v, vmax }, { g }, uniforms);
-          slots[key] = { m, v, vmax, step: t };
-        } else {
-          adamKernel({ p, m, v }, { g }, uniforms);
-          slots[key] = { m, v, step: t };
-        }
-      }
-      return advanceChain(state, layout.adam, slots);
+        },
+        numbers: { step: t },
+      };
     },
-  };
+  });
 }

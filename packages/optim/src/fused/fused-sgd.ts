@@ -1,10 +1,46 @@
-import type * as tf from '@tensorflow/tfjs-core';
-import { type HyperParameter, hyperValue, type NumberRange, type Params } from '@descent/core';
-import type { SlotValue, TransformState } from '../transform/transform-state';
-import { advanceChain, innerCount } from './chain-counters';
+import * as tf from '@tensorflow/tfjs-core';
+import { type HyperParameter, hyperValue, type NumberRange } from '@descent/core';
+import { fusedPerParameter, type VariablePlan } from './fused-per-parameter';
 import type { FusedStep } from './fused-step';
-import { sgdKernel, sgdMomentumKernel } from './sgd-kernels';
-import { asStateVariable, zeroStateVariable } from './state-variable';
+import { type OptimizerKernel, optimizerKernel } from './optimizer-kernel';
+
+/**
+ * One SGD step with momentum (torch.optim.SGD) on one variable, in place:
+ *
+ * ```
+ * g' = g + l2·p
+ * b' = keep·b + scale·g'        (first step: keep = 0, scale = 1, i.e. b' = g'; then keep = μ, scale = 1 − d)
+ * u  = −lr·(nesterov ? g' + μ·b' : b')
+ * ```
+ */
+export const sgdMomentumKernel: OptimizerKernel = optimizerKernel({
+  name: 'sgdMomentumStep',
+  slots: ['buf'],
+  uniforms: ['lr', 'mu', 'keep', 'scale', 'l2', 'nesterov'],
+  update: (r, o) => {
+    const g = o.add(r.g!, o.mul(r.p!, r.l2!));
+    const buf = o.add(o.mul(r.buf!, r.keep!), o.mul(g, r.scale!));
+    const direction = o.select(o.gt(r.nesterov!, 0.5), o.add(g, o.mul(buf, r.mu!)), buf);
+    return { update: o.mul(direction, o.neg(r.lr!)), buf };
+  },
+  reference: ({ p, g: g0, slots, uniforms: u }) => {
+    const g = tf.add(g0, tf.mul(p, u.l2!));
+    const buf = tf.add(tf.mul(slots.buf!, u.keep!), tf.mul(g, u.scale!));
+    const direction = u.nesterov! > 0.5 ? tf.add(g, tf.mul(buf, u.mu!)) : buf;
+    return { update: tf.mul(direction, -u.lr!), buf };
+  },
+});
+
+/** One plain SGD step in place: `u = −lr·(g + l2·p)`. */
+export const sgdKernel: OptimizerKernel = optimizerKernel({
+  name: 'sgdStep',
+  slots: [],
+  uniforms: ['lr', 'l2'],
+  update: (r, o) => ({ update: o.mul(o.add(r.g!, o.mul(r.p!, r.l2!)), o.neg(r.lr!)) }),
+  reference: ({ p, g, uniforms: u }) => ({
+    update: tf.mul(tf.add(g, tf.mul(p, u.l2!)), -u.lr!),
+  }),
+});
 
 /** Options of {@link fusedSgd}: the resolved options of an `sgd` optimizer. */
 export interface FusedSgdOptions {
@@ -29,57 +65,37 @@ export interface SgdChainLayout {
  */
 export function fusedSgd(options: FusedSgdOptions, layout: SgdChainLayout): FusedStep {
   const plain = options.momentum === 0;
-  const kernel = plain ? sgdKernel : sgdMomentumKernel;
   const range: NumberRange = options.nesterov
     ? { min: 0, minExclusive: true, max: 1 }
     : { min: 0, max: 1 };
-  return {
-    path: () => kernel.pathOnActiveBackend(),
-    run(state: TransformState, grads: Params, params: Record<string, tf.Variable>): TransformState {
-      const count = (i: number | undefined) => innerCount(state, i);
-      const lr = hyperValue('learningRate', options.learningRate, count(layout.learningRate), {
-        min: 0,
-      });
-      const l2 =
+  return fusedPerParameter({
+    kernel: plain ? sgdKernel : sgdMomentumKernel,
+    slotsAt: layout.momentum,
+    // A constant momentum of 0 is a stateless pass-through in the chain: its state stays as is.
+    stateless: plain ? [layout.momentum] : [],
+    constants: (count) => ({
+      lr: hyperValue('learningRate', options.learningRate, count(layout.learningRate), { min: 0 }),
+      l2:
         layout.weightDecay === undefined
           ? 0
-          : hyperValue('weightDecay', options.weightDecay, count(layout.weightDecay), { min: 0 });
-      const mu = plain
-        ? 0
-        : hyperValue('momentum', options.momentum, count(layout.momentum), range);
-      const momentumState = state.inner[layout.momentum];
-      const slots: Record<string, Readonly<Record<string, SlotValue>>> = {
-        ...momentumState?.slots,
+          : hyperValue('weightDecay', options.weightDecay, count(layout.weightDecay), { min: 0 }),
+      mu: plain ? 0 : hyperValue('momentum', options.momentum, count(layout.momentum), range),
+    }),
+    plan: (_key, _p, previous, { lr, l2, mu }): VariablePlan => {
+      if (plain) return { uniforms: { lr, l2 } };
+      const t = (previous?.step as number | undefined) ?? 0;
+      const first = t === 0;
+      return {
+        uniforms: {
+          lr,
+          mu,
+          keep: first ? 0 : mu,
+          scale: first ? 1 : 1 - options.dampening,
+          l2,
+          nesterov: options.nesterov ? 1 : 0,
+        },
+        numbers: { step: t + 1 },
       };
-      for (const [key, g] of Object.entries(grads)) {
-        const p = params[key] as tf.Variable;
-        if (plain) {
-          sgdKernel({ p }, { g }, { lr, l2 });
-          continue;
-        }
-        const previous = momentumState?.slots[key];
-        const t = (previous?.step as number | undefined) ?? 0;
-        const buf =
-          previous?.buf === undefined
-            ? zeroStateVariable(p)
-            : asStateVariable(previous.buf as tf.Tensor);
-        const first = t === 0;
-        sgdMomentumKernel(
-          { p, buf },
-          { g },
-          {
-            lr,
-            mu,
-            keep: first ? 0 : mu,
-            scale: first ? 1 : 1 - options.dampening,
-            l2,
-            nesterov: options.nesterov ? 1 : 0,
-          },
-        );
-        slots[key] = { buf, step: t + 1 };
-      }
-      // A constant momentum of 0 is a stateless pass-through in the chain: its state stays as is.
-      return advanceChain(state, layout.momentum, slots, plain ? layout.momentum : undefined);
     },
-  };
+  });
 }

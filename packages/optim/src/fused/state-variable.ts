@@ -12,9 +12,19 @@ export function asStateVariable(tensor: tf.Tensor): tf.Variable {
   return variable;
 }
 
-/** A zero-filled state variable shaped like `like`. */
-export function zeroStateVariable(like: tf.Tensor): tf.Variable {
-  return asStateVariable(tf.zerosLike(like));
+/**
+ * A slot as a state variable: the previous step's tensor (made a variable in place), or a new
+ * one shaped like `like` filled with `initial` (the chain's `initSlots`) before the first step.
+ */
+export function slotVariable(
+  previous: tf.Tensor | number | undefined,
+  like: tf.Tensor,
+  initial = 0,
+): tf.Variable {
+  if (previous === undefined || typeof previous === 'number') {
+    return asStateVariable(initial === 0 ? tf.zerosLike(like) : tf.fill(like.shape, initial));
+  }
+  return asStateVariable(previous);
 }
 
 function isVariable(tensor: tf.Tensor): tensor is tf.Variable {

@@ -3,9 +3,10 @@ import { chain } from '../transform/chain';
 import { scaleByAdabound } from '../transforms/scale-by-adabound';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
 import { checkOptions, withWeightDecay } from './named-options';
+import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
 
 /** Options of {@link adabound}. */
-export interface AdaBoundOptions {
+export interface AdaBoundOptions extends PreprocessingOptions {
   /** `η` (Adam's learning rate), a number or a schedule, > 0 at step 0. Default 1e-3. */
   learningRate?: HyperParameter;
   /** `η*` ≥ 0, the final (SGD) learning rate; it follows `η`'s schedule as `η*·η_t/η_0`. Default 0.1. */
@@ -25,6 +26,7 @@ export interface AdaBoundOptions {
 }
 
 const KEYS = [
+  ...PREPROCESSING_KEYS,
   'learningRate',
   'finalLr',
   'gamma',

@@ -4,9 +4,10 @@ import { scaleByAdadelta } from '../transforms/scale-by-adadelta';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
 import { checkOptions, withWeightDecay } from './named-options';
+import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
 
 /** Options of {@link adadelta}. */
-export interface AdadeltaOptions {
+export interface AdadeltaOptions extends PreprocessingOptions {
   /** `η` ≥ 0, a number or a schedule: a plain multiplier of Adadelta's update. Default 1.0. */
   learningRate?: HyperParameter;
   /** `ρ` in [0, 1), decay of both running averages. Default 0.9. */
@@ -17,7 +18,7 @@ export interface AdadeltaOptions {
   weightDecay?: HyperParameter;
 }
 
-const KEYS = ['learningRate', 'rho', 'epsilon', 'weightDecay'];
+const KEYS = [...PREPROCESSING_KEYS, 'learningRate', 'rho', 'epsilon', 'weightDecay'];
 
 /**
  * Adadelta (Zeiler, 2012; survey §5.3) as a `tf.Optimizer`, following torch.optim.Adadelta:

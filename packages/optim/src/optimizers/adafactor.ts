@@ -13,9 +13,10 @@ import { scaleByFactoredRms } from '../transforms/scale-by-factored-rms';
 import { scaleByParamBlockRms } from '../transforms/scale-by-param-block-rms';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
 import { checkOptions } from './named-options';
+import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
 
 /** Options of {@link adafactor}: optax's, camel-cased. */
-export interface AdafactorOptions {
+export interface AdafactorOptions extends PreprocessingOptions {
   /**
    * `η` ≥ 0, a number or a schedule. Default: none — the step is then `1 × rms(θ)` alone (optax's
    * `learning_rate=None`; it does **not** switch to the paper's relative step `min(1e-2, 1/√t)`,
@@ -45,6 +46,7 @@ export interface AdafactorOptions {
 }
 
 const KEYS = [
+  ...PREPROCESSING_KEYS,
   'learningRate',
   'minDimSizeToFactor',
   'decayRate',

@@ -4,9 +4,11 @@ import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByRss } from '../transforms/scale-by-rss';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
 import { checkOptions, withWeightDecay } from './named-options';
+import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { fusedAdagrad } from '../fused/fused-adagrad';
 
 /** Options of {@link adagrad}. */
-export interface AdagradOptions {
+export interface AdagradOptions extends PreprocessingOptions {
   /** `η` ≥ 0, a number or a schedule. Default 1e-2. */
   learningRate?: HyperParameter;
   /** `ε` ≥ 0, outside the square root. Default 1e-10. */
@@ -19,7 +21,14 @@ export interface AdagradOptions {
   weightDecay?: HyperParameter;
 }
 
-const KEYS = ['learningRate', 'epsilon', 'initialAccumulatorValue', 'lrDecay', 'weightDecay'];
+const KEYS = [
+  ...PREPROCESSING_KEYS,
+  'learningRate',
+  'epsilon',
+  'initialAccumulatorValue',
+  'lrDecay',
+  'weightDecay',
+];
 
 /**
  * AdaGrad (Duchi, Hazan & Singer, 2011; survey §5.3) as a `tf.Optimizer`, following
@@ -67,6 +76,13 @@ export class Adagrad extends NamedOptimizer<AdagradOptions> {
         scaleByLearningRate(learningRate),
       ),
     );
+    this.fusedStep = fusedAdagrad({
+      learningRate,
+      epsilon,
+      initialAccumulatorValue,
+      lrDecay,
+      weightDecay,
+    });
   }
 }
 registerOptimizer(Adagrad);

@@ -5,9 +5,10 @@ import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { fusedAdam } from '../fused/fused-adam';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
 import { withWeightDecay } from './named-options';
+import type { PreprocessingOptions } from './preprocessing';
 
 /** Options of {@link adam}. */
-export interface AdamOptions {
+export interface AdamOptions extends PreprocessingOptions {
   /** `η` ≥ 0, a number or a schedule. Default 1e-3. */
   learningRate?: HyperParameter;
   /** `β₁` in [0, 1), a number or a schedule. Default 0.9. */

@@ -4,9 +4,11 @@ import { scaleByAdamax } from '../transforms/scale-by-adamax';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
 import { checkOptions, withWeightDecay } from './named-options';
+import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { fusedAdamax } from '../fused/fused-adamax';
 
 /** Options of {@link adamax}. */
-export interface AdamaxOptions {
+export interface AdamaxOptions extends PreprocessingOptions {
   /** `η` ≥ 0, a number or a schedule. Default 2e-3 (torch). */
   learningRate?: HyperParameter;
   /** `β₁` in [0, 1), a number or a schedule. Default 0.9. */
@@ -19,7 +21,7 @@ export interface AdamaxOptions {
   weightDecay?: HyperParameter;
 }
 
-const KEYS = ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay'];
+const KEYS = [...PREPROCESSING_KEYS, 'learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay'];
 
 /**
  * Adamax (Kingma & Ba, 2015, §7.1; survey §5.3) — Adam with the infinity norm in place of the
@@ -65,6 +67,7 @@ export class Adamax extends NamedOptimizer<AdamaxOptions> {
         scaleByLearningRate(learningRate),
       ),
     );
+    this.fusedStep = fusedAdamax({ learningRate, beta1, beta2, epsilon, weightDecay });
   }
 }
 registerOptimizer(Adamax);

@@ -10,9 +10,10 @@ import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { fusedAdam } from '../fused/fused-adam';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
 import { checkOptions } from './named-options';
+import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
 
 /** Options of {@link adamw}. */
-export interface AdamWOptions {
+export interface AdamWOptions extends PreprocessingOptions {
   /** `η` ≥ 0, a number or a schedule. Default 1e-3. */
   learningRate?: HyperParameter;
   /** `β₁` in [0, 1), a number or a schedule. Default 0.9. */
@@ -34,6 +35,7 @@ export interface AdamWOptions {
 }
 
 const KEYS = [
+  ...PREPROCESSING_KEYS,
   'learningRate',
   'beta1',
   'beta2',

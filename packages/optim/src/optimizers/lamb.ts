@@ -6,9 +6,11 @@ import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByTrustRatio } from '../transforms/scale-by-trust-ratio';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
 import { checkOptions, withWeightDecay } from './named-options';
+import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { fusedLamb } from '../fused/fused-lamb';
 
 /** Options of {@link lamb}. */
-export interface LambOptions {
+export interface LambOptions extends PreprocessingOptions {
   /** `η` ≥ 0 (required, as in optax), a number or a schedule. */
   learningRate: HyperParameter;
   /** `β₁` in [0, 1), a number or a schedule. Default 0.9. */
@@ -23,7 +25,15 @@ export interface LambOptions {
   weightDecayMask?: DecayMask;
 }
 
-const KEYS = ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'weightDecayMask'];
+const KEYS = [
+  ...PREPROCESSING_KEYS,
+  'learningRate',
+  'beta1',
+  'beta2',
+  'epsilon',
+  'weightDecay',
+  'weightDecayMask',
+];
 
 /**
  * LAMB, layer-wise adaptive moments for large batches (You et al., 2020; survey §5.4), as a
@@ -81,6 +91,14 @@ export class Lamb extends NamedOptimizer<LambOptions> {
         scaleByLearningRate(learningRate),
       ),
     );
+    this.fusedStep = fusedLamb({
+      learningRate,
+      beta1,
+      beta2,
+      epsilon,
+      weightDecay,
+      weightDecayMask,
+    });
   }
 }
 registerOptimizer(Lamb);

@@ -10,9 +10,11 @@ import { scaleByMomentum } from '../transforms/scale-by-momentum';
 import { scaleByTrustRatio } from '../transforms/scale-by-trust-ratio';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
 import { checkOptions } from './named-options';
+import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { fusedLars } from '../fused/fused-lars';
 
 /** Options of {@link lars}. */
-export interface LarsOptions {
+export interface LarsOptions extends PreprocessingOptions {
   /** `η` ≥ 0 (required, as in optax), a number or a schedule. LARS runs use large values (≈ 1–10 with `c = 1e-3`). */
   learningRate: HyperParameter;
   /** `μ` in [0, 1] (in (0, 1] with Nesterov), a number or a schedule. Default 0.9. */
@@ -32,6 +34,7 @@ export interface LarsOptions {
 }
 
 const KEYS = [
+  ...PREPROCESSING_KEYS,
   'learningRate',
   'momentum',
   'weightDecay',
@@ -104,6 +107,16 @@ export class Lars extends NamedOptimizer<LarsOptions> {
         scaleByMomentum({ momentum, nesterov }),
       ),
     );
+    this.fusedStep = fusedLars({
+      learningRate,
+      momentum,
+      weightDecay,
+      weightDecayMask,
+      trustCoefficient,
+      eps,
+      trustRatioMask,
+      nesterov,
+    });
   }
 }
 registerOptimizer(Lars);

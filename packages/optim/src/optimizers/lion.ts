@@ -4,9 +4,11 @@ import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByLion } from '../transforms/scale-by-lion';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
 import { checkOptions, withWeightDecay } from './named-options';
+import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { fusedLion } from '../fused/fused-lion';
 
 /** Options of {@link lion}. */
-export interface LionOptions {
+export interface LionOptions extends PreprocessingOptions {
   /** `η` ≥ 0, a number or a schedule. Default 1e-4 (Lion wants 3–10× less than AdamW). */
   learningRate?: HyperParameter;
   /** `β₁` in [0, 1), interpolation weight of the update; a number or a schedule. Default 0.9. */
@@ -17,7 +19,7 @@ export interface LionOptions {
   weightDecay?: HyperParameter;
 }
 
-const KEYS = ['learningRate', 'beta1', 'beta2', 'weightDecay'];
+const KEYS = [...PREPROCESSING_KEYS, 'learningRate', 'beta1', 'beta2', 'weightDecay'];
 
 /**
  * Lion, EvoLved Sign Momentum (Chen et al., 2023, *Symbolic Discovery of Optimization
@@ -59,6 +61,7 @@ export class Lion extends NamedOptimizer<LionOptions> {
         scaleByLearningRate(learningRate),
       ),
     );
+    this.fusedStep = fusedLion({ learningRate, beta1, beta2, weightDecay });
   }
 }
 registerOptimizer(Lion);

@@ -4,9 +4,11 @@ import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByNadam } from '../transforms/scale-by-nadam';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
 import { checkOptions, withWeightDecay } from './named-options';
+import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { fusedNadam } from '../fused/fused-nadam';
 
 /** Options of {@link nadam}. */
-export interface NAdamOptions {
+export interface NAdamOptions extends PreprocessingOptions {
   /** `η` ≥ 0, a number or a schedule. Default 2e-3 (torch). */
   learningRate?: HyperParameter;
   /** `β₁` in [0, 1), a number or a schedule. Default 0.9. */
@@ -24,6 +26,7 @@ export interface NAdamOptions {
 }
 
 const KEYS = [
+  ...PREPROCESSING_KEYS,
   'learningRate',
   'beta1',
   'beta2',
@@ -85,6 +88,15 @@ export class NAdam extends NamedOptimizer<NAdamOptions> {
         scaleByLearningRate(learningRate),
       ),
     );
+    this.fusedStep = fusedNadam({
+      learningRate,
+      beta1,
+      beta2,
+      epsilon,
+      momentumDecay,
+      weightDecay,
+      decoupledWeightDecay,
+    });
   }
 }
 registerOptimizer(NAdam);

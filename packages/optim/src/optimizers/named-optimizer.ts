@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { fromOptionsConfig, optionsToConfig } from './config-codec';
+import { makePreprocessor, type PreprocessingOptions } from './preprocessing';
 import { TransformOptimizer } from './transform-optimizer';
 
 /** Options of a named optimizer: numbers, booleans, strings, schedules, and arrays or records of them. */
@@ -24,8 +25,17 @@ export abstract class NamedOptimizer<O extends OptimizerOptions> extends Transfo
   readonly options: Readonly<O>;
 
   constructor(options: O, transform: GradientTransformation) {
-    super(transform);
+    const preprocessor = makePreprocessor(options as PreprocessingOptions);
+    super(preprocessor ? preprocessor.wrap(transform) : transform);
+    this.preprocessor = preprocessor;
     this.options = Object.freeze({ ...options });
+  }
+
+  /** Frees the state, scratch buffers and the optimizer's copies of its `masks`. */
+  override dispose(): void {
+    super.dispose();
+    this.preprocessor?.dispose();
+    this.preprocessor = undefined;
   }
 
   /**
@@ -34,7 +44,8 @@ export abstract class NamedOptimizer<O extends OptimizerOptions> extends Transfo
    * @throws DescentError `BAD_ARGUMENT` for an option that cannot be saved (a function, a tensor).
    */
   override getConfig(): tf.serialization.ConfigDict {
-    return optionsToConfig(this.options);
+    const { masks: _notSaved, ...saved } = this.options as PreprocessingOptions;
+    return optionsToConfig(saved);
   }
 
   /** Rebuilds an optimizer from {@link getConfig}'s output (schedules through `scheduleFromConfig`). */

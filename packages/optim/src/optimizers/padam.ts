@@ -4,9 +4,10 @@ import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByPadam } from '../transforms/scale-by-padam';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
 import { checkOptions, withWeightDecay } from './named-options';
+import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
 
 /** Options of {@link padam}. */
-export interface PadamOptions {
+export interface PadamOptions extends PreprocessingOptions {
   /** `η` ≥ 0, a number or a schedule. Default 0.1 (the authors'). */
   learningRate?: HyperParameter;
   /** `p` in (0, ½], the partially adaptive exponent. Default 1/8. */
@@ -21,7 +22,15 @@ export interface PadamOptions {
   weightDecay?: HyperParameter;
 }
 
-const KEYS = ['learningRate', 'partial', 'beta1', 'beta2', 'epsilon', 'weightDecay'];
+const KEYS = [
+  ...PREPROCESSING_KEYS,
+  'learningRate',
+  'partial',
+  'beta1',
+  'beta2',
+  'epsilon',
+  'weightDecay',
+];
 
 /**
  * Padam (Chen & Gu, "Closing the generalization gap of adaptive gradient methods in training deep

@@ -4,9 +4,11 @@ import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByRadam } from '../transforms/scale-by-radam';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
 import { checkOptions, withWeightDecay } from './named-options';
+import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { fusedRadam } from '../fused/fused-radam';
 
 /** Options of {@link radam}. */
-export interface RAdamOptions {
+export interface RAdamOptions extends PreprocessingOptions {
   /** `η` ≥ 0, a number or a schedule. Default 1e-3. */
   learningRate?: HyperParameter;
   /** `β₁` in [0, 1), a number or a schedule. Default 0.9. */
@@ -21,7 +23,15 @@ export interface RAdamOptions {
   decoupledWeightDecay?: boolean;
 }
 
-const KEYS = ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'decoupledWeightDecay'];
+const KEYS = [
+  ...PREPROCESSING_KEYS,
+  'learningRate',
+  'beta1',
+  'beta2',
+  'epsilon',
+  'weightDecay',
+  'decoupledWeightDecay',
+];
 
 /**
  * RAdam (Liu et al., 2020, "On the variance of the adaptive learning rate and beyond"; survey §5.3)
@@ -76,6 +86,14 @@ export class RAdam extends NamedOptimizer<RAdamOptions> {
         scaleByLearningRate(learningRate),
       ),
     );
+    this.fusedStep = fusedRadam({
+      learningRate,
+      beta1,
+      beta2,
+      epsilon,
+      weightDecay,
+      decoupledWeightDecay,
+    });
   }
 }
 registerOptimizer(RAdam);

@@ -4,9 +4,11 @@ import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByRms } from '../transforms/scale-by-rms';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
 import { checkOptions, withWeightDecay } from './named-options';
+import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { fusedRmsprop } from '../fused/fused-rmsprop';
 
 /** Options of {@link rmsprop}. */
-export interface RMSpropOptions {
+export interface RMSpropOptions extends PreprocessingOptions {
   /** `η` ≥ 0, a number or a schedule. Default 1e-2. */
   learningRate?: HyperParameter;
   /** `ρ` in [0, 1), decay of the mean square (torch's `alpha`, tfjs's `decay`). Default 0.99. */
@@ -21,7 +23,15 @@ export interface RMSpropOptions {
   weightDecay?: HyperParameter;
 }
 
-const KEYS = ['learningRate', 'rho', 'epsilon', 'momentum', 'centered', 'weightDecay'];
+const KEYS = [
+  ...PREPROCESSING_KEYS,
+  'learningRate',
+  'rho',
+  'epsilon',
+  'momentum',
+  'centered',
+  'weightDecay',
+];
 
 /**
  * RMSprop (Tieleman & Hinton, 2012; centered: Graves, 2013; survey §5.3) as a `tf.Optimizer`,
@@ -72,6 +82,7 @@ export class RMSprop extends NamedOptimizer<RMSpropOptions> {
         scaleByLearningRate(learningRate),
       ),
     );
+    this.fusedStep = fusedRmsprop({ learningRate, rho, epsilon, momentum, centered, weightDecay });
   }
 }
 registerOptimizer(RMSprop);

@@ -5,9 +5,10 @@ import { scaleByMomentum } from '../transforms/scale-by-momentum';
 import { fusedSgd } from '../fused/fused-sgd';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
 import { checkOptions, withWeightDecay } from './named-options';
+import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
 
 /** Options of {@link sgd}. */
-export interface SGDOptions {
+export interface SGDOptions extends PreprocessingOptions {
   /** `η` ≥ 0, a number or a schedule. Default 1e-2. */
   learningRate?: HyperParameter;
   /** `μ` in [0, 1], a number or a schedule. Default 0 (plain gradient descent, no buffer). */
@@ -20,7 +21,14 @@ export interface SGDOptions {
   weightDecay?: HyperParameter;
 }
 
-const KEYS = ['learningRate', 'momentum', 'nesterov', 'dampening', 'weightDecay'];
+const KEYS = [
+  ...PREPROCESSING_KEYS,
+  'learningRate',
+  'momentum',
+  'nesterov',
+  'dampening',
+  'weightDecay',
+];
 
 /**
  * Stochastic gradient descent with optional heavy-ball or Nesterov momentum (Robbins & Monro,

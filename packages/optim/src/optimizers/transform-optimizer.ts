@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkTensor, copyTensor, DescentError, formatShape, type Params } from '@descent/core';
 import type { FusedStep } from '../fused/fused-step';
+import type { Preprocessor } from './preprocessing';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import {
   disposeReplaced,
@@ -104,10 +105,7 @@ export class TransformOptimizer extends tf.Optimizer {
       keyedParams[key] = variables[name] as tf.Variable;
     }
     const previous = this.state;
-    const state =
-      this.fusedStep && this.fusedStep.path() !== 'reference'
-        ? this.fusedStep.run(previous, keyedGrads, keyedParams)
-        : this.stepThroughTransform(previous, keyedGrads, keyedParams);
+    const state = this.step(previous, keyedGrads, keyedParams);
     // State outlives this call, also inside an enclosing tf.tidy (tfjs-layers' fit runs one).
     for (const t of stateTensors(state)) tf.keep(t);
     disposeReplaced(previous, state);
@@ -122,6 +120,24 @@ export class TransformOptimizer extends tf.Optimizer {
 
   /** Fused steps (one in-place kernel per variable) where the backend has them; set by subclasses. */
   protected fusedStep: FusedStep | undefined;
+
+  /** Gradient clipping and update masks around the transformation (named optimizers' options). */
+  protected preprocessor: Preprocessor | undefined;
+
+  /** The fused step where the backend has it, else the transformation. */
+  private step(
+    previous: TransformState,
+    keyedGrads: Params,
+    keyedParams: Record<string, tf.Variable>,
+  ): TransformState {
+    const fused = this.fusedStep;
+    if (!fused || fused.path() === 'reference') {
+      return this.stepThroughTransform(previous, keyedGrads, keyedParams);
+    }
+    return this.preprocessor
+      ? this.preprocessor.runFused(fused, previous, keyedGrads, keyedParams)
+      : fused.run(previous, keyedGrads, keyedParams);
+  }
 
   /**
    * One step through the transformation (tfjs ops): its updates are checked, then added to the
@@ -267,6 +283,7 @@ export class TransformOptimizer extends tf.Optimizer {
 
   /** Frees every state tensor (and those handed out by the last `getWeights`). */
   override dispose(): void {
+    this.fusedStep?.dispose?.();
     disposeState(this.state);
     tf.dispose(this.exported);
     this.exported = [];

@@ -4,9 +4,10 @@ import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByYogi } from '../transforms/scale-by-yogi';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
 import { checkOptions } from './named-options';
+import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
 
 /** Options of {@link yogi}. */
-export interface YogiOptions {
+export interface YogiOptions extends PreprocessingOptions {
   /** `η` ≥ 0, a number or a schedule. Default 1e-2 (the paper's recommendation). */
   learningRate?: HyperParameter;
   /** `β₁` in [0, 1), a number or a schedule. Default 0.9. */
@@ -19,7 +20,14 @@ export interface YogiOptions {
   initialAccumulatorValue?: number;
 }
 
-const KEYS = ['learningRate', 'beta1', 'beta2', 'epsilon', 'initialAccumulatorValue'];
+const KEYS = [
+  ...PREPROCESSING_KEYS,
+  'learningRate',
+  'beta1',
+  'beta2',
+  'epsilon',
+  'initialAccumulatorValue',
+];
 
 /**
  * Yogi (Zaheer et al., 2018, "Adaptive methods for nonconvex optimization"; survey §5.3) as a

@@ -1,0 +1,35 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Ops, ValueExpr } from '@descent/core';
+import type { RuleRefs } from './optimizer-kernel';
+
+/** Uniforms every weight-decayed rule takes: `lr`, coupled `l2` and decoupled `decay`. */
+export const DECAY_UNIFORMS = ['lr', 'l2', 'decay'] as const;
+
+/** `g' = g + l2·p` (coupled L2, `addL2Gradient`; `l2 = 0` without it). */
+export function l2Gradient(r: RuleRefs, o: Ops): ValueExpr {
+  return o.add(r.g!, o.mul(r.p!, r.l2!));
+}
+
+/** `u = −lr·(direction + decay·p)` (decoupled decay, `addDecayedWeights`, then the learning rate). */
+export function decayedStep(r: RuleRefs, o: Ops, direction: ValueExpr): ValueExpr {
+  return o.mul(o.add(direction, o.mul(r.p!, r.decay!)), o.neg(r.lr!));
+}
+
+/** tfjs-ops form of {@link l2Gradient}. */
+export function referenceL2Gradient(p: tf.Tensor, g: tf.Tensor, u: Record<string, number>) {
+  return tf.add(g, tf.mul(p, u.l2!));
+}
+
+/** tfjs-ops form of {@link decayedStep}. */
+export function referenceDecayedStep(
+  p: tf.Tensor,
+  direction: tf.Tensor,
+  u: Record<string, number>,
+): tf.Tensor {
+  return tf.mul(tf.add(direction, tf.mul(p, u.decay!)), -u.lr!);
+}
+
+/** The `l2` and `decay` uniforms of a parameter for decay `wd`, coupled or decoupled (with a mask's verdict). */
+export function decayUniforms(wd: number, decoupled: boolean, decayed = true) {
+  return { l2: decoupled ? 0 : wd, decay: decoupled && decayed ? wd : 0 };
+}

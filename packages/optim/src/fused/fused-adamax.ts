@@ -1,0 +1,75 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { type HyperParameter, hyperValue } from '@descent/core';
+import { rateAndDecay, weightDecayLayout } from './chain-layout';
+import {
+  DECAY_UNIFORMS,
+  decayedStep,
+  decayUniforms,
+  l2Gradient,
+  referenceDecayedStep,
+  referenceL2Gradient,
+} from './decay-terms';
+import { fusedPerParameter } from './fused-per-parameter';
+import type { FusedStep } from './fused-step';
+import { type OptimizerKernel, optimizerKernel } from './optimizer-kernel';
+
+/**
+ * One Adamax step (torch.optim.Adamax) in place: `g' = g + l2·p`, `m' = β₁m + (1 − β₁)g'`,
+ * `u' = max(β₂u, |g'| + ε)`, update `−lr·m'/(u'·(1 − β₁ᵗ))`.
+ */
+export const adamaxKernel: OptimizerKernel = optimizerKernel({
+  name: 'adamaxStep',
+  slots: ['m', 'u'],
+  uniforms: [...DECAY_UNIFORMS, 'b1', 'omb1', 'b2', 'eps', 'bc1'],
+  update: (r, o) => {
+    const g = l2Gradient(r, o);
+    const m = o.add(o.mul(r.m!, r.b1!), o.mul(g, r.omb1!));
+    const u = o.max(o.mul(r.u!, r.b2!), o.add(o.abs(g), r.eps!));
+    return { update: decayedStep(r, o, o.div(m, o.mul(u, r.bc1!))), m, u };
+  },
+  reference: ({ p, g: g0, slots, uniforms: k }) => {
+    const g = referenceL2Gradient(p, g0, k);
+    const m = tf.add(tf.mul(slots.m!, k.b1!), tf.mul(g, k.omb1!));
+    const u = tf.maximum(tf.mul(slots.u!, k.b2!), tf.add(tf.abs(g), k.eps!));
+    return { update: referenceDecayedStep(p, tf.div(m, tf.mul(u, k.bc1!)), k), m, u };
+  },
+});
+
+/** Options of {@link fusedAdamax}: the resolved options of an `adamax` optimizer. */
+export interface FusedAdamaxOptions {
+  learningRate: HyperParameter;
+  beta1: HyperParameter;
+  beta2: number;
+  epsilon: number;
+  weightDecay: HyperParameter;
+}
+
+const BETA = { min: 0, max: 1, maxExclusive: true } as const;
+
+/** Adamax as one in-place kernel per variable, advancing its chain's state (`m`, `u`, `step`). */
+export function fusedAdamax(options: FusedAdamaxOptions): FusedStep {
+  const layout = weightDecayLayout(options.weightDecay, false);
+  return fusedPerParameter({
+    kernel: adamaxKernel,
+    slotsAt: layout.rule,
+    constants: (count) => ({
+      ...rateAndDecay(options, layout, count),
+      b1: hyperValue('beta1', options.beta1, count(layout.rule), BETA),
+    }),
+    plan: (_key, _p, previous, { lr, wd, b1 }) => {
+      const t = ((previous?.step as number | undefined) ?? 0) + 1;
+      return {
+        uniforms: {
+          lr,
+          ...decayUniforms(wd, false),
+          b1,
+          omb1: 1 - b1,
+          b2: options.beta2,
+          eps: options.epsilon,
+          bc1: 1 - b1 ** t,
+        },
+        numbers: { step: t },
+      };
+    },
+  });
+}

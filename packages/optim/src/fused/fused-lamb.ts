@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { type HyperParameter, hyperValue } from '@descent/core';
+import { type DecayMask, isDecayed } from '../transforms/add-decayed-weights';
+import type { FusedStep } from './fused-step';
+import { type OptimizerKernel, optimizerKernel } from './optimizer-kernel';
+import { trustRatioApplyKernel, trustRatioStep } from './trust-ratio-step';
+
+/**
+ * LAMB's first phase in place: the Adam moments and the direction
+ * `d = (m'/bc1)/(√(v'/bc2) + ε) + decay·p` into the scratch slot `d`.
+ */
+export const lambDirectionKernel: OptimizerKernel = optimizerKernel({
+  name: 'lambDirection',
+  slots: ['m', 'v', 'd'],
+  uniforms: ['b1', 'omb1', 'b2', 'omb2', 'eps', 'bc1', 'bc2', 'decay'],
+  movesParam: false,
+  update: (r, o) => {
+    const m = o.add(o.mul(r.m!, r.b1!), o.mul(r.g!, r.omb1!));
+    const v = o.add(o.mul(r.v!, r.b2!), o.mul(o.mul(r.g!, r.g!), r.omb2!));
+    const adam = o.div(o.div(m, r.bc1!), o.add(o.sqrt(o.div(v, r.bc2!)), r.eps!));
+    return { m, v, d: o.add(adam, o.mul(r.p!, r.decay!)) };
+  },
+  reference: ({ p, g, slots, uniforms: u }) => {
+    const m = tf.add(tf.mul(slots.m!, u.b1!), tf.mul(g, u.omb1!));
+    const v = tf.add(tf.mul(slots.v!, u.b2!), tf.mul(tf.square(g), u.omb2!));
+    const adam = tf.div(tf.div(m, u.bc1!), tf.add(tf.sqrt(tf.div(v, u.bc2!)), u.eps!));
+    return { m, v, d: tf.add(adam, tf.mul(p, u.decay!)) };
+  },
+});
+
+/** Options of {@link fusedLamb}: the resolved options of a `lamb` optimizer. */
+export interface FusedLambOptions {
+  learningRate: HyperParameter;
+  beta1: HyperParameter;
+  beta2: number;
+  epsilon: number;
+  weightDecay: HyperParameter;
+  weightDecayMask?: DecayMask;
+}
+
+const BETA = { min: 0, max: 1, maxExclusive: true } as const;
+
+/**
+ * LAMB (`chain(scaleByAdam, addDecayedWeights?, scaleByTrustRatio, scaleByLearningRate)`) as two
+ * in-place kernels per variable and one on-device reduction of `‖p‖²` and `‖d‖²` between them.
+ */
+export function fusedLamb(options: FusedLambOptions): FusedStep {
+  const decay = options.weightDecay !== 0;
+  const trustAt = decay ? 2 : 1;
+  const lrAt = trustAt + 1;
+  return trustRatioStep({
+    direction: lambDirectionKernel,
+    apply: () => trustRatioApplyKernel,
+    slotsAt: 0,
+    stateless: [trustAt],
+    constants: (count) => ({
+      lr: hyperValue('learningRate', options.learningRate, count(lrAt), { min: 0 }),
+      b1: hyperValue('beta1', options.beta1, count(0), BETA),
+      wd: decay ? hyperValue('weightDecay', options.weightDecay, count(1), { min: 0 }) : 0,
+    }),
+    plan: (key, p, previous, { lr, b1, wd }) => {
+      const t = ((previous?.step as number | undefined) ?? 0) + 1;
+      const decayed = wd !== 0 && isDecayed(options.weightDecayMask, key, p);
+      return {
+        direction: {
+          b1,
+          omb1: 1 - b1,
+          b2: options.beta2,
+          omb2: 1 - options.beta2,
+          eps: options.epsilon,
+          bc1: 1 - b1 ** t,
+          bc2: 1 - options.beta2 ** t,
+          decay: decayed ? wd : 0,
+        },
+        apply: { lr, trust: 1, coef: 1, eps: 0, minNorm: 0 },
+        numbers: { step: t },
+      };
+    },
+  });
+}

@@ -1,0 +1,102 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { type HyperParameter, hyperValue, type NumberRange, type ValueExpr } from '@descent/core';
+import { type DecayMask, isDecayed } from '../transforms/add-decayed-weights';
+import type { FusedStep } from './fused-step';
+import { type OptimizerKernel, optimizerKernel } from './optimizer-kernel';
+import {
+  referenceTrustScaled,
+  TRUST_UNIFORMS,
+  trustRatioApplyKernel,
+  trustRatioStep,
+  trustScaled,
+} from './trust-ratio-step';
+
+/** LARS's first phase: the direction `d = g + decay·p` into the scratch slot `d`. */
+export const larsDirectionKernel: OptimizerKernel = optimizerKernel({
+  name: 'larsDirection',
+  slots: ['d'],
+  uniforms: ['decay'],
+  movesParam: false,
+  update: (r, o) => ({ d: o.add(r.g!, o.mul(r.p!, r.decay!)) }),
+  reference: ({ p, g, uniforms: u }) => ({ d: tf.add(g, tf.mul(p, u.decay!)) }),
+});
+
+/**
+ * LARS's second phase: `x = −lr·ratio·d`, then SGD momentum on `x` (`b' = keep·b + scale·x`,
+ * first step `keep = 0`), `u = nesterov ? x + μ·b' : b'`.
+ */
+export const larsApplyKernel: OptimizerKernel = optimizerKernel({
+  name: 'larsApply',
+  slots: ['buf'],
+  inputs: ['d'],
+  scalars: ['pn2', 'dn2'],
+  uniforms: ['lr', ...TRUST_UNIFORMS, 'mu', 'keep', 'scale', 'nesterov'],
+  readsGradient: false,
+  update: (r, o) => {
+    const x: ValueExpr = o.mul(trustScaled(r, o), o.neg(r.lr!));
+    const buf = o.add(o.mul(r.buf!, r.keep!), o.mul(x, r.scale!));
+    return { update: o.select(o.gt(r.nesterov!, 0.5), o.add(x, o.mul(buf, r.mu!)), buf), buf };
+  },
+  reference: ({ inputs, scalars, slots, uniforms: u }) => {
+    const x = tf.mul(referenceTrustScaled(inputs.d!, scalars.pn2!, scalars.dn2!, u), -u.lr!);
+    const buf = tf.add(tf.mul(slots.buf!, u.keep!), tf.mul(x, u.scale!));
+    return { update: u.nesterov! > 0.5 ? tf.add(x, tf.mul(buf, u.mu!)) : buf, buf };
+  },
+});
+
+/** Options of {@link fusedLars}: the resolved options of a `lars` optimizer. */
+export interface FusedLarsOptions {
+  learningRate: HyperParameter;
+  momentum: HyperParameter;
+  weightDecay: HyperParameter;
+  weightDecayMask?: DecayMask;
+  trustCoefficient: number;
+  eps: number;
+  trustRatioMask?: DecayMask;
+  nesterov: boolean;
+}
+
+/**
+ * LARS (`chain(addDecayedWeights?, scaleByTrustRatio, scaleByLearningRate, scaleByMomentum)`) as
+ * two in-place kernels per variable and one on-device reduction between them. A constant
+ * momentum of 0 is plain trust-ratio SGD (no buffer).
+ */
+export function fusedLars(options: FusedLarsOptions): FusedStep {
+  const decay = options.weightDecay !== 0;
+  const trustAt = decay ? 1 : 0;
+  const lrAt = trustAt + 1;
+  const momentumAt = trustAt + 2;
+  const plain = options.momentum === 0;
+  const range: NumberRange = options.nesterov
+    ? { min: 0, minExclusive: true, max: 1 }
+    : { min: 0, max: 1 };
+  return trustRatioStep({
+    direction: larsDirectionKernel,
+    apply: () => (plain ? trustRatioApplyKernel : larsApplyKernel),
+    slotsAt: momentumAt,
+    stateless: plain ? [trustAt, momentumAt] : [trustAt],
+    constants: (count) => ({
+      lr: hyperValue('learningRate', options.learningRate, count(lrAt), { min: 0 }),
+      wd: decay ? hyperValue('weightDecay', options.weightDecay, count(0), { min: 0 }) : 0,
+      mu: plain ? 0 : hyperValue('momentum', options.momentum, count(momentumAt), range),
+    }),
+    plan: (key, p, previous, { lr, wd, mu }) => {
+      const decayed = wd !== 0 && isDecayed(options.weightDecayMask, key, p);
+      const trust = isDecayed(options.trustRatioMask, key, p) ? 1 : 0;
+      const ratio = { lr, trust, coef: options.trustCoefficient, eps: options.eps, minNorm: 0 };
+      if (plain) return { direction: { decay: decayed ? wd : 0 }, apply: ratio };
+      const t = (previous?.step as number | undefined) ?? 0;
+      return {
+        direction: { decay: decayed ? wd : 0 },
+        apply: {
+          ...ratio,
+          mu,
+          keep: t === 0 ? 0 : mu,
+          scale: 1,
+          nesterov: options.nesterov ? 1 : 0,
+        },
+        numbers: { step: t + 1 },
+      };
+    },
+  });
+}

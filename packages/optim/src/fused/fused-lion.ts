@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { type HyperParameter, hyperValue } from '@descent/core';
+import { signOf } from '../transforms/scale-by-sign';
+import { rateAndDecay, weightDecayLayout } from './chain-layout';
+import { DECAY_UNIFORMS, decayedStep, decayUniforms, referenceDecayedStep } from './decay-terms';
+import { fusedPerParameter } from './fused-per-parameter';
+import type { FusedStep } from './fused-step';
+import { type OptimizerKernel, optimizerKernel } from './optimizer-kernel';
+
+/**
+ * One Lion step (Chen et al., 2023) in place: `u = −lr·(sign(β₁m + (1 − β₁)g) + decay·p)`,
+ * `m' = β₂m + (1 − β₂)g`; the sign is 1, −1, or 0 for ±0 and NaN, as `scaleBySign`.
+ */
+export const lionKernel: OptimizerKernel = optimizerKernel({
+  name: 'lionStep',
+  slots: ['m'],
+  uniforms: [...DECAY_UNIFORMS, 'b1', 'omb1', 'b2', 'omb2'],
+  update: (r, o) => {
+    const x = o.add(o.mul(r.m!, r.b1!), o.mul(r.g!, r.omb1!));
+    const sign = o.select(o.gt(x, 0), 1, o.select(o.lt(x, 0), -1, 0));
+    const m = o.add(o.mul(r.m!, r.b2!), o.mul(r.g!, r.omb2!));
+    return { update: decayedStep(r, o, sign), m };
+  },
+  reference: ({ p, g, slots, uniforms: u }) => {
+    const sign = signOf(tf.add(tf.mul(slots.m!, u.b1!), tf.mul(g, u.omb1!)));
+    const m = tf.add(tf.mul(slots.m!, u.b2!), tf.mul(g, u.omb2!));
+    return { update: referenceDecayedStep(p, sign, u), m };
+  },
+});
+
+/** Options of {@link fusedLion}: the resolved options of a `lion` optimizer. */
+export interface FusedLionOptions {
+  learningRate: HyperParameter;
+  beta1: HyperParameter;
+  beta2: number;
+  weightDecay: HyperParameter;
+}
+
+const BETA = { min: 0, max: 1, maxExclusive: true } as const;
+
+/** Lion with decoupled weight decay as one in-place kernel per variable (state: `m`). */
+export function fusedLion(options: FusedLionOptions): FusedStep {
+  const layout = weightDecayLayout(options.weightDecay, true);
+  return fusedPerParameter({
+    kernel: lionKernel,
+    slotsAt: layout.rule,
+    constants: (count) => ({
+      ...rateAndDecay(options, layout, count),
+      b1: hyperValue('beta1', options.beta1, count(layout.rule), BETA),
+    }),
+    plan: (_key, _p, _previous, { lr, wd, b1 }) => ({
+      uniforms: {
+        lr,
+        ...decayUniforms(wd, true),
+        b1,
+        omb1: 1 - b1,
+        b2: options.beta2,
+        omb2: 1 - options.beta2,
+      },
+    }),
+  });
+}

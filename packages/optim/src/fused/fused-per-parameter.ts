@@ -1,0 +1,87 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Params } from '@descent/core';
+import type { SlotValue, TransformState } from '../transform/transform-state';
+import { advanceChain, innerCount } from './chain-counters';
+import type { FusedStep, Preprocessing } from './fused-step';
+import type { OptimizerKernel } from './optimizer-kernel';
+import { slotVariable } from './state-variable';
+
+/** The slots one variable had after its previous step (undefined before its first). */
+export type PreviousSlots = Readonly<Record<string, SlotValue>> | undefined;
+
+/** What one variable's kernel call needs besides its buffers. */
+export interface VariablePlan {
+  /** The rule's hyperparameters for this variable at this step. */
+  uniforms: Record<string, number>;
+  /** Number slots to store (e.g. its `step`), as the chain stores them. */
+  numbers?: Record<string, number>;
+}
+
+/** How an optimizer's chain maps onto one fused kernel per variable. */
+export interface FusedPerParameterOptions<C> {
+  /** The kernel, or a choice made from the step's constants (e.g. AMSGrad or not). */
+  kernel: OptimizerKernel | ((constants: C) => OptimizerKernel);
+  /** Index of the per-parameter transformation in the chain (where its slots live). */
+  slotsAt: number;
+  /** Chain elements whose state a step leaves as it is (stateless pass-throughs). */
+  stateless?: readonly number[];
+  /** Initial value of each tensor slot; 0 where absent. */
+  initial?: Readonly<Record<string, number>>;
+  /** The step's hyperparameters, from each chain element's update count; throws on bad values. */
+  constants(count: (index: number | undefined) => number): C;
+  /** The uniforms (and number slots) of one variable. */
+  plan(key: string, p: tf.Variable, previous: PreviousSlots, constants: C): VariablePlan;
+}
+
+/**
+ * A {@link FusedStep} for optimizers whose chain is element-wise per parameter: every
+ * hyperparameter and every variable's plan is evaluated first (so a bad schedule value throws
+ * before anything changes), then one in-place kernel runs per variable, and the chain's state
+ * advances exactly as the chain would advance it.
+ */
+export function fusedPerParameter<C>(options: FusedPerParameterOptions<C>): FusedStep {
+  const kernelFor = (c: C) =>
+    typeof options.kernel === 'function' ? options.kernel(c) : options.kernel;
+  const probe = typeof options.kernel === 'function' ? undefined : options.kernel;
+  return {
+    path: () => (probe ?? kernelFor(options.constants(() => 0))).path(),
+    run(state: TransformState, grads: Params, params: Record<string, tf.Variable>, prep = {}) {
+      const constants = options.constants((i) => innerCount(state, i));
+      const kernel = kernelFor(constants);
+      const own = state.inner[options.slotsAt];
+      const plans = Object.keys(grads).map((key) => {
+        const p = params[key] as tf.Variable;
+        return { key, p, plan: options.plan(key, p, own?.slots[key], constants) };
+      });
+      const slots: Record<string, Readonly<Record<string, SlotValue>>> = { ...own?.slots };
+      for (const { key, p, plan } of plans) {
+        const previous = own?.slots[key];
+        const tensors: Record<string, tf.Variable> = {};
+        for (const name of kernel.rule.slots) {
+          tensors[name] = slotVariable(previous?.[name], p, options.initial?.[name] ?? 0);
+        }
+        kernel.run({
+          p,
+          g: grads[key] as tf.Tensor,
+          slots: tensors,
+          uniforms: plan.uniforms,
+          ...preprocessingOf(prep, key),
+        });
+        slots[key] = { ...tensors, ...plan.numbers };
+      }
+      return advanceChain(state, options.slotsAt, slots, options.stateless);
+    },
+  };
+}
+
+/** The clipping factor and this parameter's mask, as a kernel call takes them. */
+export function preprocessingOf(
+  prep: Preprocessing,
+  key: string,
+): { gscale?: tf.Tensor; mask?: tf.Tensor } {
+  const mask = prep.masks?.[key];
+  return {
+    ...(prep.gscale === undefined ? {} : { gscale: prep.gscale }),
+    ...(mask === undefined ? {} : { mask }),
+  };
+}

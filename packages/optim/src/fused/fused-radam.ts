@@ -1,0 +1,93 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { type HyperParameter, hyperValue } from '@descent/core';
+import { rateAndDecay, weightDecayLayout } from './chain-layout';
+import {
+  DECAY_UNIFORMS,
+  decayedStep,
+  decayUniforms,
+  l2Gradient,
+  referenceDecayedStep,
+  referenceL2Gradient,
+} from './decay-terms';
+import { fusedPerParameter } from './fused-per-parameter';
+import type { FusedStep } from './fused-step';
+import { type OptimizerKernel, optimizerKernel } from './optimizer-kernel';
+
+/**
+ * One RAdam step (torch.optim.RAdam) in place: the Adam moments of `g' = g + l2·p`, then the
+ * rectified step `rs·m'/(√v' + ε)` while the variance is tractable (`rect = 1`, `ρₜ > 5`) and
+ * the plain momentum step `m'/bc1` before; `rs = r·√(1 − β₂ᵗ)/(1 − β₁ᵗ)` comes from JavaScript.
+ */
+export const radamKernel: OptimizerKernel = optimizerKernel({
+  name: 'radamStep',
+  slots: ['m', 'v'],
+  uniforms: [...DECAY_UNIFORMS, 'b1', 'omb1', 'b2', 'omb2', 'eps', 'bc1', 'rs', 'rect'],
+  update: (r, o) => {
+    const g = l2Gradient(r, o);
+    const m = o.add(o.mul(r.m!, r.b1!), o.mul(g, r.omb1!));
+    const v = o.add(o.mul(r.v!, r.b2!), o.mul(o.mul(g, g), r.omb2!));
+    const rectified = o.div(o.mul(m, r.rs!), o.add(o.sqrt(v), r.eps!));
+    const direction = o.select(o.gt(r.rect!, 0.5), rectified, o.div(m, r.bc1!));
+    return { update: decayedStep(r, o, direction), m, v };
+  },
+  reference: ({ p, g: g0, slots, uniforms: u }) => {
+    const g = referenceL2Gradient(p, g0, u);
+    const m = tf.add(tf.mul(slots.m!, u.b1!), tf.mul(g, u.omb1!));
+    const v = tf.add(tf.mul(slots.v!, u.b2!), tf.mul(tf.square(g), u.omb2!));
+    const direction =
+      u.rect! > 0.5 ? tf.div(tf.mul(m, u.rs!), tf.add(tf.sqrt(v), u.eps!)) : tf.div(m, u.bc1!);
+    return { update: referenceDecayedStep(p, direction, u), m, v };
+  },
+});
+
+/** Options of {@link fusedRadam}: the resolved options of a `radam` optimizer. */
+export interface FusedRadamOptions {
+  learningRate: HyperParameter;
+  beta1: HyperParameter;
+  beta2: number;
+  epsilon: number;
+  weightDecay: HyperParameter;
+  decoupledWeightDecay: boolean;
+}
+
+const BETA = { min: 0, max: 1, maxExclusive: true } as const;
+
+/** RAdam as one in-place kernel per variable, advancing its chain's state (`m`, `v`, `step`). */
+export function fusedRadam(options: FusedRadamOptions): FusedStep {
+  const decoupled = options.decoupledWeightDecay;
+  const layout = weightDecayLayout(options.weightDecay, decoupled);
+  const b2 = options.beta2;
+  const rhoInf = 2 / (1 - b2) - 1;
+  return fusedPerParameter({
+    kernel: radamKernel,
+    slotsAt: layout.rule,
+    constants: (count) => ({
+      ...rateAndDecay(options, layout, count),
+      b1: hyperValue('beta1', options.beta1, count(layout.rule), BETA),
+    }),
+    plan: (_key, _p, previous, { lr, wd, b1 }) => {
+      const t = ((previous?.step as number | undefined) ?? 0) + 1;
+      const bias2 = 1 - b2 ** t;
+      const rho = rhoInf - (2 * t * b2 ** t) / bias2;
+      const rect = rho > 5;
+      const r = rect
+        ? Math.sqrt(((rho - 4) * (rho - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rho))
+        : 0;
+      return {
+        uniforms: {
+          lr,
+          ...decayUniforms(wd, decoupled),
+          b1,
+          omb1: 1 - b1,
+          b2,
+          omb2: 1 - b2,
+          eps: options.epsilon,
+          bc1: 1 - b1 ** t,
+          rs: rect ? (r * Math.sqrt(bias2)) / (1 - b1 ** t) : 0,
+          rect: rect ? 1 : 0,
+        },
+        numbers: { step: t },
+      };
+    },
+  });
+}

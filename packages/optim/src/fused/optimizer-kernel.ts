@@ -1,0 +1,150 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { defineKernel, type FusedKernel, type Ops, type ValueExpr } from '@descent/core';
+
+/** What a rule's update sees: the parameter `p`, the (preprocessed) gradient `g`, its slots, its extra inputs, scalars and uniforms. */
+export type RuleRefs = Record<string, ValueExpr>;
+
+/** The tfjs-ops form of the same refs (uniforms as numbers). */
+export interface RuleReferenceArgs {
+  p: tf.Tensor;
+  g: tf.Tensor;
+  slots: Record<string, tf.Tensor>;
+  inputs: Record<string, tf.Tensor>;
+  scalars: Record<string, tf.Tensor>;
+  uniforms: Record<string, number>;
+}
+
+/**
+ * An optimizer's per-variable update rule, written once. `update` returns the new value of every
+ * slot and, for a rule that moves the parameter, `update`: what is **added** to it (`p ← p + u`,
+ * the same quantity the `chain(...)` spelling produces). A rule without it only writes its
+ * slots, reading `p` (the first phase of LAMB and LARS, whose per-tensor norms come between).
+ */
+export interface OptimizerRule {
+  name: string;
+  /** State tensors updated in place (they are `TransformState` slots, or scratch). */
+  slots: readonly string[];
+  /** Extra read-only tensors shaped like the parameter. */
+  inputs?: readonly string[];
+  /** One-element tensors read on the device (norms). */
+  scalars?: readonly string[];
+  uniforms: readonly string[];
+  /** Whether the rule reads a gradient `g` (global-norm clipping applies to it). Default true. */
+  readsGradient?: boolean;
+  /** Whether the rule moves the parameter (returns `update`). Default true. */
+  movesParam?: boolean;
+  update(r: RuleRefs, o: Ops): Record<string, ValueExpr>;
+  reference(args: RuleReferenceArgs): Record<string, tf.Tensor>;
+}
+
+/** Preprocessing of one step: a global-norm clipping factor and a 0/1 update mask. */
+export interface Variant {
+  /** The gradient is multiplied by a device scalar `gscale` (global-norm clipping). */
+  clip: boolean;
+  /** The parameter's update is multiplied element-wise by `mask` (pruning masks). */
+  mask: boolean;
+}
+
+/** Buffers of one call of an {@link OptimizerKernel}. */
+export interface RuleCall {
+  p: tf.Variable;
+  g?: tf.Tensor;
+  slots: Record<string, tf.Variable>;
+  inputs?: Record<string, tf.Tensor>;
+  scalars?: Record<string, tf.Tensor>;
+  uniforms: Record<string, number>;
+  gscale?: tf.Tensor;
+  mask?: tf.Tensor;
+}
+
+/** The kernels of one {@link OptimizerRule}: a variant per preprocessing, generated on first use. */
+export interface OptimizerKernel {
+  readonly rule: OptimizerRule;
+  /** Runs the variant that `call` asks for (by `gscale` and `mask`), in place. */
+  run(call: RuleCall): void;
+  /** The path a step would take on the active backend. */
+  path(): ReturnType<FusedKernel<string, string, string, string>['pathOnActiveBackend']>;
+}
+
+type AnyKernel = FusedKernel<string, string, string, string>;
+
+/**
+ * Turns an {@link OptimizerRule} into fused in-place kernels (core's `defineKernel`), one variant
+ * for each combination of gradient clipping (`g ← g·gscale`, `gscale` read on the device) and
+ * update masking (`p ← p + u·mask`). The variants share the rule; the tfjs-ops reference of each
+ * applies the same preprocessing around the rule's reference.
+ */
+export function optimizerKernel(rule: OptimizerRule): OptimizerKernel {
+  const variants = new Map<string, AnyKernel>();
+  const variant = (v: Variant): AnyKernel => {
+    const key = `${v.clip ? 'clip' : ''}${v.mask ? 'mask' : ''}`;
+    let kernel = variants.get(key);
+    if (!kernel) {
+      kernel = defineVariant(rule, v, key);
+      variants.set(key, kernel);
+    }
+    return kernel;
+  };
+  return {
+    rule,
+    run(call: RuleCall) {
+      const kernel = variant({ clip: call.gscale !== undefined, mask: call.mask !== undefined });
+      const moves = rule.movesParam ?? true;
+      const inouts: Record<string, tf.Variable> = { ...call.slots };
+      const inputs: Record<string, tf.Tensor> = { ...call.inputs, ...call.scalars };
+      if (moves) inouts.p = call.p;
+      else inputs.p = call.p;
+      if (rule.readsGradient ?? true) inputs.g = call.g as tf.Tensor;
+      if (call.gscale !== undefined) inputs.gscale = call.gscale;
+      if (call.mask !== undefined) inputs.mask = call.mask;
+      kernel(inouts, inputs, call.uniforms);
+    },
+    path: () => variant({ clip: false, mask: false }).pathOnActiveBackend(),
+  };
+}
+
+function defineVariant(rule: OptimizerRule, v: Variant, key: string): AnyKernel {
+  const moves = rule.movesParam ?? true;
+  const readsGradient = rule.readsGradient ?? true;
+  const clip = v.clip && readsGradient;
+  const masked = v.mask && moves;
+  const inputs = [
+    ...(moves ? [] : ['p']),
+    ...(readsGradient ? ['g'] : []),
+    ...(rule.inputs ?? []),
+    ...(masked ? ['mask'] : []),
+  ];
+  return defineKernel<string, string, string, string>({
+    name: `descent.${rule.name}${key ? `.${key}` : ''}`,
+    inouts: [...(moves ? ['p'] : []), ...rule.slots],
+    inputs,
+    scalars: [...(clip ? ['gscale'] : []), ...(rule.scalars ?? [])],
+    uniforms: rule.uniforms,
+    update: (refs, o) => {
+      const r: RuleRefs = { ...refs };
+      if (clip) r.g = o.mul(refs.g as ValueExpr, refs.gscale as ValueExpr);
+      const { update: u, ...slots } = rule.update(r, o);
+      if (!moves) return slots;
+      const step = masked ? o.mul(u as ValueExpr, refs.mask as ValueExpr) : (u as ValueExpr);
+      return { ...slots, p: o.add(refs.p as ValueExpr, step) };
+    },
+    reference: (inouts, reads, uniforms) => {
+      const p = (moves ? inouts.p : reads.p) as tf.Tensor;
+      const g0 = reads.g as tf.Tensor;
+      const g = readsGradient && clip ? tf.mul(g0, reads.gscale as tf.Tensor) : g0;
+      const pick = (names: readonly string[], from: Record<string, tf.Tensor>) =>
+        Object.fromEntries(names.map((n) => [n, from[n] as tf.Tensor]));
+      const { update: u, ...slots } = rule.reference({
+        p,
+        g,
+        slots: pick(rule.slots, inouts),
+        inputs: pick(rule.inputs ?? [], reads),
+        scalars: pick(rule.scalars ?? [], reads),
+        uniforms,
+      });
+      if (!moves) return slots;
+      const step = masked ? tf.mul(u as tf.Tensor, reads.mask as tf.Tensor) : (u as tf.Tensor);
+      return { ...slots, p: tf.add(p, step) };
+    },
+  });
+}

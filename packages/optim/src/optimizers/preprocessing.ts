@@ -1,0 +1,123 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  checkNumber,
+  checkTensor,
+  DescentError,
+  formatShape,
+  globalNorm,
+  type Params,
+} from '@descent/core';
+import type { FusedStep } from '../fused/fused-step';
+import { chain } from '../transform/chain';
+import type { GradientTransformation } from '../transform/gradient-transformation';
+import { makeState, type TransformState } from '../transform/transform-state';
+import { clipByGlobalNorm } from '../transforms/clip-by-global-norm';
+import { maskUpdates } from '../transforms/mask-updates';
+
+/** Gradient preprocessing every named optimizer accepts (and its fused path keeps). */
+export interface PreprocessingOptions {
+  /**
+   * Clip the gradients of each step together to a global L2 norm of at most this (> 0), before
+   * anything else (Keras' `global_clipnorm`, `clipByGlobalNorm` first in the chain). Default: no
+   * clipping.
+   */
+  globalClipNorm?: number;
+  /**
+   * Pruning masks by variable name, shaped like their variables (0/1, or soft): every update is
+   * multiplied by its mask, so pruned weights (mask 0) keep their value (`maskUpdates` last in
+   * the chain). Copied as float32 at construction; the optimizer owns the copies (`dispose()`).
+   * Not saved in the config: set them again on an optimizer loaded from a saved model.
+   */
+  masks?: Params;
+}
+
+/** The option names of {@link PreprocessingOptions}. */
+export const PREPROCESSING_KEYS = ['globalClipNorm', 'masks'] as const;
+
+/**
+ * An optimizer's preprocessing: its chain spelling (`chain(clipByGlobalNorm?, core, maskUpdates?)`)
+ * and the same preprocessing around a fused step, which reads the core's state inside it.
+ */
+export interface Preprocessor {
+  wrap(core: GradientTransformation): GradientTransformation;
+  runFused(
+    step: FusedStep,
+    state: TransformState,
+    grads: Params,
+    params: Record<string, tf.Variable>,
+  ): TransformState;
+  dispose(): void;
+}
+
+/**
+ * The {@link Preprocessor} of a named optimizer's options, or `undefined` when they ask for none.
+ *
+ * @throws DescentError `BAD_HYPERPARAM` / `NON_FINITE` for a bad `globalClipNorm`; `BAD_ARGUMENT`
+ *   for masks that are not a map of tensors; `DISPOSED` for a disposed mask.
+ */
+export function makePreprocessor(options: PreprocessingOptions): Preprocessor | undefined {
+  const { globalClipNorm, masks } = options;
+  if (globalClipNorm === undefined && masks === undefined) return undefined;
+  if (globalClipNorm !== undefined) {
+    checkNumber('globalClipNorm', globalClipNorm, { min: 0, minExclusive: true });
+  }
+  const owned = masks === undefined ? undefined : floatMasks(masks);
+  const clipAt = globalClipNorm === undefined ? -1 : 0;
+  const coreAt = clipAt + 1;
+  return {
+    wrap: (core) =>
+      chain(
+        ...(globalClipNorm === undefined ? [] : [clipByGlobalNorm(globalClipNorm)]),
+        core,
+        ...(owned === undefined ? [] : [maskUpdates(owned)]),
+      ),
+    runFused(step, state, grads, params) {
+      if (owned) checkMaskShapes(owned, grads);
+      const gscale = globalClipNorm === undefined ? undefined : clipFactor(grads, globalClipNorm);
+      try {
+        const core = step.run(state.inner[coreAt] as TransformState, grads, params, {
+          ...(gscale === undefined ? {} : { gscale }),
+          ...(owned === undefined ? {} : { masks: owned }),
+        });
+        return makeState({ inner: state.inner.map((s, i) => (i === coreAt ? core : s)) });
+      } finally {
+        gscale?.dispose();
+      }
+    },
+    dispose: () => {
+      if (owned) tf.dispose(Object.values(owned));
+    },
+  };
+}
+
+/** `min(1, c/‖g‖)` as `clipByGlobalNorm` computes it (a device scalar, nothing read back). */
+function clipFactor(grads: Params, maxNorm: number): tf.Tensor {
+  return tf.tidy(() => {
+    const norm = globalNorm(grads);
+    return tf.where(tf.less(norm, maxNorm), tf.scalar(1), tf.div(maxNorm, norm));
+  });
+}
+
+function floatMasks(masks: Params): Params {
+  if (typeof masks !== 'object' || masks === null) {
+    throw new DescentError('BAD_ARGUMENT', 'masks must be a map of tensors by variable name.');
+  }
+  for (const [name, m] of Object.entries(masks)) checkTensor(`masks["${name}"]`, m);
+  return tf.tidy(() =>
+    Object.fromEntries(
+      Object.entries(masks).map(([name, m]) => [name, tf.keep(tf.cast(m, 'float32'))]),
+    ),
+  );
+}
+
+function checkMaskShapes(masks: Params, grads: Params): void {
+  for (const [name, g] of Object.entries(grads)) {
+    const m = masks[name];
+    if (m && formatShape(m.shape) !== formatShape(g.shape)) {
+      throw new DescentError(
+        'SHAPE_MISMATCH',
+        `masks["${name}"] has shape ${formatShape(m.shape)} but the gradient of ${name} has shape ${formatShape(g.shape)}; they must match.`,
+      );
+    }
+  }
+}
