@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { type BackendInfo, type BackendName, useBackend } from '@descent/core';
-import { adam, sgd } from '@descent/optim';
+import { adam, rmsprop, sgd } from '@descent/optim';
 import type { BenchCase, BenchResult } from './bench-case';
 import { scaledSubtractCase } from './cases/scaled-subtract';
 import {
@@ -52,6 +52,20 @@ const sgdCase = (set: ShapeSet) =>
     () => tf.train.momentum(1e-2, 0.9),
   );
 
+/**
+ * RMSprop, ρ = 0.9, no momentum, on both sides. tfjs puts ε inside the square root
+ * (`g/√(v + ε)`) and descent outside (`g/(√v + ε)`, torch): the same memory traffic (p, g, v read;
+ * p, v written) and the same kernel count per variable, so the timing compares like with like.
+ */
+const rmspropCase = (set: ShapeSet) =>
+  optimizerStepCase(
+    'rmsprop',
+    set,
+    20,
+    () => rmsprop({ learningRate: 1e-3, rho: 0.9, epsilon: 1e-7 }),
+    () => tf.train.rmsprop(1e-3, 0.9, 0, 1e-7),
+  );
+
 function casesFor(backend: BackendName): BenchCase[] {
   if (quick)
     return [
@@ -59,6 +73,8 @@ function casesFor(backend: BackendName): BenchCase[] {
       scaledSubtractCase(100_000),
       adamCase(uniform(100, 1_000)),
       adamCase(LENET_300_100),
+      sgdCase(uniform(100, 1_000)),
+      rmspropCase(uniform(100, 1_000)),
     ];
   const subtract = [1_000, 100_000, 1_000_000, 4_000_000].map(scaledSubtractCase);
   // SwiftShader runs tfjs's 14 Adam dispatches per variable on the CPU: only the small sets on webgpu.
@@ -73,11 +89,16 @@ function casesFor(backend: BackendName): BenchCase[] {
           LENET_300_100,
           RES_MLP_20,
         ];
-  const sgdSets =
+  const otherSets =
     backend === 'webgpu'
       ? [uniform(100, 1_000), LENET_300_100]
       : [uniform(1_000, 1_000), uniform(2, 1_000_000), LENET_300_100];
-  return [...subtract, ...sets.map(adamCase), ...sgdSets.map(sgdCase)];
+  return [
+    ...subtract,
+    ...sets.map(adamCase),
+    ...otherSets.map(sgdCase),
+    ...otherSets.map(rmspropCase),
+  ];
 }
 
 /** Enough steps per sample that the closing read-back is a small share of the sample. */

@@ -78,6 +78,17 @@ export interface FusedKernel<
   ): KernelPath;
   readonly kernelName: string;
   readonly signature: KernelSignature;
+  /**
+   * The same call with buffers by position, in the signature's order: `inouts`, then `reads` (the
+   * inputs followed by the scalars), then `uniforms`. Validation is the same (errors name the
+   * buffers); it skips building records, for callers that run it once per variable per step.
+   */
+  positional(
+    inouts: readonly tf.Variable[],
+    reads: readonly tf.Tensor[],
+    uniforms: readonly number[],
+    options?: KernelCallOptions,
+  ): KernelPath;
   /** The path a call would take on the active backend. */
   pathOnActiveBackend(): KernelPath;
   /** The generated WGSL source, one element (`1`) or one `vec4` (`4`) per thread (for inspection). */
@@ -140,6 +151,69 @@ export function defineKernel<
     return 'reference';
   };
 
+  const readNames = [...signature.inputs, ...signature.scalars];
+  const inputCount = signature.inputs.length;
+  const records = (
+    inouts: readonly tf.Variable[],
+    reads: readonly tf.Tensor[],
+    uniforms: readonly number[],
+  ) => ({
+    inouts: Object.fromEntries(signature.inouts.map((n, i) => [n, inouts[i]])) as Record<
+      I,
+      tf.Variable
+    >,
+    inputs: Object.fromEntries(readNames.map((n, i) => [n, reads[i]])) as Record<R | S, tf.Tensor>,
+    uniforms: Object.fromEntries(signature.uniforms.map((n, i) => [n, uniforms[i]])) as Record<
+      U,
+      number
+    >,
+  });
+
+  const positional = (
+    inouts: readonly tf.Variable[],
+    reads: readonly tf.Tensor[],
+    uniforms: readonly number[],
+    options: KernelCallOptions = {},
+  ): KernelPath => {
+    if (!isValidPositional(signature, inouts, reads, uniforms)) {
+      const r = records(inouts, reads, uniforms);
+      validateCall(definition.name, signature, r.inouts, r.inputs, r.uniforms);
+    }
+    const path = options.path === 'reference' ? 'reference' : pathOnActiveBackend();
+    if (path === 'wasm-simd') {
+      const ran = runWasmKernel(
+        wasmInternals()!,
+        definition.name,
+        signature,
+        outputs,
+        inouts,
+        reads.slice(0, inputCount),
+        reads.slice(inputCount),
+        uniforms,
+      );
+      if (ran) return path;
+    } else if (
+      path === 'webgpu' &&
+      inouts.every(livesOnActiveBackend) &&
+      reads.every(livesOnActiveBackend)
+    ) {
+      runWebGpuKernel(
+        webGpuInternals()!,
+        definition.name,
+        signature,
+        outputs,
+        inouts,
+        reads.slice(0, inputCount),
+        reads.slice(inputCount),
+        uniforms,
+      );
+      return path;
+    }
+    const r = records(inouts, reads, uniforms);
+    runReference(definition, r.inouts, r.inputs, r.uniforms);
+    return 'reference';
+  };
+
   const kernel = (
     inouts: Record<I, tf.Variable>,
     inputs: Record<R | S, tf.Tensor>,
@@ -147,50 +221,17 @@ export function defineKernel<
     options: KernelCallOptions = {},
   ): KernelPath => {
     validateCall(definition.name, signature, inouts, inputs, uniforms);
-    const vars = signature.inouts.map((name) => inouts[name as I]);
-    const reads = signature.inputs.map((name) => inputs[name as R]);
-    const scalars = signature.scalars.map((name) => inputs[name as S]);
-    const values = signature.uniforms.map((name) => uniforms[name as U]);
-    let path = options.path === 'reference' ? 'reference' : pathOnActiveBackend();
-    if (
-      path !== 'reference' &&
-      !(
-        vars.every(livesOnActiveBackend) &&
-        reads.every(livesOnActiveBackend) &&
-        scalars.every(livesOnActiveBackend)
-      )
-    )
-      path = 'reference';
-    if (path === 'wasm-simd') {
-      runWasmKernel(
-        wasmInternals()!,
-        definition.name,
-        signature,
-        outputs,
-        vars,
-        reads,
-        scalars,
-        values,
-      );
-    } else if (path === 'webgpu') {
-      runWebGpuKernel(
-        webGpuInternals()!,
-        definition.name,
-        signature,
-        outputs,
-        vars,
-        reads,
-        scalars,
-        values,
-      );
-    } else {
-      runReference(definition, inouts, inputs, uniforms);
-    }
-    return path;
+    return positional(
+      signature.inouts.map((name) => inouts[name as I]),
+      readNames.map((name) => inputs[name as R | S]),
+      signature.uniforms.map((name) => uniforms[name as U]),
+      options,
+    );
   };
   return Object.assign(kernel, {
     kernelName: definition.name,
     signature,
+    positional,
     pathOnActiveBackend,
     wgsl: (width: WgslWidth = 1) => generateWgsl(signature, outputs, width),
     wasm: (sharedMemory = false) => generateWasm(signature, outputs, sharedMemory),
@@ -312,6 +353,43 @@ function validateCall(
     if (typeof u !== 'number' || !Number.isFinite(u))
       checkNumber(`${kernelName}: hyperparameter ${name}`, u);
   }
+}
+
+/**
+ * The checks of {@link validateCall} on positional buffers, without building any message: true
+ * when the call is valid (live float32 tensors of one shape, variables for the inouts, distinct
+ * inouts, one-element scalars, finite uniforms). On false the caller runs `validateCall` to throw.
+ */
+function isValidPositional(
+  signature: KernelSignature,
+  inouts: readonly tf.Variable[],
+  reads: readonly tf.Tensor[],
+  uniforms: readonly number[],
+): boolean {
+  const inputCount = signature.inputs.length;
+  if (
+    inouts.length !== signature.inouts.length ||
+    reads.length !== inputCount + signature.scalars.length ||
+    uniforms.length !== signature.uniforms.length
+  ) {
+    return false;
+  }
+  const shape = inouts[0]?.shape;
+  if (!shape) return false;
+  for (let i = 0; i < inouts.length; i++) {
+    const v = inouts[i] as tf.Variable;
+    if (!isLiveFloat32(v) || typeof v.assign !== 'function' || !sameShape(v.shape, shape)) {
+      return false;
+    }
+    for (let j = 0; j < i; j++) if (inouts[j] === v) return false;
+  }
+  for (let i = 0; i < reads.length; i++) {
+    const t = reads[i] as tf.Tensor;
+    if (!isLiveFloat32(t)) return false;
+    if (i < inputCount ? !sameShape(t.shape, shape) : t.size !== 1) return false;
+  }
+  for (const u of uniforms) if (typeof u !== 'number' || !Number.isFinite(u)) return false;
+  return true;
 }
 
 /** True when `record` has exactly the keys `names` (no more, no fewer). */

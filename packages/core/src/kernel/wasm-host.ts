@@ -12,7 +12,8 @@ const instances = new WeakMap<WebAssembly.Memory, Map<string, Entry>>();
 /**
  * Runs an element-wise kernel in place on the tfjs wasm backend's heap: parameter, state and
  * gradient tensors are addressed at their heap offsets, nothing is copied. A variable whose buffer
- * is shared with another tensor first gets a private copy (one memcpy).
+ * is shared with another tensor first gets a private copy (one memcpy). Returns false, having
+ * changed nothing, when some tensor does not live on this backend (the caller runs the reference).
  */
 export function runWasmKernel(
   backend: WasmBackendInternals,
@@ -23,17 +24,38 @@ export function runWasmKernel(
   inputs: readonly tf.Tensor[],
   scalars: readonly tf.Tensor[],
   uniforms: readonly number[],
-): void {
-  for (const variable of inouts) detachIfShared(backend, variable);
+): boolean {
+  const data = backend.dataIdMap;
+  const args: number[] = [inouts[0]!.size];
+  let shared = false;
+  for (const t of inouts) {
+    const info = data.get(t.dataId);
+    if (info === undefined) return false;
+    if (info.refCount > 1) shared = true;
+    args.push(info.memoryOffset);
+  }
+  for (const t of inputs) {
+    const info = data.get(t.dataId);
+    if (info === undefined) return false;
+    args.push(info.memoryOffset);
+  }
+  for (const t of scalars) {
+    const info = data.get(t.dataId);
+    if (info === undefined) return false;
+    args.push(info.memoryOffset);
+  }
+  if (shared) {
+    inouts.forEach((variable, i) => {
+      if (detachIfShared(backend, variable)) {
+        args[1 + i] = data.get(variable.dataId)!.memoryOffset;
+      }
+    });
+  }
   const entry = compiled(backend, name, signature, outputs);
-  const size = inouts[0]!.size;
-  if (size === 0) return;
-  const args: number[] = [size];
-  for (const t of inouts) args.push(backend.dataIdMap.get(t.dataId)!.memoryOffset);
-  for (const t of inputs) args.push(backend.dataIdMap.get(t.dataId)!.memoryOffset);
-  for (const t of scalars) args.push(backend.dataIdMap.get(t.dataId)!.memoryOffset);
+  if (args[0] === 0) return true;
   for (const u of uniforms) args.push(u);
   entry(...args);
+  return true;
 }
 
 function compiled(
@@ -60,8 +82,9 @@ function compiled(
   return entry;
 }
 
-function detachIfShared(backend: WasmBackendInternals, variable: tf.Variable): void {
-  if (backend.dataIdMap.get(variable.dataId)!.refCount <= 1) return;
+/** Gives a shared variable its own buffer; true when it did (its offset changed). */
+function detachIfShared(backend: WasmBackendInternals, variable: tf.Variable): boolean {
+  if (backend.dataIdMap.get(variable.dataId)!.refCount <= 1) return false;
   giveVariableOwnBuffer(variable, () => {
     const copy = backend.makeOutput([...variable.shape], variable.dtype);
     const from = backend.dataIdMap.get(variable.dataId)!.memoryOffset;
@@ -70,4 +93,5 @@ function detachIfShared(backend: WasmBackendInternals, variable: tf.Variable): v
     new Uint8Array(backend.wasm.asm!.memory!.buffer).copyWithin(to, from, from + variable.size * 4);
     return copy;
   });
+  return true;
 }

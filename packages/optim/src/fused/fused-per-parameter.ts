@@ -49,25 +49,33 @@ export function fusedPerParameter<C>(options: FusedPerParameterOptions<C>): Fuse
       const constants = options.constants((i) => innerCount(state, i));
       const kernel = kernelFor(constants);
       const own = state.inner[options.slotsAt];
-      const plans = Object.keys(grads).map((key) => {
-        const p = params[key] as tf.Variable;
-        return { key, p, plan: options.plan(key, p, own?.slots[key], constants) };
-      });
+      const keys = Object.keys(grads);
+      // Every plan first: a hyperparameter out of range throws before any variable changes.
+      const plans = keys.map((key) =>
+        options.plan(key, params[key] as tf.Variable, own?.slots[key], constants),
+      );
       const slots: Record<string, Readonly<Record<string, SlotValue>>> = { ...own?.slots };
-      for (const { key, p, plan } of plans) {
+      const slotNames = kernel.rule.slots;
+      const { gscale, masks } = prep;
+      for (let k = 0; k < keys.length; k++) {
+        const key = keys[k] as string;
+        const p = params[key] as tf.Variable;
+        const plan = plans[k] as VariablePlan;
         const previous = own?.slots[key];
-        const tensors: Record<string, tf.Variable> = {};
-        for (const name of kernel.rule.slots) {
-          tensors[name] = slotVariable(previous?.[name], p, options.initial?.[name] ?? 0);
+        const next: Record<string, SlotValue> = {};
+        for (const name of slotNames) {
+          next[name] = slotVariable(previous?.[name], p, options.initial?.[name] ?? 0);
         }
         kernel.run({
           p,
           g: grads[key] as tf.Tensor,
-          slots: tensors,
+          slots: next as Record<string, tf.Variable>,
           uniforms: plan.uniforms,
-          ...preprocessingOf(prep, key),
+          gscale,
+          mask: masks?.[key],
         });
-        slots[key] = { ...tensors, ...plan.numbers };
+        if (plan.numbers) Object.assign(next, plan.numbers);
+        slots[key] = next;
       }
       return advanceChain(state, options.slotsAt, slots, options.stateless);
     },

@@ -53,14 +53,14 @@ export interface RuleCall {
   inputs?: Record<string, tf.Tensor>;
   scalars?: Record<string, tf.Tensor>;
   uniforms: Record<string, number>;
-  gscale?: tf.Tensor;
-  mask?: tf.Tensor;
+  gscale?: tf.Tensor | undefined;
+  mask?: tf.Tensor | undefined;
 }
 
 /** The kernels of one {@link OptimizerRule}: a variant per preprocessing, generated on first use. */
 export interface OptimizerKernel {
   readonly rule: OptimizerRule;
-  /** Runs the variant that `call` asks for (by `gscale` and `mask`), in place. */
+  /** Runs the variant that `call` asks for (by `gscale` and `mask`), in place; validation errors name the buffers. */
   run(call: RuleCall): void;
   /** The path a step would take on the active backend. */
   path(): ReturnType<FusedKernel<string, string, string, string>['pathOnActiveBackend']>;
@@ -75,31 +75,40 @@ type AnyKernel = FusedKernel<string, string, string, string>;
  * applies the same preprocessing around the rule's reference.
  */
 export function optimizerKernel(rule: OptimizerRule): OptimizerKernel {
-  const variants = new Map<string, AnyKernel>();
-  const variant = (v: Variant): AnyKernel => {
-    const key = `${v.clip ? 'clip' : ''}${v.mask ? 'mask' : ''}`;
-    let kernel = variants.get(key);
+  const moves = rule.movesParam ?? true;
+  const readsGradient = rule.readsGradient ?? true;
+  const variants: (AnyKernel | undefined)[] = [];
+  const variant = (clip: boolean, mask: boolean): AnyKernel => {
+    const index = (clip ? 1 : 0) + (mask ? 2 : 0);
+    let kernel = variants[index];
     if (!kernel) {
-      kernel = defineVariant(rule, v, key);
-      variants.set(key, kernel);
+      kernel = defineVariant(rule, { clip, mask }, `${clip ? 'clip' : ''}${mask ? 'mask' : ''}`);
+      variants[index] = kernel;
     }
     return kernel;
   };
+  const slotNames = rule.slots;
+  const inputNames = rule.inputs ?? [];
+  const scalarNames = rule.scalars ?? [];
+  const uniformNames = rule.uniforms;
   return {
     rule,
     run(call: RuleCall) {
-      const kernel = variant({ clip: call.gscale !== undefined, mask: call.mask !== undefined });
-      const moves = rule.movesParam ?? true;
-      const inouts: Record<string, tf.Variable> = { ...call.slots };
-      const inputs: Record<string, tf.Tensor> = { ...call.inputs, ...call.scalars };
-      if (moves) inouts.p = call.p;
-      else inputs.p = call.p;
-      if (rule.readsGradient ?? true) inputs.g = call.g as tf.Tensor;
-      if (call.gscale !== undefined) inputs.gscale = call.gscale;
-      if (call.mask !== undefined) inputs.mask = call.mask;
-      kernel(inouts, inputs, call.uniforms);
+      const clip = readsGradient && call.gscale !== undefined;
+      const mask = moves && call.mask !== undefined;
+      // Buffers by position, in the order `defineVariant` declares them.
+      const inouts: tf.Variable[] = moves ? [call.p] : [];
+      for (const name of slotNames) inouts.push(call.slots[name] as tf.Variable);
+      const reads: tf.Tensor[] = moves ? [] : [call.p];
+      if (readsGradient) reads.push(call.g as tf.Tensor);
+      for (const name of inputNames) reads.push(call.inputs?.[name] as tf.Tensor);
+      if (mask) reads.push(call.mask as tf.Tensor);
+      if (clip) reads.push(call.gscale as tf.Tensor);
+      for (const name of scalarNames) reads.push(call.scalars?.[name] as tf.Tensor);
+      const uniforms = uniformNames.map((name) => call.uniforms[name] as number);
+      variant(clip, mask).positional(inouts, reads, uniforms);
     },
-    path: () => variant({ clip: false, mask: false }).pathOnActiveBackend(),
+    path: () => variant(false, false).pathOnActiveBackend(),
   };
 }
 

@@ -107,12 +107,13 @@ export class TransformOptimizer extends tf.Optimizer {
     const previous = this.state;
     const state = this.step(previous, keyedGrads, keyedParams);
     // State outlives this call, also inside an enclosing tf.tidy (tfjs-layers' fit runs one).
-    for (const t of stateTensors(state)) tf.keep(t);
-    disposeReplaced(previous, state);
+    const kept = stateTensors(state);
+    for (const t of kept) tf.keep(t);
+    disposeReplaced(previous, state, kept);
     this.state = state;
     for (const [name, key] of keys) {
       if (key !== name) this.aliases.set(name, key);
-      this.seen.set(name, (variables[name] as tf.Variable).shape);
+      if (!this.seen.has(name)) this.seen.set(name, (variables[name] as tf.Variable).shape);
     }
     for (const key of claimed) this.restored.delete(key);
     this.incrementIterations();

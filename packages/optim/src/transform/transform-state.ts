@@ -54,7 +54,10 @@ export function disposeState(state: TransformState): void {
  * Disposes the tensors of `previous` that `next` no longer holds: after an update, the state
  * tensors it replaced. Tensors carried over unchanged (parameters not in this step) survive.
  */
-export function disposeReplaced(previous: TransformState, next: TransformState): void {
-  const kept = stateTensors(next);
+export function disposeReplaced(
+  previous: TransformState,
+  next: TransformState,
+  kept: ReadonlySet<tf.Tensor> = stateTensors(next),
+): void {
   tf.dispose([...stateTensors(previous)].filter((t) => !kept.has(t)));
 }
