@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { formatShape } from '@descent/core';
+import { broadcastShape, resolveAxes } from './axes';
+import { type AffineParams, checkAffine, checkInput, checkOptions, epsilonOption } from './checks';
+import { moments, normalizeAffine } from './normalize';
+
+/** Options of {@link layerNorm}. */
+export interface LayerNormOptions {
+  /** The axis or axes normalized over (per sample). Default `-1` (the features). */
+  axis?: number | number[];
+  /** Added to the variance inside the square root. Default `1e-3` (Keras; torch uses `1e-5`). */
+  epsilon?: number;
+}
+
+const KNOWN = ['axis', 'epsilon'] as const;
+
+/**
+ * Layer normalization (Ba, Kiros & Hinton, 2016): every sample is normalized over `axis`,
+ * `y = γ·(x − μ)/√(σ² + ε) + β` with `μ`, `σ²` (biased) taken over the axes in `axis` and
+ * separately for every index of the other axes. No running statistics: training and inference
+ * are the same.
+ *
+ * `gamma` and `beta` have the shape of `x` on the normalized axes, in increasing axis order
+ * (Keras' `LayerNormalization`): `[C]` for the default `axis: -1`, `[H, W, C]` for
+ * `axis: [1, 2, 3]` on NHWC. Omit them for no scale/shift.
+ *
+ * @throws DescentError `SHAPE_MISMATCH` (γ or β of the wrong shape), `BAD_HYPERPARAM` (bad or
+ * repeated axis, ε ≤ 0), `DTYPE_MISMATCH`, `DISPOSED`, `UNKNOWN_PARAM`.
+ *
+ * @example
+ * ```ts
+ * const y = layerNorm(h, { gamma: tf.ones([128]), beta: tf.zeros([128]) });   // h: [N, 128]
+ * ```
+ */
+export function layerNorm(
+  x: tf.Tensor,
+  params: AffineParams,
+  options: LayerNormOptions = {},
+): tf.Tensor {
+  const opts = checkOptions('layerNorm: options', options, KNOWN);
+  checkInput('layerNorm: x', x, 1, 'the axes to normalize given by options.axis');
+  const axes = resolveAxes('layerNorm: options.axis', opts.axis ?? -1, x.shape);
+  const epsilon = epsilonOption('layerNorm: options.epsilon', opts.epsilon);
+  const shape = axes.map((a) => x.shape[a] as number);
+  checkAffine(
+    'layerNorm: params',
+    params,
+    shape,
+    `x ${formatShape(x.shape)} on the normalized axes [${axes.join(', ')}]`,
+  );
+  return tf.tidy(() => {
+    const { mean, variance } = moments(x, axes);
+    return normalizeAffine(x, mean, variance, epsilon, params, broadcastShape(x.shape, axes));
+  });
+}
