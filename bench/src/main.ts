@@ -19,7 +19,8 @@ import {
   uniform,
 } from './cases/optimizer-step';
 import { measureCopyBandwidth } from './copy-bandwidth';
-import { timePerStep } from './measure';
+import { timePair } from './measure';
+import { groupNormCase, layerNormCase } from './cases/norm-step';
 import { formatTable } from './table';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -75,6 +76,7 @@ function casesFor(backend: BackendName): BenchCase[] {
       adamCase(LENET_300_100),
       sgdCase(uniform(100, 1_000)),
       rmspropCase(uniform(100, 1_000)),
+      layerNormCase(64, 256),
     ];
   const subtract = [1_000, 100_000, 1_000_000, 4_000_000].map(scaledSubtractCase);
   // SwiftShader runs tfjs's 14 Adam dispatches per variable on the CPU: only the small sets on webgpu.
@@ -93,11 +95,16 @@ function casesFor(backend: BackendName): BenchCase[] {
     backend === 'webgpu'
       ? [uniform(100, 1_000), LENET_300_100]
       : [uniform(1_000, 1_000), uniform(2, 1_000_000), LENET_300_100];
+  const norms =
+    backend === 'webgpu'
+      ? [layerNormCase(64, 256), groupNormCase(4, 16, 32, 8)]
+      : [layerNormCase(256, 1024), groupNormCase(16, 32, 64, 8)];
   return [
     ...subtract,
     ...sets.map(adamCase),
     ...otherSets.map(sgdCase),
     ...otherSets.map(rmspropCase),
+    ...norms,
   ];
 }
 
@@ -125,14 +132,9 @@ for (const backend of backends) {
   for (const benchCase of casesFor(backend)) {
     const prepared = benchCase.setup();
     const budget = budgetFor(benchCase.elements);
-    const baselineMs = await timePerStep(
-      prepared.baseline,
-      () => prepared.witness('baseline'),
-      budget,
-    );
-    const descentMs = await timePerStep(
-      prepared.descent,
-      () => prepared.witness('descent'),
+    const [baselineMs, descentMs] = await timePair(
+      { step: prepared.baseline, witness: () => prepared.witness('baseline') },
+      { step: prepared.descent, witness: () => prepared.witness('descent') },
       budget,
     );
     prepared.dispose();

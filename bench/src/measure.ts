@@ -32,6 +32,38 @@ export async function timePerStep(
   return median(samples);
 }
 
+/** One contender of {@link timePair}: its step and the tensor its steps write. */
+export interface Contender {
+  step: () => void;
+  witness: () => tf.Tensor;
+}
+
+/**
+ * Median time per step of two contenders measured **alternately**, sample by sample (a, b, a,
+ * b, …), so load that comes and goes on a shared machine hits both alike and their ratio stays
+ * meaningful. Each sample is as in {@link timePerStep}.
+ */
+export async function timePair(
+  a: Contender,
+  b: Contender,
+  options: MeasureOptions,
+): Promise<[number, number]> {
+  for (const c of [a, b]) {
+    for (let i = 0; i < options.warmup; i++) c.step();
+    await settle(c.witness());
+  }
+  const samples: [number[], number[]] = [[], []];
+  for (let s = 0; s < options.samples; s++) {
+    for (const [k, c] of [a, b].entries()) {
+      const start = performance.now();
+      for (let i = 0; i < options.steps; i++) c.step();
+      await settle(c.witness());
+      samples[k]?.push((performance.now() - start) / options.steps);
+    }
+  }
+  return [median(samples[0]), median(samples[1])];
+}
+
 /** The middle value (the mean of the two middle values for an even count). */
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new Error('median of no values');

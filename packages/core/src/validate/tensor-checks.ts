@@ -104,7 +104,10 @@ export async function checkFiniteTensor(name: string, value: unknown): Promise<v
 
 /** Element-wise shape equality. */
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function describe(value: unknown): string {
