@@ -6,7 +6,7 @@ import type { FusedStep } from './fused-step';
 import { type OptimizerKernel, optimizerKernel, type RuleRefs } from './optimizer-kernel';
 import type { Ops } from '@descent/core';
 
-const UNIFORMS = ['lr', 'b1', 'omb1', 'b2', 'omb2', 'eps', 'bc1', 'bc2', 'l2', 'decay'] as const;
+const UNIFORMS = ['lr', 'b1', 'omb1', 'b2', 'omb2', 'eps', 'ibc1', 'isbc2', 'l2', 'decay'] as const;
 
 /** `g' = g + l2·p`, `m' = b1·m + (1 − b1)·g'`, `v' = b2·v + (1 − b2)·g'²`. */
 function moments(r: RuleRefs, o: Ops) {
@@ -17,9 +17,12 @@ function moments(r: RuleRefs, o: Ops) {
   };
 }
 
-/** `u = −lr·((m'/bc1)/(√(den/bc2) + ε) + decay·p)`. */
+/**
+ * `u = −lr·((m'/bc1)/(√den/√bc2 + ε) + decay·p)`, written as torch does: one square root and one
+ * division per element, with `ibc1 = 1/bc1` and `isbc2 = 1/√bc2` computed once in JavaScript.
+ */
 function adamUpdate(r: RuleRefs, o: Ops, m: RuleRefs[string], den: RuleRefs[string]) {
-  const direction = o.div(o.div(m!, r.bc1!), o.add(o.sqrt(o.div(den!, r.bc2!)), r.eps!));
+  const direction = o.div(o.mul(m!, r.ibc1!), o.add(o.mul(o.sqrt(den!), r.isbc2!), r.eps!));
   return o.mul(o.add(direction, o.mul(r.p!, r.decay!)), o.neg(r.lr!));
 }
 
@@ -32,7 +35,7 @@ function referenceMoments(p: tf.Tensor, g0: tf.Tensor, m: tf.Tensor, v: tf.Tenso
   };
 }
 function referenceUpdate(p: tf.Tensor, m: tf.Tensor, den: tf.Tensor, u: U) {
-  const direction = tf.div(tf.div(m, u.bc1!), tf.add(tf.sqrt(tf.div(den, u.bc2!)), u.eps!));
+  const direction = tf.div(tf.mul(m, u.ibc1!), tf.add(tf.mul(tf.sqrt(den), u.isbc2!), u.eps!));
   return tf.mul(tf.add(direction, tf.mul(p, u.decay!)), -u.lr!);
 }
 
@@ -123,8 +126,8 @@ export function fusedAdam(options: FusedAdamOptions, layout: AdamChainLayout): F
           b2: options.beta2,
           omb2: 1 - options.beta2,
           eps: options.epsilon,
-          bc1: 1 - b1 ** t,
-          bc2: 1 - options.beta2 ** t,
+          ibc1: 1 / (1 - b1 ** t),
+          isbc2: 1 / Math.sqrt(1 - options.beta2 ** t),
           l2: options.decoupled ? 0 : wd,
           decay: decayed ? wd : 0,
         },
