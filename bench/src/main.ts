@@ -1,5 +1,6 @@
 /**
- * `pnpm bench [--quick] [--backends=wasm,webgpu,cpu]`: runs every case on every available backend,
+ * `pnpm bench [--quick] [--backends=wasm,webgpu,cpu] [--cases=adam,norm]`: runs every case (or
+ * those whose name contains one of `--cases`; results are then printed, not written) on every available backend,
  * descent against tfjs's built-in (or the naive approach) in the same run, prints one Markdown
  * table, and (full runs only) writes `bench/results/<date>-<backend>.json`.
  */
@@ -32,6 +33,12 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const backendArg = args.find((a) => a.startsWith('--backends='))?.slice('--backends='.length);
 const backends = (backendArg?.split(',') ?? ['wasm', 'webgpu', 'cpu']) as BackendName[];
+/** `--cases=adam,rmsprop`: only the cases whose name contains one of these. */
+const caseFilter = args
+  .find((a) => a.startsWith('--cases='))
+  ?.slice('--cases='.length)
+  .split(',');
+const selected = (c: BenchCase) => !caseFilter || caseFilter.some((f) => c.name.includes(f));
 
 /** Adam with tfjs's own defaults on both sides (ε = 1e-7), so the two do the same arithmetic. */
 const adamCase = (set: ShapeSet) =>
@@ -129,7 +136,7 @@ for (const backend of backends) {
   }
   const label = info.adapter ? `${backend} (${info.adapter})` : backend;
   const results: BenchResult[] = [];
-  for (const benchCase of casesFor(backend)) {
+  for (const benchCase of casesFor(backend).filter(selected)) {
     const prepared = benchCase.setup();
     const budget = budgetFor(benchCase.elements);
     const [baselineMs, descentMs] = await timePair(
@@ -149,13 +156,15 @@ for (const backend of backends) {
     });
   }
   all.push(...results);
-  if (!quick) writeResults(backend, info, copyBandwidth, results);
+  if (!quick && !caseFilter) writeResults(backend, info, copyBandwidth, results);
 }
 console.log(`\n${formatTable(all, copyBandwidth)}\n`);
 console.log(
   quick
     ? 'bench: quick run (few samples; not for quoting), nothing written.'
-    : 'bench: results written to bench/results/.',
+    : caseFilter
+      ? 'bench: some cases only, nothing written.'
+      : 'bench: results written to bench/results/.',
 );
 
 function writeResults(
