@@ -185,3 +185,42 @@ forEachBackend('defineKernel: scalar inputs read on the device', () => {
     tf.dispose([p, q, g, c]);
   });
 });
+
+/** `w ← w − s·g`, to rewrite weights in place between two uses of them. */
+const subtractInPlace = defineKernel({
+  name: 'test.subtractInPlace',
+  inouts: ['w'],
+  inputs: ['g'],
+  uniforms: ['s'],
+  update: ({ w, g, s }, o) => ({ w: o.sub(w, o.mul(s, g)) }),
+  reference: ({ w }, { g }, { s }) => ({ w: tf.sub(w, tf.mul(g, s)) }),
+});
+
+forEachBackend('defineKernel: ops that cache derived weights see in-place writes', () => {
+  it('matMul, fused matMul and conv2d after in-place writes equal the same ops on fresh copies', async () => {
+    // tfjs-backend-wasm's XNNPACK operators pack a weight tensor and reuse the packing by id.
+    const x = tf.randomNormal([8, 64], 0, 1, 'float32', 1);
+    const dy = tf.randomNormal([8, 32], 0, 1, 'float32', 2);
+    const w = tf.variable(tf.randomNormal([64, 32], 0, 1, 'float32', 3));
+    const bias = tf.randomNormal([32], 0, 1, 'float32', 4);
+    const img = tf.randomNormal([1, 6, 6, 3], 0, 1, 'float32', 5);
+    const k = tf.variable(tf.randomNormal([3, 3, 3, 2], 0, 1, 'float32', 6));
+    const uses: ((weights: tf.Tensor, kernel: tf.Tensor) => tf.Tensor)[] = [
+      (weights) => tf.matMul(x, weights),
+      (weights) => tf.matMul(dy, weights, false, true),
+      (weights) => tf.fused.matMul({ a: x, b: weights as tf.Tensor2D, bias, activation: 'relu' }),
+      (_, kernel) => tf.conv2d(img as tf.Tensor4D, kernel as tf.Tensor4D, 1, 'same'),
+    ];
+    for (const use of uses) {
+      tf.dispose(use(w, k)); // operators made (and cached) for w and k
+      tf.tidy(() => {
+        subtractInPlace({ w }, { g: tf.onesLike(w) }, { s: 0.5 });
+        subtractInPlace({ w: k }, { g: tf.onesLike(k) }, { s: 0.25 });
+      });
+      const [y, yFresh] = tf.tidy(() => [use(w, k), use(tf.add(w, 0), tf.add(k, 0))]);
+      await expectClose(y as tf.Tensor, yFresh as tf.Tensor, { rtol: 1e-6, atol: 1e-6 });
+      tf.dispose([y as tf.Tensor, yFresh as tf.Tensor]);
+    }
+    tf.dispose([x, dy, w, bias, img, k]);
+  });
+});

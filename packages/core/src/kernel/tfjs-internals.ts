@@ -5,9 +5,17 @@ import * as tf from '@tensorflow/tfjs-core';
  * API; every use is guarded, and a backend that does not look like this runs the reference path.
  */
 export interface WasmBackendInternals {
-  wasm: { asm?: { memory?: WebAssembly.Memory }; HEAPU8: Uint8Array };
+  wasm: {
+    asm?: { memory?: WebAssembly.Memory };
+    HEAPU8: Uint8Array;
+    /** The C++ side's tensor registry (XNNPACK operators cache packed weights per tensor id). */
+    tfjs: {
+      registerTensor(id: number, size: number, memoryOffset: number): void;
+      disposeData(id: number): void;
+    };
+  };
   dataIdMap: {
-    get(dataId: object): { memoryOffset: number; refCount: number } | undefined;
+    get(dataId: object): { id: number; memoryOffset: number; refCount: number } | undefined;
     has(dataId: object): boolean;
   };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
@@ -40,7 +48,11 @@ export interface WebGpuBackendInternals {
 export function wasmInternals(): WasmBackendInternals | null {
   if (tf.getBackend() !== 'wasm') return null;
   const backend = tf.backend() as unknown as Partial<WasmBackendInternals>;
-  return backend.wasm?.asm?.memory && backend.dataIdMap && backend.makeOutput
+  return backend.wasm?.asm?.memory &&
+    typeof backend.wasm.tfjs?.registerTensor === 'function' &&
+    typeof backend.wasm.tfjs.disposeData === 'function' &&
+    backend.dataIdMap &&
+    backend.makeOutput
     ? (backend as WasmBackendInternals)
     : null;
 }

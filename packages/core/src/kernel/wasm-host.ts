@@ -55,7 +55,20 @@ export function runWasmKernel(
   if (args[0] === 0) return true;
   for (const u of uniforms) args.push(u);
   entry(...args);
+  for (const variable of inouts) forgetDerivedData(backend, variable);
   return true;
+}
+
+/**
+ * Drops what the backend's C++ side derived from a tensor's old values: XNNPACK operators (e.g.
+ * of `FusedMatMul` and `Conv2D`) pack a weight tensor once and reuse the packing for as long as
+ * the tensor id lives, so an in-place write must look like a new tensor to them. Re-registering
+ * the id (same memory, same size) is what tfjs does for a tensor it frees and makes anew.
+ */
+function forgetDerivedData(backend: WasmBackendInternals, variable: tf.Variable): void {
+  const info = backend.dataIdMap.get(variable.dataId)!;
+  backend.wasm.tfjs.disposeData(info.id);
+  backend.wasm.tfjs.registerTensor(info.id, variable.size, info.memoryOffset);
 }
 
 function compiled(
