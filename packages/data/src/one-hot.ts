@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { DescentError, checkDtype, checkNumber, isTensor } from '@descent/core';
+
+/**
+ * One-hot encoding of class labels as a float32 tensor: row `i` is `e_{labels[i]}`, the unit
+ * vector of length `numClasses` (`out[i, j] = 1` if `j = labels[i]`, else 0); shape
+ * `[...labels.shape, numClasses]` (`[n, numClasses]` for an `Int32Array`). The caller owns (and
+ * disposes) the result.
+ *
+ * An `Int32Array` is checked: every label must lie in `[0, numClasses)`. A tensor cannot be read
+ * synchronously on every backend, so its values are not checked: as `tf.oneHot` does, a label
+ * outside the range gives an all-zero row.
+ *
+ * @throws DescentError `BAD_HYPERPARAM` if `numClasses` is not an integer ≥ 2, `BAD_ARGUMENT` for an
+ *   out-of-range label or anything but an `Int32Array` or tensor, `DTYPE_MISMATCH` for a tensor
+ *   that is not int32, `DISPOSED` for a disposed one.
+ * @example
+ * ```ts
+ * const targets = oneHot(batch.y, 10);   // [b, 10] float32
+ * oneHot(new Int32Array([2, 0]), 3);     // [[0, 0, 1], [1, 0, 0]]
+ * ```
+ */
+export function oneHot(labels: Int32Array | tf.Tensor, numClasses: number): tf.Tensor {
+  checkNumber('oneHot.numClasses', numClasses, { integer: true, min: 2, max: 2147483647 });
+  if (labels instanceof Int32Array) {
+    const bad = labels.findIndex((v) => v < 0 || v >= numClasses);
+    if (bad >= 0) {
+      throw new DescentError(
+        'BAD_ARGUMENT',
+        `oneHot.labels[${bad}] is ${labels[bad]}, outside [0, numClasses) = [0, ${numClasses}).`,
+      );
+    }
+    const out = new Float32Array(labels.length * numClasses);
+    labels.forEach((label, i) => {
+      out[i * numClasses + label] = 1;
+    });
+    return tf.tensor(out, [labels.length, numClasses], 'float32');
+  }
+  if (!isTensor(labels)) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `oneHot.labels must be an Int32Array or an int32 tf.Tensor, got ${labels === null ? 'null' : typeof labels}.`,
+    );
+  }
+  checkDtype('oneHot.labels', labels, 'int32');
+  // tfjs-backend-wasm 4.22's OneHot ignores the dtype attribute and writes int32 bits into a
+  // float32 tensor (1 reads as 1.4e-45), so build int32 and cast.
+  return tf.tidy(() => tf.cast(tf.oneHot(labels, numClasses), 'float32'));
+}
