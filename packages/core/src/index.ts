@@ -94,3 +94,13 @@ export {
   hyperToConfig,
   hyperFromConfig,
 } from './schedule/schedule';
+export { registerWasmConv2DBackpropFilter } from './kernels/conv2d-backprop-filter-wasm';
+export { type Reduction, REDUCTIONS } from './losses/reduction';
+export { safeExp } from './losses/safe-exp';
+export { safeLogSoftmax } from './losses/safe-log-softmax';
+export {
+  softmaxCrossEntropy,
+  type SoftmaxCrossEntropyOptions,
+} from './losses/softmax-cross-entropy';
+export { mse, type MseOptions } from './losses/mse';
+export { accuracy } from './losses/accuracy';

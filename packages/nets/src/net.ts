@@ -1,0 +1,89 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import {
+  type ApplyOptions,
+  DescentError,
+  type Model,
+  type Params,
+  type Rng,
+  formatShape,
+  isTensor,
+} from '@descent/core';
+
+/**
+ * Options of a nets model's `apply`: core's {@link ApplyOptions} (`training`, `tap`) plus
+ * - `stats`: an object (normally empty) that, in training mode, receives the **updated running
+ *   statistics** of every batch-norm layer (`'<layer>_bn/moving_mean'`, `'…/moving_variance'`),
+ *   as new tensors kept with `tf.keep` so they survive `tf.tidy` and `tf.grads`. Commit them with
+ *   {@link assignStats} (variables) or `{ ...params, ...stats }` (plain params). Without `stats`,
+ *   training mode uses batch statistics and the running ones are left as they are.
+ * - `rng`: the generator for this call's dropout masks; by default each net owns one,
+ *   `new Rng(seed).child('dropout')`, advanced by every training call.
+ */
+export interface NetApplyOptions extends ApplyOptions {
+  /** Receives the new batch-norm running statistics in training mode (see above). */
+  stats?: Params;
+  /** Dropout generator for this call (default: the net's own, see above). */
+  rng?: Rng;
+}
+
+/**
+ * A model built by `@descent/nets`: a core {@link Model} (`params`, `info`, `apply`) whose
+ * `apply` also takes {@link NetApplyOptions}, plus the weight layers in forward order (the `layer`
+ * names that `tap` receives).
+ */
+export interface Net extends Model {
+  /** The forward pass `apply(params, x, { training, tap, stats, rng })`; returns new tensors. */
+  apply: (params: Params, x: tf.Tensor, options?: NetApplyOptions) => tf.Tensor;
+  /** The weight layers in forward order, as passed to `tap` (e.g. `['dense1', 'dense2']`). */
+  layers: readonly string[];
+}
+
+/**
+ * Commits batch-norm running statistics collected by `apply(…, { training: true, stats })` into
+ * variables: `vars[key].assign(stats[key])` for every key of `stats`, then disposes the tensors of
+ * `stats` (the object is left empty, ready for the next step).
+ *
+ * @param vars - the model's parameters as variables (e.g. from core's `toVariables`).
+ * @param stats - the collected statistics.
+ * @throws DescentError `UNKNOWN_PARAM` if a key of `stats` is not in `vars`, `SHAPE_MISMATCH` if
+ *   shapes differ, `BAD_ARGUMENT` if an entry of `vars` is not a variable — before assigning any.
+ * @example
+ * ```ts
+ * const stats = {};
+ * const { grads } = tf.variableGrads(() =>
+ *   softmaxCrossEntropy(net.apply(vars, x, { training: true, stats }), y));
+ * assignStats(vars, stats);
+ * ```
+ */
+export function assignStats(vars: Record<string, tf.Variable>, stats: Params): void {
+  if (typeof stats !== 'object' || stats === null || typeof vars !== 'object' || vars === null) {
+    throw new DescentError('BAD_ARGUMENT', 'assignStats: vars and stats must be objects.');
+  }
+  for (const [key, value] of Object.entries(stats)) {
+    const target = vars[key] as tf.Variable | undefined;
+    if (target === undefined) {
+      throw new DescentError(
+        'UNKNOWN_PARAM',
+        `assignStats: stats has ${JSON.stringify(key)}, which is not in vars.`,
+      );
+    }
+    if (typeof (target as Partial<tf.Variable>).assign !== 'function') {
+      throw new DescentError(
+        'BAD_ARGUMENT',
+        `assignStats: vars[${JSON.stringify(key)}] must be a tf.Variable (use toVariables), got a plain tensor; for plain params use { ...params, ...stats }.`,
+      );
+    }
+    if (!isTensor(value) || value.shape.join() !== target.shape.join()) {
+      throw new DescentError(
+        'SHAPE_MISMATCH',
+        `assignStats: stats[${JSON.stringify(key)}] must be a tensor of shape ${formatShape(target.shape)}, got ${isTensor(value) ? formatShape(value.shape) : String(value)}.`,
+      );
+    }
+  }
+  for (const key of Object.keys(stats)) {
+    const value = stats[key] as tf.Tensor;
+    (vars[key] as tf.Variable).assign(value);
+    value.dispose();
+    delete stats[key];
+  }
+}
