@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Schedule } from '@descent/core';
 import { expect, it } from 'vitest';
-import { expectClose, forEachBackend } from '@descent/core/testing';
+import { forEachBackend } from '@descent/core/testing';
 import { adam } from '../optimizers/adam';
 import { adamw } from '../optimizers/adamw';
 import { fromTransform } from '../optimizers/transform-optimizer';
