@@ -104,3 +104,9 @@ export {
 } from './losses/softmax-cross-entropy';
 export { mse, type MseOptions } from './losses/mse';
 export { accuracy } from './losses/accuracy';
+export {
+  segmentNorm,
+  segmentNormPath,
+  type SegmentNormOptions,
+} from './kernels/segment-norm/segment-norm';
+export type { SegmentNormLayout } from './kernels/segment-norm/segment-norm-layout';

@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DescentError, checkNumber, formatShape } from '@descent/core';
+import {
+  DescentError,
+  checkNumber,
+  formatShape,
+  segmentNorm,
+  segmentNormPath,
+} from '@descent/core';
 import { type AffineParams, checkAffine, checkInput, checkOptions, epsilonOption } from './checks';
 import { affine, moments } from './normalize';
 
@@ -18,6 +24,12 @@ export interface GroupNormOptions {
  * `y = γ_c·(x − μ_{n,g})/√(σ²_{n,g} + ε) + β_c` (biased variance). No running statistics.
  * `G = 1` is layer norm over (spatial, C); `G = C` is {@link instanceNorm}. `gamma` and `beta`
  * have shape `[C]`; omit them for no scale/shift.
+ *
+ * On wasm and webgpu it runs descent's fused segment-norm kernels (`segmentNorm` of
+ * `@descent/core`, layout `[N, H·W, G, C/G]`: one generated WASM-SIMD module call or one WebGPU
+ * dispatch forward, and a fused backward through `tf.customGrad`); elsewhere the composable
+ * tfjs-ops version. Both compute the same function (tested to rtol 1e-5). The fused gradient is
+ * first-order only: take gradients of gradients on cpu.
  *
  * @throws DescentError `BAD_HYPERPARAM` when `groups` does not divide `C` (naming both) or is not
  * an integer ≥ 1, or ε ≤ 0; `SHAPE_MISMATCH` (rank < 2, γ or β not `[C]`); `DTYPE_MISMATCH`,
@@ -52,6 +64,29 @@ export function groupNorm(
     [channels],
     `one per channel of x ${formatShape(x.shape)}`,
   );
+  if (x.size > 0 && segmentNormPath() !== 'reference') {
+    const layout = {
+      outer: x.shape[0] as number,
+      spatial: x.size / (x.shape[0] as number) / channels,
+      groups,
+      groupSize: channels / groups,
+    };
+    return segmentNorm(x, params.gamma, params.beta, layout, epsilon);
+  }
+  return groupNormReference(x, params, groups, epsilon);
+}
+
+/**
+ * The composable tfjs-ops group norm (the reference the fused path is tested against, and the
+ * path on cpu); arguments already validated. Internal.
+ */
+export function groupNormReference(
+  x: tf.Tensor,
+  params: AffineParams,
+  groups: number,
+  epsilon: number,
+): tf.Tensor {
+  const channels = x.shape[x.rank - 1] as number;
   return tf.tidy(() => {
     const n = x.shape[0] as number;
     const spatial = x.shape.slice(1, -1).reduce((p, d) => p * d, 1);

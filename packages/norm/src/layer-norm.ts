@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { formatShape } from '@descent/core';
+import { formatShape, segmentNorm, segmentNormPath } from '@descent/core';
 import { broadcastShape, resolveAxes } from './axes';
 import { type AffineParams, checkAffine, checkInput, checkOptions, epsilonOption } from './checks';
 import { moments, normalizeAffine } from './normalize';
@@ -23,6 +23,12 @@ const KNOWN = ['axis', 'epsilon'] as const;
  * `gamma` and `beta` have the shape of `x` on the normalized axes, in increasing axis order
  * (Keras' `LayerNormalization`): `[C]` for the default `axis: -1`, `[H, W, C]` for
  * `axis: [1, 2, 3]` on NHWC. Omit them for no scale/shift.
+ *
+ * Over the last axis only (the default), on wasm and webgpu, it runs descent's fused
+ * segment-norm kernels (`segmentNorm` of `@descent/core`: one generated WASM-SIMD module call or
+ * one WebGPU dispatch forward, and a fused backward through `tf.customGrad`); elsewhere, and for
+ * other axes, the composable tfjs-ops version. Both compute the same function (tested to rtol
+ * 1e-5). The fused gradient is first-order only: take gradients of gradients on cpu.
  *
  * @throws DescentError `SHAPE_MISMATCH` (γ or β of the wrong shape), `BAD_HYPERPARAM` (bad or
  * repeated axis, ε ≤ 0), `DTYPE_MISMATCH`, `DISPOSED`, `UNKNOWN_PARAM`.
@@ -48,6 +54,29 @@ export function layerNorm(
     shape,
     `x ${formatShape(x.shape)} on the normalized axes [${axes.join(', ')}]`,
   );
+  const channels = x.shape[x.rank - 1] as number;
+  if (
+    axes.length === 1 &&
+    axes[0] === x.rank - 1 &&
+    x.size > 0 &&
+    segmentNormPath() !== 'reference'
+  ) {
+    const layout = { outer: x.size / channels, spatial: 1, groups: 1, groupSize: channels };
+    return segmentNorm(x, params.gamma, params.beta, layout, epsilon);
+  }
+  return layerNormReference(x, params, axes, epsilon);
+}
+
+/**
+ * The composable tfjs-ops layer norm (the reference the fused path is tested against, and the
+ * path on cpu): `axes` resolved and sorted, arguments already validated. Internal.
+ */
+export function layerNormReference(
+  x: tf.Tensor,
+  params: AffineParams,
+  axes: readonly number[],
+  epsilon: number,
+): tf.Tensor {
   return tf.tidy(() => {
     const { mean, variance } = moments(x, axes);
     return normalizeAffine(x, mean, variance, epsilon, params, broadcastShape(x.shape, axes));

@@ -23,6 +23,13 @@ export const op = {
   v128Store: [0xfd, ...uleb(0x0b), 0x02, 0x00],
   f32x4Splat: [0xfd, ...uleb(0x13)],
   v128Bitselect: [0xfd, ...uleb(0x52)],
+  localTee: (i: number) => [0x22, ...uleb(i)],
+  i32LtU: [0x49],
+  i32Sub: [0x6b],
+  i32Mul: [0x6c],
+  f32ConvertI32U: [0xb3],
+  /** `f32x4.extract_lane` of lane `lane` (0–3). */
+  f32x4ExtractLane: (lane: number) => [0xfd, ...uleb(0x1f), lane],
 } as const;
 
 /** Scalar (`f32`) and SIMD (`f32x4`) opcodes of the element-wise operations, by name. */
