@@ -1,4 +1,6 @@
 import { f32Ops, f32x4Ops, op } from '../wasm/opcodes';
+import { LocalAllocator } from '../wasm/local-allocator';
+import { loopOver } from '../wasm/loop-over';
 import { encodeModule, F32, I32, V128, type ValType } from '../wasm/wasm-encoder';
 import { type Expr, topologicalOrder } from './expr';
 import type { KernelSignature } from './kernel-signature';
@@ -133,15 +135,6 @@ export function generateWasm(
   );
 }
 
-class LocalAllocator {
-  readonly types: ValType[] = [];
-  constructor(private readonly first: number) {}
-  add(type: ValType): number {
-    this.types.push(type);
-    return this.first + this.types.length - 1;
-  }
-}
-
 /** Locals of one lane width: the loaded value of each buffer and the value of each node. */
 function lane(
   locals: LocalAllocator,
@@ -180,26 +173,6 @@ function emitNode(
     default:
       return operand(node);
   }
-}
-
-/** `while (i < end) { body; i += step }` as block/loop/br_if. */
-function loopOver(index: number, end: number, step: number, body: number[]): number[] {
-  return [
-    ...op.block,
-    ...op.loop,
-    ...op.localGet(index),
-    ...op.localGet(end),
-    ...op.i32GeU,
-    ...op.brIf(1),
-    ...body,
-    ...op.localGet(index),
-    ...op.i32Const(step),
-    ...op.i32Add,
-    ...op.localSet(index),
-    ...op.br(0),
-    ...op.end,
-    ...op.end,
-  ];
 }
 
 function address(pointerLocal: number, index: number): number[] {

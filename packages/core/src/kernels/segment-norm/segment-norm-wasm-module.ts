@@ -7,6 +7,8 @@ import {
   type ValType,
   type WasmFunction,
 } from '../../wasm/wasm-encoder';
+import { LocalAllocator } from '../../wasm/local-allocator';
+import { loopOver } from '../../wasm/loop-over';
 
 /** Exported function names of the generated module, by lane width (4 = `f32x4` over `j`). */
 export const SEGMENT_NORM_EXPORTS = {
@@ -67,35 +69,9 @@ function lanes(width: Width) {
   };
 }
 
-class Locals {
-  readonly types: ValType[] = [];
-  constructor(private readonly first: number) {}
-  add(type: ValType): number {
-    this.types.push(type);
-    return this.first + this.types.length - 1;
-  }
-}
-
 /** `i = 0; while (i < limit) { body; i += step }`, `limit` a local. */
 function loop(index: number, limit: number, step: number, body: Code): Code {
-  return [
-    ...op.i32Const(0),
-    ...op.localSet(index),
-    ...op.block,
-    ...op.loop,
-    ...op.localGet(index),
-    ...op.localGet(limit),
-    ...op.i32GeU,
-    ...op.brIf(1),
-    ...body,
-    ...op.localGet(index),
-    ...op.i32Const(step),
-    ...op.i32Add,
-    ...op.localSet(index),
-    ...op.br(0),
-    ...op.end,
-    ...op.end,
-  ];
+  return [...op.i32Const(0), ...op.localSet(index), ...loopOver(index, limit, step, body)];
 }
 
 const mulLocals = (a: number, b: number): Code => [
@@ -114,7 +90,11 @@ const addr = (pointer: number, offset: number): Code => [
  * `s` and lanes `j`. Exposes the locals: `off` (byte offset of x[a, s, b, j]), `ch` (byte offset
  * of channel b·L + j), `stat` (byte offset of [a, b]) and `n` (S·L as f32).
  */
-function nest(locals: Locals, width: Width, dims: { A: number; S: number; B: number; L: number }) {
+function nest(
+  locals: LocalAllocator,
+  width: Width,
+  dims: { A: number; S: number; B: number; L: number },
+) {
   const [a, b, s, j] = [locals.add(I32), locals.add(I32), locals.add(I32), locals.add(I32)];
   const i32 = () => locals.add(I32);
   const [lBytes, cBytes, scBytes, seg, row, off, bl, ch, stat] = [
@@ -207,7 +187,7 @@ function loopBytes(index: number, limit: number, stepLocal: number, body: Code):
 function forward(width: Width): WasmFunction {
   // params: x, γ, β, y, mean, rstd, A, S, B, L (i32), ε (f32)
   const [x, gamma, beta, y, mean, rstd, A, S, B, L, eps] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-  const locals = new Locals(11);
+  const locals = new LocalAllocator(11);
   const v = lanes(width);
   const loops = nest(locals, width, { A, S, B, L });
   const { off, ch, stat, n } = loops;
@@ -283,7 +263,7 @@ function backward(width: Width): WasmFunction {
   const [x, gamma, dy, mean, rstd, dx, dGamma, dBeta, A, S, B, L] = [
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
   ];
-  const locals = new Locals(12);
+  const locals = new LocalAllocator(12);
   const v = lanes(width);
   const loops = nest(locals, width, { A, S, B, L });
   const { off, ch, stat, n, cBytes } = loops;
