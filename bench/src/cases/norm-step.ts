@@ -48,7 +48,7 @@ function normCase(
         witness: (who) => last[who][0] as tf.Tensor,
         dispose: () => {
           tf.dispose([x, dy, gamma, beta, ...last.descent, ...last.baseline]);
-          tf.dispose(contenders.descent.variables);
+          tf.dispose([...contenders.descent.variables, ...contenders.baseline.variables]);
         },
       };
     },

@@ -179,6 +179,16 @@ export function defineKernel<
       const r = records(inouts, reads, uniforms);
       validateCall(definition.name, signature, r.inouts, r.inputs, r.uniforms);
     }
+    return execute(inouts, reads, uniforms, options);
+  };
+
+  /** Runs a validated call on the fused path of the active backend, else the reference. */
+  const execute = (
+    inouts: readonly tf.Variable[],
+    reads: readonly tf.Tensor[],
+    uniforms: readonly number[],
+    options: KernelCallOptions,
+  ): KernelPath => {
     const path = options.path === 'reference' ? 'reference' : pathOnActiveBackend();
     if (path === 'wasm-simd') {
       const ran = runWasmKernel(
@@ -221,7 +231,7 @@ export function defineKernel<
     options: KernelCallOptions = {},
   ): KernelPath => {
     validateCall(definition.name, signature, inouts, inputs, uniforms);
-    return positional(
+    return execute(
       signature.inouts.map((name) => inouts[name as I]),
       readNames.map((name) => inputs[name as R | S]),
       signature.uniforms.map((name) => uniforms[name as U]),

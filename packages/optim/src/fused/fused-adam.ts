@@ -1,42 +1,33 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type HyperParameter, hyperValue } from '@descent/core';
+import type { HyperParameter, Ops, ValueExpr } from '@descent/core';
 import { type DecayMask, isDecayed } from '../transforms/add-decayed-weights';
 import { fusedPerParameter, type PreviousSlots } from './fused-per-parameter';
+import { beta1At } from '../transforms/adam-moments';
+import { type ChainLayout, rateAndDecay } from './chain-layout';
+import { adamMoments, MOMENT_UNIFORMS, momentUniforms, referenceAdamMoments } from './adam-terms';
+import {
+  DECAY_UNIFORMS,
+  decayedStep,
+  decayUniforms,
+  l2Gradient,
+  referenceDecayedStep,
+  referenceL2Gradient,
+} from './decay-terms';
 import type { FusedStep } from './fused-step';
 import { type OptimizerKernel, optimizerKernel, type RuleRefs } from './optimizer-kernel';
-import type { Ops } from '@descent/core';
 
-const UNIFORMS = ['lr', 'b1', 'omb1', 'b2', 'omb2', 'eps', 'ibc1', 'isbc2', 'l2', 'decay'] as const;
-
-/** `g' = g + l2·p`, `m' = b1·m + (1 − b1)·g'`, `v' = b2·v + (1 − b2)·g'²`. */
-function moments(r: RuleRefs, o: Ops) {
-  const g = o.add(r.g!, o.mul(r.p!, r.l2!));
-  return {
-    m: o.add(o.mul(r.m!, r.b1!), o.mul(g, r.omb1!)),
-    v: o.add(o.mul(r.v!, r.b2!), o.mul(o.mul(g, g), r.omb2!)),
-  };
-}
+const UNIFORMS = [...DECAY_UNIFORMS, ...MOMENT_UNIFORMS, 'eps', 'ibc1', 'isbc2'];
 
 /**
- * `u = −lr·((m'/bc1)/(√den/√bc2 + ε) + decay·p)`, written as torch does: one square root and one
+ * Adam's direction `(m'/bc1)/(√den/√bc2 + ε)`, written as torch does: one square root and one
  * division per element, with `ibc1 = 1/bc1` and `isbc2 = 1/√bc2` computed once in JavaScript.
  */
-function adamUpdate(r: RuleRefs, o: Ops, m: RuleRefs[string], den: RuleRefs[string]) {
-  const direction = o.div(o.mul(m!, r.ibc1!), o.add(o.mul(o.sqrt(den!), r.isbc2!), r.eps!));
-  return o.mul(o.add(direction, o.mul(r.p!, r.decay!)), o.neg(r.lr!));
+function direction(r: RuleRefs, o: Ops, m: ValueExpr, den: ValueExpr): ValueExpr {
+  return o.div(o.mul(m, r.ibc1!), o.add(o.mul(o.sqrt(den), r.isbc2!), r.eps!));
 }
 
-type U = Record<string, number>;
-function referenceMoments(p: tf.Tensor, g0: tf.Tensor, m: tf.Tensor, v: tf.Tensor, u: U) {
-  const g = tf.add(g0, tf.mul(p, u.l2!));
-  return {
-    m: tf.add(tf.mul(m, u.b1!), tf.mul(g, u.omb1!)),
-    v: tf.add(tf.mul(v, u.b2!), tf.mul(tf.square(g), u.omb2!)),
-  };
-}
-function referenceUpdate(p: tf.Tensor, m: tf.Tensor, den: tf.Tensor, u: U) {
-  const direction = tf.div(tf.mul(m, u.ibc1!), tf.add(tf.mul(tf.sqrt(den), u.isbc2!), u.eps!));
-  return tf.mul(tf.add(direction, tf.mul(p, u.decay!)), -u.lr!);
+function referenceDirection(m: tf.Tensor, den: tf.Tensor, u: Record<string, number>) {
+  return tf.div(tf.mul(m, u.ibc1!), tf.add(tf.mul(tf.sqrt(den), u.isbc2!), u.eps!));
 }
 
 /** One Adam / AdamW step (torch.optim's algorithm) on one variable, in place. */
@@ -45,12 +36,12 @@ export const adamKernel: OptimizerKernel = optimizerKernel({
   slots: ['m', 'v'],
   uniforms: UNIFORMS,
   update: (r, o) => {
-    const { m, v } = moments(r, o);
-    return { update: adamUpdate(r, o, m, v), m, v };
+    const { m, v } = adamMoments(r, o, l2Gradient(r, o));
+    return { update: decayedStep(r, o, direction(r, o, m, v)), m, v };
   },
-  reference: ({ p, g, slots, uniforms }) => {
-    const { m, v } = referenceMoments(p, g, slots.m!, slots.v!, uniforms);
-    return { update: referenceUpdate(p, m, v, uniforms), m, v };
+  reference: ({ p, g, slots, uniforms: u }) => {
+    const { m, v } = referenceAdamMoments(slots, referenceL2Gradient(p, g, u), u);
+    return { update: referenceDecayedStep(p, referenceDirection(m, v, u), u), m, v };
   },
 });
 
@@ -60,14 +51,14 @@ export const amsgradKernel: OptimizerKernel = optimizerKernel({
   slots: ['m', 'v', 'vmax'],
   uniforms: UNIFORMS,
   update: (r, o) => {
-    const { m, v } = moments(r, o);
+    const { m, v } = adamMoments(r, o, l2Gradient(r, o));
     const vmax = o.max(r.vmax!, v);
-    return { update: adamUpdate(r, o, m, vmax), m, v, vmax };
+    return { update: decayedStep(r, o, direction(r, o, m, vmax)), m, v, vmax };
   },
-  reference: ({ p, g, slots, uniforms }) => {
-    const { m, v } = referenceMoments(p, g, slots.m!, slots.v!, uniforms);
+  reference: ({ p, g, slots, uniforms: u }) => {
+    const { m, v } = referenceAdamMoments(slots, referenceL2Gradient(p, g, u), u);
     const vmax = tf.maximum(slots.vmax!, v);
-    return { update: referenceUpdate(p, m, vmax, uniforms), m, v, vmax };
+    return { update: referenceDecayedStep(p, referenceDirection(m, vmax, u), u), m, v, vmax };
   },
 });
 
@@ -85,35 +76,18 @@ export interface FusedAdamOptions {
 }
 
 /**
- * Where the pieces of the optimizer's `chain(...)` sit in its state (`state.inner[i]`): the
- * fused step advances exactly the counters and slots the chain would.
- */
-export interface AdamChainLayout {
-  adam: number;
-  learningRate: number;
-  /** `addL2Gradient` (Adam with weightDecay) or `addDecayedWeights` (AdamW), if in the chain. */
-  weightDecay?: number;
-}
-
-const BETA = { min: 0, max: 1, maxExclusive: true } as const;
-
-/**
  * Adam and AdamW as one in-place kernel per variable (WASM-SIMD or WebGPU): `p`, `m`, `v` (and
  * `vmax`) are read and written once; the bias corrections `1 − β₁ᵗ`, `1 − β₂ᵗ` are computed per
  * variable in JavaScript from its own step count and passed as uniforms with the learning rate,
  * `β₁` and the decay at this step (schedules never recompile anything).
  */
-export function fusedAdam(options: FusedAdamOptions, layout: AdamChainLayout): FusedStep {
+export function fusedAdam(options: FusedAdamOptions, layout: ChainLayout): FusedStep {
   return fusedPerParameter({
     kernel: options.amsgrad ? amsgradKernel : adamKernel,
-    slotsAt: layout.adam,
+    slotsAt: layout.rule,
     constants: (count) => ({
-      lr: hyperValue('learningRate', options.learningRate, count(layout.learningRate), { min: 0 }),
-      b1: hyperValue('beta1', options.beta1, count(layout.adam), BETA),
-      wd:
-        layout.weightDecay === undefined
-          ? 0
-          : hyperValue('weightDecay', options.weightDecay, count(layout.weightDecay), { min: 0 }),
+      ...rateAndDecay(options, layout, count),
+      b1: beta1At(options.beta1, count(layout.rule)),
     }),
     plan: (key, p, previous: PreviousSlots, { lr, b1, wd }) => {
       const t = ((previous?.step as number | undefined) ?? 0) + 1;
@@ -121,15 +95,11 @@ export function fusedAdam(options: FusedAdamOptions, layout: AdamChainLayout): F
       return {
         uniforms: {
           lr,
-          b1,
-          omb1: 1 - b1,
-          b2: options.beta2,
-          omb2: 1 - options.beta2,
+          ...momentUniforms(b1, options.beta2),
           eps: options.epsilon,
           ibc1: 1 / (1 - b1 ** t),
           isbc2: 1 / Math.sqrt(1 - options.beta2 ** t),
-          l2: options.decoupled ? 0 : wd,
-          decay: decayed ? wd : 0,
+          ...decayUniforms(wd, options.decoupled, decayed),
         },
         numbers: { step: t },
       };

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type HyperParameter, hyperValue } from '@descent/core';
+import type { HyperParameter } from '@descent/core';
 import { rateAndDecay, weightDecayLayout } from './chain-layout';
 import {
   DECAY_UNIFORMS,
@@ -10,6 +10,7 @@ import {
   referenceL2Gradient,
 } from './decay-terms';
 import { fusedPerParameter } from './fused-per-parameter';
+import { beta1At } from '../transforms/adam-moments';
 import type { FusedStep } from './fused-step';
 import { type OptimizerKernel, optimizerKernel } from './optimizer-kernel';
 
@@ -44,8 +45,6 @@ export interface FusedAdamaxOptions {
   weightDecay: HyperParameter;
 }
 
-const BETA = { min: 0, max: 1, maxExclusive: true } as const;
-
 /** Adamax as one in-place kernel per variable, advancing its chain's state (`m`, `u`, `step`). */
 export function fusedAdamax(options: FusedAdamaxOptions): FusedStep {
   const layout = weightDecayLayout(options.weightDecay, false);
@@ -54,7 +53,7 @@ export function fusedAdamax(options: FusedAdamaxOptions): FusedStep {
     slotsAt: layout.rule,
     constants: (count) => ({
       ...rateAndDecay(options, layout, count),
-      b1: hyperValue('beta1', options.beta1, count(layout.rule), BETA),
+      b1: beta1At(options.beta1, count(layout.rule)),
     }),
     plan: (_key, _p, previous, { lr, wd, b1 }) => {
       const t = ((previous?.step as number | undefined) ?? 0) + 1;

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type HyperParameter, hyperValue } from '@descent/core';
 import { type DecayMask, isDecayed } from '../transforms/add-decayed-weights';
+import { beta1At } from '../transforms/adam-moments';
+import { adamMoments, MOMENT_UNIFORMS, momentUniforms, referenceAdamMoments } from './adam-terms';
 import type { FusedStep } from './fused-step';
 import { type OptimizerKernel, optimizerKernel } from './optimizer-kernel';
 import { trustRatioApplyKernel, trustRatioStep } from './trust-ratio-step';
@@ -12,17 +14,15 @@ import { trustRatioApplyKernel, trustRatioStep } from './trust-ratio-step';
 export const lambDirectionKernel: OptimizerKernel = optimizerKernel({
   name: 'lambDirection',
   slots: ['m', 'v', 'd'],
-  uniforms: ['b1', 'omb1', 'b2', 'omb2', 'eps', 'bc1', 'bc2', 'decay'],
+  uniforms: [...MOMENT_UNIFORMS, 'eps', 'bc1', 'bc2', 'decay'],
   movesParam: false,
   update: (r, o) => {
-    const m = o.add(o.mul(r.m!, r.b1!), o.mul(r.g!, r.omb1!));
-    const v = o.add(o.mul(r.v!, r.b2!), o.mul(o.mul(r.g!, r.g!), r.omb2!));
+    const { m, v } = adamMoments(r, o, r.g!);
     const adam = o.div(o.div(m, r.bc1!), o.add(o.sqrt(o.div(v, r.bc2!)), r.eps!));
     return { m, v, d: o.add(adam, o.mul(r.p!, r.decay!)) };
   },
   reference: ({ p, g, slots, uniforms: u }) => {
-    const m = tf.add(tf.mul(slots.m!, u.b1!), tf.mul(g, u.omb1!));
-    const v = tf.add(tf.mul(slots.v!, u.b2!), tf.mul(tf.square(g), u.omb2!));
+    const { m, v } = referenceAdamMoments(slots, g, u);
     const adam = tf.div(tf.div(m, u.bc1!), tf.add(tf.sqrt(tf.div(v, u.bc2!)), u.eps!));
     return { m, v, d: tf.add(adam, tf.mul(p, u.decay!)) };
   },
@@ -37,8 +37,6 @@ export interface FusedLambOptions {
   weightDecay: HyperParameter;
   weightDecayMask?: DecayMask;
 }
-
-const BETA = { min: 0, max: 1, maxExclusive: true } as const;
 
 /**
  * LAMB (`chain(scaleByAdam, addDecayedWeights?, scaleByTrustRatio, scaleByLearningRate)`) as two
@@ -55,7 +53,7 @@ export function fusedLamb(options: FusedLambOptions): FusedStep {
     stateless: [trustAt],
     constants: (count) => ({
       lr: hyperValue('learningRate', options.learningRate, count(lrAt), { min: 0 }),
-      b1: hyperValue('beta1', options.beta1, count(0), BETA),
+      b1: beta1At(options.beta1, count(0)),
       wd: decay ? hyperValue('weightDecay', options.weightDecay, count(1), { min: 0 }) : 0,
     }),
     plan: (key, p, previous, { lr, b1, wd }) => {
@@ -63,10 +61,7 @@ export function fusedLamb(options: FusedLambOptions): FusedStep {
       const decayed = wd !== 0 && isDecayed(options.weightDecayMask, key, p);
       return {
         direction: {
-          b1,
-          omb1: 1 - b1,
-          b2: options.beta2,
-          omb2: 1 - options.beta2,
+          ...momentUniforms(b1, options.beta2),
           eps: options.epsilon,
           bc1: 1 - b1 ** t,
           bc2: 1 - options.beta2 ** t,

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type HyperParameter, hyperValue } from '@descent/core';
+import type { HyperParameter } from '@descent/core';
 import { signOf } from '../transforms/scale-by-sign';
 import { rateAndDecay, weightDecayLayout } from './chain-layout';
 import { DECAY_UNIFORMS, decayedStep, decayUniforms, referenceDecayedStep } from './decay-terms';
 import { fusedPerParameter } from './fused-per-parameter';
+import { beta1At } from '../transforms/adam-moments';
 import type { FusedStep } from './fused-step';
 import { type OptimizerKernel, optimizerKernel } from './optimizer-kernel';
 
@@ -36,8 +37,6 @@ export interface FusedLionOptions {
   weightDecay: HyperParameter;
 }
 
-const BETA = { min: 0, max: 1, maxExclusive: true } as const;
-
 /** Lion with decoupled weight decay as one in-place kernel per variable (state: `m`). */
 export function fusedLion(options: FusedLionOptions): FusedStep {
   const layout = weightDecayLayout(options.weightDecay, true);
@@ -46,7 +45,7 @@ export function fusedLion(options: FusedLionOptions): FusedStep {
     slotsAt: layout.rule,
     constants: (count) => ({
       ...rateAndDecay(options, layout, count),
-      b1: hyperValue('beta1', options.beta1, count(layout.rule), BETA),
+      b1: beta1At(options.beta1, count(layout.rule)),
     }),
     plan: (_key, _p, _previous, { lr, wd, b1 }) => ({
       uniforms: {

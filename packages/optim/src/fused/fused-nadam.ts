@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type HyperParameter, hyperValue } from '@descent/core';
+import type { HyperParameter } from '@descent/core';
 import { rateAndDecay, weightDecayLayout } from './chain-layout';
 import {
   DECAY_UNIFORMS,
@@ -10,6 +10,8 @@ import {
   referenceL2Gradient,
 } from './decay-terms';
 import { fusedPerParameter } from './fused-per-parameter';
+import { beta1At } from '../transforms/adam-moments';
+import { adamMoments, MOMENT_UNIFORMS, momentUniforms, referenceAdamMoments } from './adam-terms';
 import type { FusedStep } from './fused-step';
 import { type OptimizerKernel, optimizerKernel } from './optimizer-kernel';
 
@@ -21,19 +23,17 @@ import { type OptimizerKernel, optimizerKernel } from './optimizer-kernel';
 export const nadamKernel: OptimizerKernel = optimizerKernel({
   name: 'nadamStep',
   slots: ['m', 'v'],
-  uniforms: [...DECAY_UNIFORMS, 'b1', 'omb1', 'b2', 'omb2', 'eps', 'bc2', 'cm', 'cg'],
+  uniforms: [...DECAY_UNIFORMS, ...MOMENT_UNIFORMS, 'eps', 'bc2', 'cm', 'cg'],
   update: (r, o) => {
     const g = l2Gradient(r, o);
-    const m = o.add(o.mul(r.m!, r.b1!), o.mul(g, r.omb1!));
-    const v = o.add(o.mul(r.v!, r.b2!), o.mul(o.mul(g, g), r.omb2!));
+    const { m, v } = adamMoments(r, o, g);
     const denom = o.add(o.sqrt(o.div(v, r.bc2!)), r.eps!);
     const mHat = o.add(o.mul(m, r.cm!), o.mul(g, r.cg!));
     return { update: decayedStep(r, o, o.div(mHat, denom)), m, v };
   },
   reference: ({ p, g: g0, slots, uniforms: u }) => {
     const g = referenceL2Gradient(p, g0, u);
-    const m = tf.add(tf.mul(slots.m!, u.b1!), tf.mul(g, u.omb1!));
-    const v = tf.add(tf.mul(slots.v!, u.b2!), tf.mul(tf.square(g), u.omb2!));
+    const { m, v } = referenceAdamMoments(slots, g, u);
     const denom = tf.add(tf.sqrt(tf.div(v, u.bc2!)), u.eps!);
     const mHat = tf.add(tf.mul(m, u.cm!), tf.mul(g, u.cg!));
     return { update: referenceDecayedStep(p, tf.div(mHat, denom), u), m, v };
@@ -51,8 +51,6 @@ export interface FusedNadamOptions {
   decoupledWeightDecay: boolean;
 }
 
-const BETA = { min: 0, max: 1, maxExclusive: true } as const;
-
 /** NAdam as one in-place kernel per variable, advancing its chain's state (`m`, `v`, `step`, `muProduct`). */
 export function fusedNadam(options: FusedNadamOptions): FusedStep {
   const decoupled = options.decoupledWeightDecay;
@@ -63,7 +61,7 @@ export function fusedNadam(options: FusedNadamOptions): FusedStep {
     slotsAt: layout.rule,
     constants: (count) => ({
       ...rateAndDecay(options, layout, count),
-      b1: hyperValue('beta1', options.beta1, count(layout.rule), BETA),
+      b1: beta1At(options.beta1, count(layout.rule)),
     }),
     plan: (_key, _p, previous, { lr, wd, b1 }) => {
       const t = ((previous?.step as number | undefined) ?? 0) + 1;
@@ -74,10 +72,7 @@ export function fusedNadam(options: FusedNadamOptions): FusedStep {
         uniforms: {
           lr,
           ...decayUniforms(wd, decoupled),
-          b1,
-          omb1: 1 - b1,
-          b2: options.beta2,
-          omb2: 1 - options.beta2,
+          ...momentUniforms(b1, options.beta2),
           eps: options.epsilon,
           bc2: 1 - options.beta2 ** t,
           cm: muNext / (1 - muProduct * muNext),

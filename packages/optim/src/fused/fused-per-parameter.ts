@@ -19,8 +19,8 @@ export interface VariablePlan {
 
 /** How an optimizer's chain maps onto one fused kernel per variable. */
 export interface FusedPerParameterOptions<C> {
-  /** The kernel, or a choice made from the step's constants (e.g. AMSGrad or not). */
-  kernel: OptimizerKernel | ((constants: C) => OptimizerKernel);
+  /** The kernel of every variable. */
+  kernel: OptimizerKernel;
   /** Index of the per-parameter transformation in the chain (where its slots live). */
   slotsAt: number;
   /** Chain elements whose state a step leaves as it is (stateless pass-throughs). */
@@ -40,14 +40,11 @@ export interface FusedPerParameterOptions<C> {
  * advances exactly as the chain would advance it.
  */
 export function fusedPerParameter<C>(options: FusedPerParameterOptions<C>): FusedStep {
-  const kernelFor = (c: C) =>
-    typeof options.kernel === 'function' ? options.kernel(c) : options.kernel;
-  const probe = typeof options.kernel === 'function' ? undefined : options.kernel;
+  const { kernel } = options;
   return {
-    path: () => (probe ?? kernelFor(options.constants(() => 0))).path(),
+    path: () => kernel.path(),
     run(state: TransformState, grads: Params, params: Record<string, tf.Variable>, prep = {}) {
       const constants = options.constants((i) => innerCount(state, i));
-      const kernel = kernelFor(constants);
       const own = state.inner[options.slotsAt];
       const keys = Object.keys(grads);
       // Every plan first: a hyperparameter out of range throws before any variable changes.

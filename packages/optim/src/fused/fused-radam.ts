@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type HyperParameter, hyperValue } from '@descent/core';
+import type { HyperParameter } from '@descent/core';
 import { rateAndDecay, weightDecayLayout } from './chain-layout';
 import {
   DECAY_UNIFORMS,
@@ -10,6 +10,8 @@ import {
   referenceL2Gradient,
 } from './decay-terms';
 import { fusedPerParameter } from './fused-per-parameter';
+import { beta1At } from '../transforms/adam-moments';
+import { adamMoments, MOMENT_UNIFORMS, momentUniforms, referenceAdamMoments } from './adam-terms';
 import type { FusedStep } from './fused-step';
 import { type OptimizerKernel, optimizerKernel } from './optimizer-kernel';
 
@@ -21,19 +23,17 @@ import { type OptimizerKernel, optimizerKernel } from './optimizer-kernel';
 export const radamKernel: OptimizerKernel = optimizerKernel({
   name: 'radamStep',
   slots: ['m', 'v'],
-  uniforms: [...DECAY_UNIFORMS, 'b1', 'omb1', 'b2', 'omb2', 'eps', 'bc1', 'rs', 'rect'],
+  uniforms: [...DECAY_UNIFORMS, ...MOMENT_UNIFORMS, 'eps', 'bc1', 'rs', 'rect'],
   update: (r, o) => {
     const g = l2Gradient(r, o);
-    const m = o.add(o.mul(r.m!, r.b1!), o.mul(g, r.omb1!));
-    const v = o.add(o.mul(r.v!, r.b2!), o.mul(o.mul(g, g), r.omb2!));
+    const { m, v } = adamMoments(r, o, g);
     const rectified = o.div(o.mul(m, r.rs!), o.add(o.sqrt(v), r.eps!));
     const direction = o.select(o.gt(r.rect!, 0.5), rectified, o.div(m, r.bc1!));
     return { update: decayedStep(r, o, direction), m, v };
   },
   reference: ({ p, g: g0, slots, uniforms: u }) => {
     const g = referenceL2Gradient(p, g0, u);
-    const m = tf.add(tf.mul(slots.m!, u.b1!), tf.mul(g, u.omb1!));
-    const v = tf.add(tf.mul(slots.v!, u.b2!), tf.mul(tf.square(g), u.omb2!));
+    const { m, v } = referenceAdamMoments(slots, g, u);
     const direction =
       u.rect! > 0.5 ? tf.div(tf.mul(m, u.rs!), tf.add(tf.sqrt(v), u.eps!)) : tf.div(m, u.bc1!);
     return { update: referenceDecayedStep(p, direction, u), m, v };
@@ -50,8 +50,6 @@ export interface FusedRadamOptions {
   decoupledWeightDecay: boolean;
 }
 
-const BETA = { min: 0, max: 1, maxExclusive: true } as const;
-
 /** RAdam as one in-place kernel per variable, advancing its chain's state (`m`, `v`, `step`). */
 export function fusedRadam(options: FusedRadamOptions): FusedStep {
   const decoupled = options.decoupledWeightDecay;
@@ -63,7 +61,7 @@ export function fusedRadam(options: FusedRadamOptions): FusedStep {
     slotsAt: layout.rule,
     constants: (count) => ({
       ...rateAndDecay(options, layout, count),
-      b1: hyperValue('beta1', options.beta1, count(layout.rule), BETA),
+      b1: beta1At(options.beta1, count(layout.rule)),
     }),
     plan: (_key, _p, previous, { lr, wd, b1 }) => {
       const t = ((previous?.step as number | undefined) ?? 0) + 1;
@@ -77,10 +75,7 @@ export function fusedRadam(options: FusedRadamOptions): FusedStep {
         uniforms: {
           lr,
           ...decayUniforms(wd, decoupled),
-          b1,
-          omb1: 1 - b1,
-          b2,
-          omb2: 1 - b2,
+          ...momentUniforms(b1, b2),
           eps: options.epsilon,
           bc1: 1 - b1 ** t,
           rs: rect ? (r * Math.sqrt(bias2)) / (1 - b1 ** t) : 0,

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type HyperParameter, hyperValue, type NumberRange } from '@descent/core';
 import { fusedPerParameter, type VariablePlan } from './fused-per-parameter';
+import { rateAndDecay, weightDecayLayout } from './chain-layout';
 import type { FusedStep } from './fused-step';
 import { type OptimizerKernel, optimizerKernel } from './optimizer-kernel';
 
@@ -51,37 +52,28 @@ export interface FusedSgdOptions {
   weightDecay: HyperParameter;
 }
 
-/** Where `sgd`'s chain pieces sit in its state: `[addL2Gradient?, scaleByMomentum, scaleByLearningRate]`. */
-export interface SgdChainLayout {
-  weightDecay?: number;
-  momentum: number;
-  learningRate: number;
-}
-
 /**
  * SGD (plain, heavy-ball or Nesterov, with dampening and L2 decay) as one in-place kernel per
  * variable, advancing the same state as its chain: the momentum buffer `buf` and each variable's
  * `step`; a constant momentum of 0 keeps no buffer at all, as `scaleByMomentum` does.
  */
-export function fusedSgd(options: FusedSgdOptions, layout: SgdChainLayout): FusedStep {
+export function fusedSgd(options: FusedSgdOptions): FusedStep {
+  // The chain is [addL2Gradient?, scaleByMomentum, scaleByLearningRate].
+  const layout = weightDecayLayout(options.weightDecay, false);
   const plain = options.momentum === 0;
   const range: NumberRange = options.nesterov
     ? { min: 0, minExclusive: true, max: 1 }
     : { min: 0, max: 1 };
   return fusedPerParameter({
     kernel: plain ? sgdKernel : sgdMomentumKernel,
-    slotsAt: layout.momentum,
+    slotsAt: layout.rule,
     // A constant momentum of 0 is a stateless pass-through in the chain: its state stays as is.
-    stateless: plain ? [layout.momentum] : [],
+    stateless: plain ? [layout.rule] : [],
     constants: (count) => ({
-      lr: hyperValue('learningRate', options.learningRate, count(layout.learningRate), { min: 0 }),
-      l2:
-        layout.weightDecay === undefined
-          ? 0
-          : hyperValue('weightDecay', options.weightDecay, count(layout.weightDecay), { min: 0 }),
-      mu: plain ? 0 : hyperValue('momentum', options.momentum, count(layout.momentum), range),
+      ...rateAndDecay(options, layout, count),
+      mu: plain ? 0 : hyperValue('momentum', options.momentum, count(layout.rule), range),
     }),
-    plan: (_key, _p, previous, { lr, l2, mu }): VariablePlan => {
+    plan: (_key, _p, previous, { lr, wd: l2, mu }): VariablePlan => {
       if (plain) return { uniforms: { lr, l2 } };
       const t = (previous?.step as number | undefined) ?? 0;
       const first = t === 0;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Ops, Params, ValueExpr } from '@descent/core';
+import { type Ops, type Params, sameShape, type ValueExpr } from '@descent/core';
 import type { SlotValue, TransformState } from '../transform/transform-state';
 import { advanceChain, innerCount } from './chain-counters';
 import { type PreviousSlots, preprocessingOf } from './fused-per-parameter';
@@ -81,7 +81,7 @@ export function trustRatioStep<C>(options: TrustRatioStepOptions<C>): FusedStep 
   const scratch = new Map<string, tf.Variable>();
   const scratchFor = (key: string, p: tf.Variable) => {
     let d = scratch.get(key);
-    if (!d || d.isDisposed || d.shape.join() !== p.shape.join()) {
+    if (!d || d.isDisposed || !sameShape(d.shape, p.shape)) {
       d?.dispose();
       d = slotVariable(undefined, p);
       scratch.set(key, d);

@@ -2,6 +2,7 @@ import { checkNumber, type HyperParameter, hyperValue } from '@descent/core';
 import { chain } from '../transform/chain';
 import { scaleByAdam } from '../transforms/scale-by-adam';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
+import { weightDecayLayout } from '../fused/chain-layout';
 import { fusedAdam } from '../fused/fused-adam';
 import { NamedOptimizer, registerOptimizer } from './named-optimizer';
 import { withWeightDecay } from './named-options';
@@ -64,10 +65,9 @@ export class Adam extends NamedOptimizer<AdamOptions> {
         scaleByLearningRate(learningRate),
       ),
     );
-    const coupled = weightDecay !== 0; // the chain is [addL2Gradient, scaleByAdam, lr] or [scaleByAdam, lr]
     this.fusedStep = fusedAdam(
       { learningRate, beta1, beta2, epsilon, amsgrad, weightDecay, decoupled: false },
-      coupled ? { weightDecay: 0, adam: 1, learningRate: 2 } : { adam: 0, learningRate: 1 },
+      weightDecayLayout(weightDecay, false),
     );
   }
 }

@@ -116,7 +116,7 @@ export class AdamW extends NamedOptimizer<AdamWOptions> {
         decoupled: true,
         mask: weightDecayMask,
       },
-      { adam: 0, weightDecay: 1, learningRate: 2 },
+      { rule: 0, weightDecay: 1, learningRate: 2 }, // addDecayedWeights is always in AdamW's chain
     );
   }
 }

@@ -4,14 +4,14 @@ import {
   checkTensor,
   DescentError,
   formatShape,
-  globalNorm,
   type Params,
+  sameShape,
 } from '@descent/core';
 import type { FusedStep } from '../fused/fused-step';
 import { chain } from '../transform/chain';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { makeState, type TransformState } from '../transform/transform-state';
-import { clipByGlobalNorm } from '../transforms/clip-by-global-norm';
+import { clipByGlobalNorm, globalClipFactor } from '../transforms/clip-by-global-norm';
 import { maskUpdates } from '../transforms/mask-updates';
 
 /** Gradient preprocessing every named optimizer accepts (and its fused path keeps). */
@@ -73,7 +73,8 @@ export function makePreprocessor(options: PreprocessingOptions): Preprocessor | 
       ),
     runFused(step, state, grads, params) {
       if (owned) checkMaskShapes(owned, grads);
-      const gscale = globalClipNorm === undefined ? undefined : clipFactor(grads, globalClipNorm);
+      const gscale =
+        globalClipNorm === undefined ? undefined : globalClipFactor(grads, globalClipNorm);
       try {
         const core = step.run(state.inner[coreAt] as TransformState, grads, params, {
           ...(gscale === undefined ? {} : { gscale }),
@@ -88,14 +89,6 @@ export function makePreprocessor(options: PreprocessingOptions): Preprocessor | 
       if (owned) tf.dispose(Object.values(owned));
     },
   };
-}
-
-/** `min(1, c/‖g‖)` as `clipByGlobalNorm` computes it (a device scalar, nothing read back). */
-function clipFactor(grads: Params, maxNorm: number): tf.Tensor {
-  return tf.tidy(() => {
-    const norm = globalNorm(grads);
-    return tf.where(tf.less(norm, maxNorm), tf.scalar(1), tf.div(maxNorm, norm));
-  });
 }
 
 function floatMasks(masks: Params): Params {
@@ -113,7 +106,7 @@ function floatMasks(masks: Params): Params {
 function checkMaskShapes(masks: Params, grads: Params): void {
   for (const [name, g] of Object.entries(grads)) {
     const m = masks[name];
-    if (m && formatShape(m.shape) !== formatShape(g.shape)) {
+    if (m && !sameShape(m.shape, g.shape)) {
       throw new DescentError(
         'SHAPE_MISMATCH',
         `masks["${name}"] has shape ${formatShape(m.shape)} but the gradient of ${name} has shape ${formatShape(g.shape)}; they must match.`,

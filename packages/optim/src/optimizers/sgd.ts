@@ -85,13 +85,7 @@ export class SGD extends NamedOptimizer<SGDOptions> {
         scaleByLearningRate(learningRate),
       ),
     );
-    // The chain is [addL2Gradient, scaleByMomentum, lr] with weight decay, else [scaleByMomentum, lr].
-    this.fusedStep = fusedSgd(
-      { learningRate, momentum, nesterov, dampening, weightDecay },
-      weightDecay !== 0
-        ? { weightDecay: 0, momentum: 1, learningRate: 2 }
-        : { momentum: 0, learningRate: 1 },
-    );
+    this.fusedStep = fusedSgd({ learningRate, momentum, nesterov, dampening, weightDecay });
   }
 }
 registerOptimizer(SGD);

@@ -33,11 +33,22 @@ export function clipByGlobalNorm(maxNorm: number): GradientTransformation {
   return {
     init: () => EMPTY_STATE,
     update(updates: Params) {
-      const norm = globalNorm(updates);
-      const scale = tf.where(tf.less(norm, maxNorm), tf.scalar(1), tf.div(maxNorm, norm));
+      const scale = globalClipFactor(updates, maxNorm);
       const next: Params = {};
       for (const [name, u] of Object.entries(updates)) next[name] = tf.mul(u, scale);
       return { updates: next, state: EMPTY_STATE };
     },
   };
+}
+
+/**
+ * The factor `clipByGlobalNorm` multiplies every update by: `1` when `‖u‖ < maxNorm`, else
+ * `maxNorm/‖u‖` — a scalar tensor on the device (nothing read back). The fused optimizer steps read
+ * the same factor, so both paths clip identically.
+ */
+export function globalClipFactor(updates: Params, maxNorm: number): tf.Tensor {
+  return tf.tidy(() => {
+    const norm = globalNorm(updates);
+    return tf.where(tf.less(norm, maxNorm), tf.scalar(1), tf.div(maxNorm, norm));
+  });
 }
