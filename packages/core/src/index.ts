@@ -42,6 +42,8 @@ export {
   type FusedKernel,
   type KernelPath,
   type KernelCallOptions,
+  type KernelBatch,
+  type KernelBatchOptions,
 } from './kernel/define-kernel';
 export { scaledSubtract, scaledSubtractKernel } from './kernels/scaled-subtract';
 export { copyTensor, checkCopyable, COPYABLE_DTYPES } from './params/copy-tensor';

@@ -6,7 +6,8 @@ import { formatShape } from '../validate/format-shape';
 import { type Expr, ops, type Ops, type ValueExpr } from './expr';
 import type { KernelSignature } from './kernel-signature';
 import { livesOnActiveBackend, wasmInternals, webGpuInternals } from './tfjs-internals';
-import { runWasmKernel } from './wasm-host';
+import { WasmCallTable } from './wasm-call-table';
+import { compiledWasm, runWasmKernel } from './wasm-host';
 import { runWebGpuKernel } from './webgpu-host';
 import { generateWasm } from './wasm-codegen';
 import { generateWgsl, type WgslWidth } from './wgsl-codegen';
@@ -63,6 +64,39 @@ export interface KernelCallOptions {
   path?: 'auto' | 'reference';
 }
 
+/** Options of {@link FusedKernel.batch}. */
+export interface KernelBatchOptions<I extends string> {
+  /**
+   * Inouts that only these kernels read, such as optimizer moments. On wasm a written tensor is
+   * re-registered with the backend so that XNNPACK forgets what it derived from the old values
+   * (packed matmul and conv weights); these are skipped. Default none: every inout is.
+   */
+  internal?: readonly I[];
+}
+
+/**
+ * Many calls of one kernel over fixed rows of in-place variables, e.g. one row per parameter of a
+ * model: on wasm one call into the module runs every row (a table of arguments in the heap), on
+ * other backends the rows run one by one. Made by {@link FusedKernel.batch}.
+ */
+export interface KernelBatch {
+  /** Number of rows. */
+  readonly rows: number;
+  /**
+   * Runs the kernel on every row, in order, in place. `reads` holds each row's read tensors (its
+   * inputs, then its scalars, in the signature's order) row after row; `uniforms` each row's
+   * hyperparameters row after row. Every row is validated before any runs (errors name the row
+   * and its buffers).
+   */
+  run(
+    reads: readonly tf.Tensor[],
+    uniforms: ArrayLike<number>,
+    options?: KernelCallOptions,
+  ): KernelPath;
+  /** Frees the batch's table in the wasm heap (the variables stay the caller's). */
+  dispose(): void;
+}
+
 /** A callable fused kernel returned by {@link defineKernel}. */
 export interface FusedKernel<
   I extends string,
@@ -89,6 +123,13 @@ export interface FusedKernel<
     uniforms: readonly number[],
     options?: KernelCallOptions,
   ): KernelPath;
+  /**
+   * Binds rows of in-place variables (each row the inouts of one call, in the signature's order)
+   * for repeated runs: checked once here (live float32 variables, one shape per row, distinct),
+   * then each {@link KernelBatch.run} checks only what can change (liveness, the reads, the
+   * hyperparameters). Call `dispose()` when done.
+   */
+  batch(rows: readonly (readonly tf.Variable[])[], options?: KernelBatchOptions<I>): KernelBatch;
   /** The path a call would take on the active backend. */
   pathOnActiveBackend(): KernelPath;
   /** The generated WGSL source, one element (`1`) or one `vec4` (`4`) per thread (for inspection). */
@@ -238,10 +279,76 @@ export function defineKernel<
       options,
     );
   };
+  const batch = (
+    given: readonly (readonly tf.Variable[])[],
+    batchOptions: KernelBatchOptions<I> = {},
+  ): KernelBatch => {
+    if (!Array.isArray(given)) {
+      throw new DescentError(
+        'BAD_ARGUMENT',
+        `${definition.name}: batch rows must be an array of rows of ${signature.inouts.length} variables (${signature.inouts.join(', ')}); got ${typeof given}.`,
+      );
+    }
+    for (const [r, row] of given.entries()) validateRow(definition.name, signature, row, r);
+    // Our own copy: the caller's arrays may change after the checks (the wasm table is sized once).
+    const rows = given.map((row) => [...row]);
+    checkKnownKeys(
+      `${definition.name}: batch option internal`,
+      batchOptions.internal ?? [],
+      signature.inouts,
+    );
+    const internal = new Set<string>(batchOptions.internal ?? []);
+    const forget = signature.inouts.map((name) => !internal.has(name));
+    let table: WasmCallTable | undefined;
+    let disposed = false;
+    const runRows = (
+      reads: readonly tf.Tensor[],
+      uniforms: ArrayLike<number>,
+      options: KernelCallOptions,
+    ): KernelPath => {
+      const path = options.path === 'reference' ? 'reference' : pathOnActiveBackend();
+      if (path === 'wasm-simd') {
+        const backend = wasmInternals()!;
+        if (table?.backend !== backend) {
+          table?.free();
+          const entries = compiledWasm(backend, definition.name, signature, outputs);
+          table = new WasmCallTable(backend, entries, signature, rows, forget);
+        }
+        if (table.run(reads, uniforms)) return path;
+      }
+      let ran: KernelPath = path; // a batch of no rows reports the path it would take
+      rows.forEach((row, r) => {
+        const rowReads = reads.slice(r * readNames.length, (r + 1) * readNames.length);
+        const width = signature.uniforms.length;
+        const rowUniforms = Array.from({ length: width }, (_, u) => uniforms[r * width + u]!);
+        ran = execute(row, rowReads, rowUniforms, options);
+      });
+      return ran;
+    };
+    return {
+      rows: rows.length,
+      run(reads, uniforms, options = {}) {
+        if (disposed) {
+          throw new DescentError('DISPOSED', `${definition.name}: this kernel batch was disposed.`);
+        }
+        if (!isValidBatchRun(signature, rows, reads, uniforms)) {
+          explainBatchRun(definition.name, signature, rows, reads, uniforms, records);
+        }
+        return runRows(reads, uniforms, options);
+      },
+      dispose() {
+        // The table lives in the heap of the backend it was made for, active or not.
+        table?.free();
+        table = undefined;
+        disposed = true;
+      },
+    };
+  };
   return Object.assign(kernel, {
     kernelName: definition.name,
     signature,
     positional,
+    batch,
     pathOnActiveBackend,
     wgsl: (width: WgslWidth = 1) => generateWgsl(signature, outputs, width),
     wasm: (sharedMemory = false) => generateWasm(signature, outputs, sharedMemory),
@@ -290,6 +397,142 @@ function validateDefinition<I extends string, R extends string, U extends string
   };
 }
 
+/** The inouts of a call: live float32 variables of one shape, no variable twice. */
+function validateInouts(
+  kernelName: string,
+  signature: KernelSignature,
+  inouts: Record<string, unknown>,
+): void {
+  for (const name of signature.inouts) {
+    const v = inouts[name];
+    if (!isLiveFloat32(v)) checkDtype(`${kernelName}: variable ${name}`, v, 'float32');
+    if (typeof (v as Partial<tf.Variable>).assign !== 'function') {
+      throw new DescentError(
+        'BAD_ARGUMENT',
+        `${kernelName}: ${name} (shape ${formatShape((v as tf.Tensor).shape)}) must be a tf.Variable, updated in place; got a plain tensor.`,
+      );
+    }
+  }
+  const first = signature.inouts[0]!;
+  const shape = (inouts[first] as tf.Tensor).shape;
+  for (const name of signature.inouts) {
+    const t = inouts[name] as tf.Tensor;
+    if (!sameShape(t.shape, shape)) throw shapeMismatch(kernelName, name, t, first, shape);
+  }
+  for (let i = 0; i < signature.inouts.length; i++) {
+    for (let j = i + 1; j < signature.inouts.length; j++) {
+      if (inouts[signature.inouts[i]!] === inouts[signature.inouts[j]!]) {
+        throw new DescentError(
+          'BAD_ARGUMENT',
+          `${kernelName}: the same variable was passed for two in-place buffers (${signature.inouts.join(', ')}).`,
+        );
+      }
+    }
+  }
+}
+
+function shapeMismatch(
+  kernelName: string,
+  name: string,
+  t: tf.Tensor,
+  first: string,
+  shape: readonly number[],
+): DescentError {
+  return new DescentError(
+    'SHAPE_MISMATCH',
+    `${kernelName}: ${name} has shape ${formatShape(t.shape)} but ${first} has shape ${formatShape(shape)}; they must match.`,
+  );
+}
+
+/** One row of a batch: the inouts of one call (variables, live, float32, one shape, distinct). */
+function validateRow(
+  kernelName: string,
+  signature: KernelSignature,
+  row: readonly tf.Variable[],
+  index: number,
+): void {
+  if (!Array.isArray(row) || row.length !== signature.inouts.length) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${kernelName}: batch row ${index} must be an array of ${signature.inouts.length} variables (${signature.inouts.join(', ')}).`,
+    );
+  }
+  const inouts = Object.fromEntries(signature.inouts.map((name, i) => [name, row[i]]));
+  validateInouts(`${kernelName} (batch row ${index})`, signature, inouts);
+}
+
+/** The checks of a batch run that can change between runs, without building any message. */
+function isValidBatchRun(
+  signature: KernelSignature,
+  rows: readonly (readonly tf.Variable[])[],
+  reads: readonly tf.Tensor[],
+  uniforms: ArrayLike<number>,
+): boolean {
+  const inputCount = signature.inputs.length;
+  const readCount = inputCount + signature.scalars.length;
+  if (
+    !Array.isArray(reads) ||
+    reads.length !== rows.length * readCount ||
+    uniforms?.length !== rows.length * signature.uniforms.length
+  ) {
+    return false;
+  }
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as readonly tf.Variable[];
+    for (const v of row) if (v.isDisposed) return false;
+    const shape = (row[0] as tf.Variable).shape;
+    for (let i = 0; i < readCount; i++) {
+      const t = reads[r * readCount + i] as tf.Tensor;
+      if (!isLiveFloat32(t)) return false;
+      if (i < inputCount ? !sameShape(t.shape, shape) : t.size !== 1) return false;
+    }
+  }
+  for (let u = 0; u < uniforms.length; u++) {
+    if (!Number.isFinite(uniforms[u])) return false;
+  }
+  return true;
+}
+
+/** Throws the error of a batch run that {@link isValidBatchRun} rejected, naming the row. */
+function explainBatchRun(
+  kernelName: string,
+  signature: KernelSignature,
+  rows: readonly (readonly tf.Variable[])[],
+  reads: readonly tf.Tensor[],
+  uniforms: ArrayLike<number>,
+  records: (
+    inouts: readonly tf.Variable[],
+    reads: readonly tf.Tensor[],
+    uniforms: readonly number[],
+  ) => { inouts: object; inputs: object; uniforms: object },
+): never {
+  const readCount = signature.inputs.length + signature.scalars.length;
+  const width = signature.uniforms.length;
+  if (
+    !Array.isArray(reads) ||
+    reads.length !== rows.length * readCount ||
+    uniforms?.length !== rows.length * width
+  ) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${kernelName}: a batch of ${rows.length} rows takes ${rows.length * readCount} read tensors and ${rows.length * width} hyperparameters (per row: ${[...signature.inputs, ...signature.scalars].join(', ') || 'none'}; ${signature.uniforms.join(', ') || 'none'}), got ${Array.isArray(reads) ? reads.length : typeof reads} and ${uniforms?.length ?? typeof uniforms}.`,
+    );
+  }
+  rows.forEach((row, r) => {
+    const rowReads = reads.slice(r * readCount, (r + 1) * readCount);
+    const rowUniforms = Array.from({ length: width }, (_, u) => uniforms[r * width + u] as number);
+    const call = records(row, rowReads, rowUniforms);
+    validateCall(
+      `${kernelName} (batch row ${r})`,
+      signature,
+      call.inouts as Record<string, unknown>,
+      call.inputs as Record<string, unknown>,
+      call.uniforms as Record<string, unknown>,
+    );
+  });
+  throw new DescentError('BAD_ARGUMENT', `${kernelName}: invalid batch run.`);
+}
+
 function validateCall(
   kernelName: string,
   signature: KernelSignature,
@@ -313,16 +556,7 @@ function validateCall(
       signature.uniforms,
     );
   }
-  for (const name of signature.inouts) {
-    const v = inouts[name];
-    if (!isLiveFloat32(v)) checkDtype(`${kernelName}: variable ${name}`, v, 'float32');
-    if (typeof (v as Partial<tf.Variable>).assign !== 'function') {
-      throw new DescentError(
-        'BAD_ARGUMENT',
-        `${kernelName}: ${name} (shape ${formatShape((v as tf.Tensor).shape)}) must be a tf.Variable, updated in place; got a plain tensor.`,
-      );
-    }
-  }
+  validateInouts(kernelName, signature, inouts);
   for (const name of readNames) {
     if (!isLiveFloat32(inputs[name]))
       checkDtype(`${kernelName}: input ${name}`, inputs[name], 'float32');
@@ -338,25 +572,9 @@ function validateCall(
   }
   const first = signature.inouts[0]!;
   const shape = (inouts[first] as tf.Tensor).shape;
-  const checkShapeOf = (name: string, t: tf.Tensor) => {
-    if (!sameShape(t.shape, shape)) {
-      throw new DescentError(
-        'SHAPE_MISMATCH',
-        `${kernelName}: ${name} has shape ${formatShape(t.shape)} but ${first} has shape ${formatShape(shape)}; they must match.`,
-      );
-    }
-  };
-  for (const name of signature.inouts) checkShapeOf(name, inouts[name] as tf.Tensor);
-  for (const name of signature.inputs) checkShapeOf(name, inputs[name] as tf.Tensor);
-  for (let i = 0; i < signature.inouts.length; i++) {
-    for (let j = i + 1; j < signature.inouts.length; j++) {
-      if (inouts[signature.inouts[i]!] === inouts[signature.inouts[j]!]) {
-        throw new DescentError(
-          'BAD_ARGUMENT',
-          `${kernelName}: the same variable was passed for two in-place buffers (${signature.inouts.join(', ')}).`,
-        );
-      }
-    }
+  for (const name of signature.inputs) {
+    const t = inputs[name] as tf.Tensor;
+    if (!sameShape(t.shape, shape)) throw shapeMismatch(kernelName, name, t, first, shape);
   }
   for (const name of signature.uniforms) {
     const u = uniforms[name];

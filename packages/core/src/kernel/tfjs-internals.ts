@@ -8,6 +8,9 @@ export interface WasmBackendInternals {
   wasm: {
     asm?: { memory?: WebAssembly.Memory };
     HEAPU8: Uint8Array;
+    /** The backend's own allocator (emscripten's `malloc`/`free`); offsets into `asm.memory`. */
+    _malloc(bytes: number): number;
+    _free(offset: number): void;
     /** The C++ side's tensor registry (XNNPACK operators cache packed weights per tensor id). */
     tfjs: {
       registerTensor(id: number, size: number, memoryOffset: number): void;
@@ -51,6 +54,8 @@ export function wasmInternals(): WasmBackendInternals | null {
   return backend.wasm?.asm?.memory &&
     typeof backend.wasm.tfjs?.registerTensor === 'function' &&
     typeof backend.wasm.tfjs.disposeData === 'function' &&
+    typeof backend.wasm._malloc === 'function' &&
+    typeof backend.wasm._free === 'function' &&
     backend.dataIdMap &&
     backend.makeOutput
     ? (backend as WasmBackendInternals)

@@ -1,12 +1,31 @@
 import { f32Ops, f32x4Ops, op } from '../wasm/opcodes';
 import { LocalAllocator } from '../wasm/local-allocator';
 import { loopOver } from '../wasm/loop-over';
-import { encodeModule, F32, I32, V128, type ValType } from '../wasm/wasm-encoder';
+import {
+  encodeModule,
+  F32,
+  I32,
+  V128,
+  type ValType,
+  type WasmFunction,
+} from '../wasm/wasm-encoder';
 import { type Expr, topologicalOrder } from './expr';
 import type { KernelSignature } from './kernel-signature';
 
-/** Name of the single exported function of a generated module. */
+/** Name of the exported function that runs the kernel once (see {@link generateWasm}). */
 export const WASM_ENTRY = 'run';
+
+/** Name of the exported function that runs the kernel once per record of a table. */
+export const WASM_TABLE_ENTRY = 'runTable';
+
+/**
+ * Bytes of one record of a `runTable` table: the arguments of one `run` call, four bytes each —
+ * `n`, the buffer and scalar offsets (i32), then the hyperparameters (f32).
+ */
+export function tableRecordBytes(signature: KernelSignature): number {
+  const { inouts, inputs, scalars, uniforms } = signature;
+  return 4 * (1 + inouts.length + inputs.length + scalars.length + uniforms.length);
+}
 
 /**
  * Generates a WebAssembly module for an element-wise kernel that works in place on the tfjs wasm
@@ -16,6 +35,10 @@ export const WASM_ENTRY = 'run';
  * inputs, byte offsets of the one-element scalar tensors (loaded once, before the loops), then the
  * float32 hyperparameters. The main loop handles four elements per iteration with `f32x4`
  * SIMD; the last `n mod 4` elements run the same expression in scalar `f32`.
+ *
+ * `runTable(table, rows)`: `run` once per record of a table in the same memory, each record
+ * holding one call's arguments in that order (see {@link tableRecordBytes}) — many variables'
+ * updates for the price of one call from JavaScript.
  */
 export function generateWasm(
   signature: KernelSignature,
@@ -130,9 +153,46 @@ export function generateWasm(
     ...scalarLoop,
   ];
   return encodeModule(
-    [{ exportName: WASM_ENTRY, params, results: [], locals: locals.types, body }],
+    [
+      { exportName: WASM_ENTRY, params, results: [], locals: locals.types, body },
+      tableFunction(params),
+    ],
     sharedMemory,
   );
+}
+
+/** `runTable(table, rows)`: loads each record's fields as the arguments of `run` (function 0). */
+function tableFunction(runParams: readonly ValType[]): WasmFunction {
+  const recordBytes = 4 * runParams.length;
+  const locals = new LocalAllocator(2);
+  const record = locals.add(I32);
+  const end = locals.add(I32);
+  const call = [
+    ...runParams.flatMap((type, i) => [
+      ...op.localGet(record),
+      ...(type === F32 ? op.f32LoadAt(4 * i) : op.i32LoadAt(4 * i)),
+    ]),
+    ...op.call(0),
+  ];
+  const body = [
+    ...op.localGet(0),
+    ...op.localSet(record),
+    // end = table + rows · recordBytes
+    ...op.localGet(0),
+    ...op.localGet(1),
+    ...op.i32Const(recordBytes),
+    ...op.i32Mul,
+    ...op.i32Add,
+    ...op.localSet(end),
+    ...loopOver(record, end, recordBytes, call),
+  ];
+  return {
+    exportName: WASM_TABLE_ENTRY,
+    params: [I32, I32],
+    results: [],
+    locals: locals.types,
+    body,
+  };
 }
 
 /** Locals of one lane width: the loaded value of each buffer and the value of each node. */

@@ -2,12 +2,18 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { Expr } from './expr';
 import type { KernelSignature } from './kernel-signature';
 import { giveVariableOwnBuffer, type WasmBackendInternals } from './tfjs-internals';
-import { generateWasm, WASM_ENTRY } from './wasm-codegen';
+import { generateWasm, WASM_ENTRY, WASM_TABLE_ENTRY } from './wasm-codegen';
 
 type Entry = (...args: number[]) => void;
 
+/** The two exports of a generated module (see `generateWasm`). */
+export interface WasmEntries {
+  run: Entry;
+  runTable: (table: number, rows: number) => void;
+}
+
 /** Compiled kernels per tfjs wasm memory (a new backend instance has a new memory). */
-const instances = new WeakMap<WebAssembly.Memory, Map<string, Entry>>();
+const instances = new WeakMap<WebAssembly.Memory, Map<string, WasmEntries>>();
 
 /**
  * Runs an element-wise kernel in place on the tfjs wasm backend's heap: parameter, state and
@@ -51,10 +57,10 @@ export function runWasmKernel(
       }
     });
   }
-  const entry = compiled(backend, name, signature, outputs);
+  const { run } = compiledWasm(backend, name, signature, outputs);
   if (args[0] === 0) return true;
   for (const u of uniforms) args.push(u);
-  entry(...args);
+  run(...args);
   for (const variable of inouts) forgetDerivedData(backend, variable);
   return true;
 }
@@ -65,38 +71,42 @@ export function runWasmKernel(
  * the tensor id lives, so an in-place write must look like a new tensor to them. Re-registering
  * the id (same memory, same size) is what tfjs does for a tensor it frees and makes anew.
  */
-function forgetDerivedData(backend: WasmBackendInternals, variable: tf.Variable): void {
+export function forgetDerivedData(backend: WasmBackendInternals, variable: tf.Variable): void {
   const info = backend.dataIdMap.get(variable.dataId)!;
   backend.wasm.tfjs.disposeData(info.id);
   backend.wasm.tfjs.registerTensor(info.id, variable.size, info.memoryOffset);
 }
 
-function compiled(
+/** The kernel's module instantiated on this backend's memory (once per memory and kernel). */
+export function compiledWasm(
   backend: WasmBackendInternals,
   name: string,
   signature: KernelSignature,
   outputs: Record<string, Expr>,
-): Entry {
+): WasmEntries {
   const memory = backend.wasm.asm!.memory!;
   let kernels = instances.get(memory);
   if (!kernels) {
     kernels = new Map();
     instances.set(memory, kernels);
   }
-  let entry = kernels.get(name);
-  if (!entry) {
+  let entries = kernels.get(name);
+  if (!entries) {
     const shared =
       typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const module = new WebAssembly.Module(generateWasm(signature, outputs, shared));
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    entry = instance.exports[WASM_ENTRY] as Entry;
-    kernels.set(name, entry);
+    const { exports } = new WebAssembly.Instance(module, { env: { memory } });
+    entries = {
+      run: exports[WASM_ENTRY] as Entry,
+      runTable: exports[WASM_TABLE_ENTRY] as WasmEntries['runTable'],
+    };
+    kernels.set(name, entries);
   }
-  return entry;
+  return entries;
 }
 
 /** Gives a shared variable its own buffer; true when it did (its offset changed). */
-function detachIfShared(backend: WasmBackendInternals, variable: tf.Variable): boolean {
+export function detachIfShared(backend: WasmBackendInternals, variable: tf.Variable): boolean {
   if (backend.dataIdMap.get(variable.dataId)!.refCount <= 1) return false;
   giveVariableOwnBuffer(variable, () => {
     const copy = backend.makeOutput([...variable.shape], variable.dtype);

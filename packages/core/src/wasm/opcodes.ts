@@ -18,6 +18,10 @@ export const op = {
   i32Shl: [0x74],
   /** memarg: alignment exponent 2 (4 bytes, what tfjs's allocator guarantees), offset 0. */
   f32Load: [0x2a, 0x02, 0x00],
+  /** `i32.load` / `f32.load` at a constant byte offset from the address on the stack. */
+  i32LoadAt: (offset: number) => [0x28, 0x02, ...uleb(offset)],
+  f32LoadAt: (offset: number) => [0x2a, 0x02, ...uleb(offset)],
+  call: (functionIndex: number) => [0x10, ...uleb(functionIndex)],
   f32Store: [0x38, 0x02, 0x00],
   v128Load: [0xfd, ...uleb(0x00), 0x02, 0x00],
   v128Store: [0xfd, ...uleb(0x0b), 0x02, 0x00],
