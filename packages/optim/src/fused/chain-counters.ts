@@ -6,20 +6,22 @@ export function innerCount(state: TransformState, index: number | undefined): nu
 }
 
 /**
- * A chain's state after one step that a fused kernel took for it: every element's update count
- * advances by one and the element at `slotsAt` gets its new per-parameter slots. Elements listed
- * in `unchanged` (stateless pass-throughs) keep their state as it is.
+ * A chain's state after `steps` steps (default one) that fused kernels took for it: every
+ * element's update count advances by `steps` and the element at `slotsAt` gets its new
+ * per-parameter slots. Elements listed in `unchanged` (stateless pass-throughs) keep their state
+ * as it is.
  */
 export function advanceChain(
   state: TransformState,
   slotsAt: number,
   slots: Record<string, Readonly<Record<string, SlotValue>>>,
   unchanged: number | readonly number[] = [],
+  steps = 1,
 ): TransformState {
   const keep = typeof unchanged === 'number' ? [unchanged] : unchanged;
   const inner = state.inner.map((s, i) => {
     if (keep.includes(i)) return s;
-    const count = innerCount(state, i) + 1;
+    const count = innerCount(state, i) + steps;
     return i === slotsAt
       ? makeState({ slots, scalars: { count } })
       : makeState({ ...s, scalars: { ...s.scalars, count } });

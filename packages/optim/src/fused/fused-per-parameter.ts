@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { Params } from '@descent/core';
 import type { SlotValue, TransformState } from '../transform/transform-state';
 import { advanceChain, innerCount } from './chain-counters';
+import { compilePerParameter } from './compiled-per-parameter';
 import type { FusedStep, Preprocessing } from './fused-step';
 import type { OptimizerKernel } from './optimizer-kernel';
 import { slotVariable } from './state-variable';
@@ -76,6 +77,7 @@ export function fusedPerParameter<C>(options: FusedPerParameterOptions<C>): Fuse
       }
       return advanceChain(state, options.slotsAt, slots, options.stateless);
     },
+    compile: (state, keys, params, prep) => compilePerParameter(options, state, keys, params, prep),
   };
 }
 

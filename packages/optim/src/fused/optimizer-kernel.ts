@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineKernel, type FusedKernel, type Ops, type ValueExpr } from '@descent/core';
+import {
+  defineKernel,
+  type FusedKernel,
+  type KernelBatch,
+  type Ops,
+  type ValueExpr,
+} from '@descent/core';
 
 /** What a rule's update sees: the parameter `p`, the (preprocessed) gradient `g`, its slots, its extra inputs, scalars and uniforms. */
 export type RuleRefs = Record<string, ValueExpr>;
@@ -62,6 +68,13 @@ export interface OptimizerKernel {
   readonly rule: OptimizerRule;
   /** Runs the variant that `call` asks for (by `gscale` and `mask`), in place; validation errors name the buffers. */
   run(call: RuleCall): void;
+  /**
+   * A batch of calls of one variant over fixed rows `[p, ...slots]` (core's `kernel.batch`); each
+   * row's reads are, in order, `g`, the rule's inputs, `mask` (variant `mask`), `gscale` (variant
+   * `clip`), then the rule's scalars; its uniforms are in `rule.uniforms` order. Slots are
+   * internal to the optimizer (no other op reads them).
+   */
+  batch(rows: readonly (readonly tf.Variable[])[], variant: Variant): KernelBatch;
   /** The path a step would take on the active backend. */
   path(): ReturnType<FusedKernel<string, string, string, string>['pathOnActiveBackend']>;
 }
@@ -108,6 +121,8 @@ export function optimizerKernel(rule: OptimizerRule): OptimizerKernel {
       const uniforms = uniformNames.map((name) => call.uniforms[name] as number);
       variant(clip, mask).positional(inouts, reads, uniforms);
     },
+    batch: (rows, v) =>
+      variant(readsGradient && v.clip, moves && v.mask).batch(rows, { internal: slotNames }),
     path: () => variant(false, false).pathOnActiveBackend(),
   };
 }

@@ -7,7 +7,7 @@ import {
   type Params,
   sameShape,
 } from '@descent/core';
-import type { FusedStep } from '../fused/fused-step';
+import type { CompiledStep, FusedStep } from '../fused/fused-step';
 import { chain } from '../transform/chain';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { makeState, type TransformState } from '../transform/transform-state';
@@ -46,6 +46,13 @@ export interface Preprocessor {
     grads: Params,
     params: Record<string, tf.Variable>,
   ): TransformState;
+  /** The same preprocessing around a compiled fused step (see `FusedStep.compile`). */
+  compileFused(
+    step: FusedStep,
+    state: TransformState,
+    keys: readonly string[],
+    params: readonly tf.Variable[],
+  ): CompiledStep | undefined;
   dispose(): void;
 }
 
@@ -85,10 +92,47 @@ export function makePreprocessor(options: PreprocessingOptions): Preprocessor | 
         gscale?.dispose();
       }
     },
+    compileFused(step, state, keys, params) {
+      if (owned && !masksFit(owned, keys, params)) return undefined;
+      const clip = globalClipNorm !== undefined;
+      const core = step.compile?.(state.inner[coreAt] as TransformState, keys, params, {
+        clip,
+        ...(owned === undefined ? {} : { masks: owned }),
+      });
+      if (!core) return undefined;
+      return {
+        run(grads) {
+          if (!clip) return core.run(grads);
+          const byKey: Params = {};
+          keys.forEach((key, i) => {
+            byKey[key] = grads[i] as tf.Tensor;
+          });
+          const gscale = globalClipFactor(byKey, globalClipNorm);
+          try {
+            core.run(grads, gscale);
+          } finally {
+            gscale.dispose();
+          }
+        },
+        state: () =>
+          makeState({ inner: state.inner.map((s, i) => (i === coreAt ? core.state() : s)) }),
+        dispose: () => core.dispose(),
+      };
+    },
     dispose: () => {
       if (owned) tf.dispose(Object.values(owned));
     },
   };
+}
+
+/** Whether every mask of these variables is live and shaped like its variable. */
+function masksFit(masks: Params, keys: readonly string[], params: readonly tf.Variable[]): boolean {
+  return keys.every((key, i) => {
+    const m = masks[key];
+    return (
+      m === undefined || (!m.isDisposed && sameShape(m.shape, (params[i] as tf.Variable).shape))
+    );
+  });
 }
 
 function floatMasks(masks: Params): Params {

@@ -17,6 +17,7 @@ import {
   toGradientMap,
 } from './gradient-input';
 import { encodeNumber, fillState, leafParam, stateLeaves, stateParams } from './state-weights';
+import { RepeatedSteps, sameNames } from './repeated-steps';
 import { findRestoreTarget, takeoverCandidates } from './variable-renames';
 
 export type { NamedTensor } from './gradient-input';
@@ -93,6 +94,8 @@ export class TransformOptimizer extends tf.Optimizer {
    *   `BAD_HYPERPARAM` / `NON_FINITE` (a schedule out of range at this step).
    */
   applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    if (this.repeatStep(variableGradients)) return;
+    this.settleState();
     const grads = toGradientMap(variableGradients);
     const variables = resolveVariables(grads, this.seen);
     const { keys, claimed } = this.stateKeys(variables);
@@ -105,7 +108,7 @@ export class TransformOptimizer extends tf.Optimizer {
       keyedParams[key] = variables[name] as tf.Variable;
     }
     const previous = this.state;
-    const state = this.step(previous, keyedGrads, keyedParams);
+    const { state, fused } = this.step(previous, keyedGrads, keyedParams);
     // State outlives this call, also inside an enclosing tf.tidy (tfjs-layers' fit runs one).
     const kept = stateTensors(state);
     for (const t of kept) tf.keep(t);
@@ -117,6 +120,56 @@ export class TransformOptimizer extends tf.Optimizer {
     }
     for (const key of claimed) this.restored.delete(key);
     this.incrementIterations();
+    const names = Array.isArray(variableGradients)
+      ? variableGradients.map((g) => g.name)
+      : Object.keys(variableGradients);
+    if (fused) this.compileRepeats(names, keys, variables);
+    else this.lastFusedNames = undefined;
+  }
+
+  /**
+   * The compiled fast path: when this step's gradients name the same variables in the same order
+   * as the steps it was compiled for, one compiled fused step runs (hyperparameters and gradients
+   * checked first, nothing rebuilt). Returns false for any other step.
+   */
+  private repeatStep(variableGradients: tf.NamedTensorMap | NamedTensor[]): boolean {
+    const repeated = this.repeated;
+    if (!repeated || this.fusedStep?.path() === 'reference') return false;
+    const grads = repeated.match(variableGradients);
+    if (!grads) return false;
+    repeated.step.run(grads);
+    this.incrementIterations();
+    return true;
+  }
+
+  /**
+   * Compiles the fused step for a variable list that came twice in a row (a model's training
+   * loop), so the steps after take {@link repeatStep}. One-off lists stay on the general path.
+   */
+  private compileRepeats(
+    names: readonly string[],
+    keys: ReadonlyMap<string, string>,
+    variables: Record<string, tf.Variable>,
+  ): void {
+    const fused = this.fusedStep;
+    const repeat = sameNames(this.lastFusedNames, names);
+    this.lastFusedNames = names;
+    if (!repeat || !fused?.compile) return;
+    const stateKeys = names.map((name) => keys.get(name) as string);
+    const params = names.map((name) => variables[name] as tf.Variable);
+    const step = this.preprocessor
+      ? this.preprocessor.compileFused(fused, this.state, stateKeys, params)
+      : fused.compile(this.state, stateKeys, params, { clip: false });
+    if (step) this.repeated = new RepeatedSteps(names, params, step);
+  }
+
+  /** The state as compiled steps left it, in `this.state`; the compiled steps are dropped. */
+  private settleState(): void {
+    const repeated = this.repeated;
+    if (!repeated) return;
+    this.state = repeated.step.state();
+    repeated.step.dispose();
+    this.repeated = undefined;
   }
 
   /** Fused steps (one in-place kernel per variable) where the backend has them; set by subclasses. */
@@ -125,19 +178,26 @@ export class TransformOptimizer extends tf.Optimizer {
   /** Gradient clipping and update masks around the transformation (named optimizers' options). */
   protected preprocessor: Preprocessor | undefined;
 
-  /** The fused step where the backend has it, else the transformation. */
+  /** Compiled fused steps for the variable list of the last steps (see {@link repeatStep}). */
+  private repeated: RepeatedSteps | undefined;
+
+  /** The variable names of the last step, when it was fused. */
+  private lastFusedNames: readonly string[] | undefined;
+
+  /** The fused step where the backend has it, else the transformation; `fused` says which ran. */
   private step(
     previous: TransformState,
     keyedGrads: Params,
     keyedParams: Record<string, tf.Variable>,
-  ): TransformState {
+  ): { state: TransformState; fused: boolean } {
     const fused = this.fusedStep;
     if (!fused || fused.path() === 'reference') {
-      return this.stepThroughTransform(previous, keyedGrads, keyedParams);
+      return { state: this.stepThroughTransform(previous, keyedGrads, keyedParams), fused: false };
     }
-    return this.preprocessor
+    const state = this.preprocessor
       ? this.preprocessor.runFused(fused, previous, keyedGrads, keyedParams)
       : fused.run(previous, keyedGrads, keyedParams);
+    return { state, fused: true };
   }
 
   /**
@@ -187,6 +247,7 @@ export class TransformOptimizer extends tf.Optimizer {
    * optimizer and stay valid until the next `getWeights()` or `dispose()`; do not dispose them.
    */
   override async getWeights(): Promise<NamedTensor[]> {
+    if (this.repeated) this.state = this.repeated.step.state();
     tf.dispose(this.exported);
     this.exported = [];
     const out: NamedTensor[] = [{ name: ITERATIONS, tensor: tf.scalar(this.iterations, 'int32') }];
@@ -275,6 +336,8 @@ export class TransformOptimizer extends tf.Optimizer {
       disposeState(template);
     }
     for (const t of stateTensors(state)) tf.keep(t);
+    this.settleState();
+    this.lastFusedNames = undefined;
     disposeState(this.state);
     this.state = state;
     this.restored = new Map(Object.entries(params).map(([name, v]) => [name, v.shape]));
@@ -284,6 +347,8 @@ export class TransformOptimizer extends tf.Optimizer {
 
   /** Frees every state tensor (and those handed out by the last `getWeights`). */
   override dispose(): void {
+    this.settleState();
+    this.lastFusedNames = undefined;
     this.fusedStep?.dispose?.();
     disposeState(this.state);
     tf.dispose(this.exported);
