@@ -40,7 +40,16 @@ export function compilePerParameter<C>(
 
   const uniformNames = options.kernel.rule.uniforms;
   const readsPerRow = 1 + (masked ? 1 : 0) + (prep.clip ? 1 : 0);
-  const batch: KernelBatch = options.kernel.batch(rows, { clip: prep.clip, mask: masked !== 0 });
+  // One batch per kernel variant a step needs (decay on or off: see the rule's `zeroable`).
+  const batches = new Map<number, KernelBatch>();
+  const batchFor = (zeros: number): KernelBatch => {
+    let batch = batches.get(zeros);
+    if (!batch) {
+      batch = options.kernel.batch(rows, { clip: prep.clip, mask: masked !== 0, zeros });
+      batches.set(zeros, batch);
+    }
+    return batch;
+  };
   const reads: tf.Tensor[] = new Array(keys.length * readsPerRow);
   const uniforms = new Float64Array(keys.length * uniformNames.length);
   const plans: VariablePlan[] = new Array(keys.length);
@@ -71,7 +80,7 @@ export function compilePerParameter<C>(
         if (masked) reads[at++] = masks[i] as tf.Tensor;
         if (prep.clip) reads[at] = gscale as tf.Tensor;
       }
-      batch.run(reads, uniforms);
+      batchFor(options.kernel.zeroPattern(uniforms, keys.length)).run(reads, uniforms);
       for (let i = 0; i < keys.length; i++) {
         const numbers = (plans[i] as VariablePlan).numbers;
         if (numbers) Object.assign(records[i] as Record<string, SlotValue>, numbers);
@@ -85,7 +94,10 @@ export function compilePerParameter<C>(
       });
       return advanceChain(base, options.slotsAt, slots, unchanged, steps);
     },
-    dispose: () => batch.dispose(),
+    dispose() {
+      for (const batch of batches.values()) batch.dispose();
+      batches.clear();
+    },
   };
 }
 

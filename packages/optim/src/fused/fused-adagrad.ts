@@ -3,6 +3,7 @@ import type { HyperParameter } from '@descent/core';
 import { rateAndDecay, weightDecayLayout } from './chain-layout';
 import {
   DECAY_UNIFORMS,
+  DECAY_ZEROABLE,
   decayedStep,
   decayUniforms,
   l2Gradient,
@@ -21,6 +22,7 @@ export const adagradKernel: OptimizerKernel = optimizerKernel({
   name: 'adagradStep',
   slots: ['sum'],
   uniforms: [...DECAY_UNIFORMS, 'eps', 'lrdiv'],
+  zeroable: DECAY_ZEROABLE,
   update: (r, o) => {
     const g = l2Gradient(r, o);
     const sum = o.add(r.sum!, o.mul(g, g));

@@ -7,6 +7,7 @@ import { type ChainLayout, rateAndDecay } from './chain-layout';
 import { adamMoments, MOMENT_UNIFORMS, momentUniforms, referenceAdamMoments } from './adam-terms';
 import {
   DECAY_UNIFORMS,
+  DECAY_ZEROABLE,
   decayedStep,
   decayUniforms,
   l2Gradient,
@@ -35,6 +36,7 @@ export const adamKernel: OptimizerKernel = optimizerKernel({
   name: 'adamStep',
   slots: ['m', 'v'],
   uniforms: UNIFORMS,
+  zeroable: DECAY_ZEROABLE,
   update: (r, o) => {
     const { m, v } = adamMoments(r, o, l2Gradient(r, o));
     return { update: decayedStep(r, o, direction(r, o, m, v)), m, v };
@@ -50,6 +52,7 @@ export const amsgradKernel: OptimizerKernel = optimizerKernel({
   name: 'amsgradStep',
   slots: ['m', 'v', 'vmax'],
   uniforms: UNIFORMS,
+  zeroable: DECAY_ZEROABLE,
   update: (r, o) => {
     const { m, v } = adamMoments(r, o, l2Gradient(r, o));
     const vmax = o.max(r.vmax!, v);

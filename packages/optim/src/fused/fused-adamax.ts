@@ -3,6 +3,7 @@ import type { HyperParameter } from '@descent/core';
 import { rateAndDecay, weightDecayLayout } from './chain-layout';
 import {
   DECAY_UNIFORMS,
+  DECAY_ZEROABLE,
   decayedStep,
   decayUniforms,
   l2Gradient,
@@ -22,6 +23,7 @@ export const adamaxKernel: OptimizerKernel = optimizerKernel({
   name: 'adamaxStep',
   slots: ['m', 'u'],
   uniforms: [...DECAY_UNIFORMS, 'b1', 'omb1', 'b2', 'eps', 'bc1'],
+  zeroable: DECAY_ZEROABLE,
   update: (r, o) => {
     const g = l2Gradient(r, o);
     const m = o.add(o.mul(r.m!, r.b1!), o.mul(g, r.omb1!));

@@ -16,6 +16,7 @@ export const lionKernel: OptimizerKernel = optimizerKernel({
   name: 'lionStep',
   slots: ['m'],
   uniforms: [...DECAY_UNIFORMS, 'b1', 'omb1', 'b2', 'omb2'],
+  zeroable: ['decay'],
   update: (r, o) => {
     const x = o.add(o.mul(r.m!, r.b1!), o.mul(r.g!, r.omb1!));
     const sign = o.select(o.gt(x, 0), 1, o.select(o.lt(x, 0), -1, 0));

@@ -3,6 +3,7 @@ import type { HyperParameter } from '@descent/core';
 import { rateAndDecay, weightDecayLayout } from './chain-layout';
 import {
   DECAY_UNIFORMS,
+  DECAY_ZEROABLE,
   decayedStep,
   decayUniforms,
   l2Gradient,
@@ -24,6 +25,7 @@ export const radamKernel: OptimizerKernel = optimizerKernel({
   name: 'radamStep',
   slots: ['m', 'v'],
   uniforms: [...DECAY_UNIFORMS, ...MOMENT_UNIFORMS, 'eps', 'bc1', 'rs', 'rect'],
+  zeroable: DECAY_ZEROABLE,
   update: (r, o) => {
     const g = l2Gradient(r, o);
     const { m, v } = adamMoments(r, o, g);

@@ -3,6 +3,7 @@ import { type HyperParameter, hyperValue, type ValueExpr } from '@descent/core';
 import { rateAndDecay, weightDecayLayout } from './chain-layout';
 import {
   DECAY_UNIFORMS,
+  DECAY_ZEROABLE,
   decayedStep,
   decayUniforms,
   l2Gradient,
@@ -28,6 +29,7 @@ function rmspropRule(centered: boolean, momentum: boolean): OptimizerKernel {
     name: `rmspropStep${centered ? 'Centered' : ''}${momentum ? 'Momentum' : ''}`,
     slots: ['v', ...(centered ? ['gAvg'] : []), ...(momentum ? ['buf'] : [])],
     uniforms: [...DECAY_UNIFORMS, 'rho', 'omrho', 'eps', 'mu'],
+    zeroable: DECAY_ZEROABLE,
     update: (r, o) => {
       const g = l2Gradient(r, o);
       const v = o.add(o.mul(r.v!, r.rho!), o.mul(o.mul(g, g), r.omrho!));

@@ -3,7 +3,8 @@ import { type HyperParameter, hyperValue, type NumberRange } from '@descent/core
 import { fusedPerParameter, type VariablePlan } from './fused-per-parameter';
 import { rateAndDecay, weightDecayLayout } from './chain-layout';
 import type { FusedStep } from './fused-step';
-import { type OptimizerKernel, optimizerKernel } from './optimizer-kernel';
+import { l2Gradient } from './decay-terms';
+import { isZero, type OptimizerKernel, optimizerKernel } from './optimizer-kernel';
 
 /**
  * One SGD step with momentum (torch.optim.SGD) on one variable, in place:
@@ -18,10 +19,13 @@ export const sgdMomentumKernel: OptimizerKernel = optimizerKernel({
   name: 'sgdMomentumStep',
   slots: ['buf'],
   uniforms: ['lr', 'mu', 'keep', 'scale', 'l2', 'nesterov'],
+  zeroable: ['l2', 'nesterov'],
   update: (r, o) => {
-    const g = o.add(r.g!, o.mul(r.p!, r.l2!));
+    const g = l2Gradient(r, o);
     const buf = o.add(o.mul(r.buf!, r.keep!), o.mul(g, r.scale!));
-    const direction = o.select(o.gt(r.nesterov!, 0.5), o.add(g, o.mul(buf, r.mu!)), buf);
+    const direction = isZero(r.nesterov)
+      ? buf
+      : o.select(o.gt(r.nesterov!, 0.5), o.add(g, o.mul(buf, r.mu!)), buf);
     return { update: o.mul(direction, o.neg(r.lr!)), buf };
   },
   reference: ({ p, g: g0, slots, uniforms: u }) => {
@@ -37,7 +41,8 @@ export const sgdKernel: OptimizerKernel = optimizerKernel({
   name: 'sgdStep',
   slots: [],
   uniforms: ['lr', 'l2'],
-  update: (r, o) => ({ update: o.mul(o.add(r.g!, o.mul(r.p!, r.l2!)), o.neg(r.lr!)) }),
+  zeroable: ['l2'],
+  update: (r, o) => ({ update: o.mul(l2Gradient(r, o), o.neg(r.lr!)) }),
   reference: ({ p, g, uniforms: u }) => ({
     update: tf.mul(tf.add(g, tf.mul(p, u.l2!)), -u.lr!),
   }),

@@ -39,6 +39,12 @@ export interface OptimizerRule {
   readsGradient?: boolean;
   /** Whether the rule moves the parameter (returns `update`). Default true. */
   movesParam?: boolean;
+  /**
+   * Uniforms whose terms the rule leaves out when they are exactly 0 (weight decay, L2): a call
+   * whose value is 0 runs a variant generated with the constant 0 in their place, which
+   * {@link isZero} lets the rule drop (as the chain has no such element). Default none.
+   */
+  zeroable?: readonly string[];
   update(r: RuleRefs, o: Ops): Record<string, ValueExpr>;
   reference(args: RuleReferenceArgs): Record<string, tf.Tensor>;
 }
@@ -49,6 +55,13 @@ export interface Variant {
   clip: boolean;
   /** The parameter's update is multiplied element-wise by `mask` (pruning masks). */
   mask: boolean;
+  /** Bit `k` set: `rule.zeroable[k]` is 0 in every call (see `OptimizerKernel.zeroPattern`). Default 0. */
+  zeros?: number;
+}
+
+/** True for the constant 0 that a variant puts in place of a zero uniform (see `zeroable`). */
+export function isZero(node: ValueExpr | undefined): boolean {
+  return node?.kind === 'const' && node.value === 0;
 }
 
 /** Buffers of one call of an {@link OptimizerKernel}. */
@@ -66,8 +79,13 @@ export interface RuleCall {
 /** The kernels of one {@link OptimizerRule}: a variant per preprocessing, generated on first use. */
 export interface OptimizerKernel {
   readonly rule: OptimizerRule;
-  /** Runs the variant that `call` asks for (by `gscale` and `mask`), in place; validation errors name the buffers. */
+  /** Runs the variant that `call` asks for (by `gscale`, `mask` and zero uniforms), in place; validation errors name the buffers. */
   run(call: RuleCall): void;
+  /**
+   * The zero pattern of `rows` calls whose uniforms lie row after row in `uniforms` (in
+   * `rule.uniforms` order): bit `k` set when `rule.zeroable[k]` is 0 in every row.
+   */
+  zeroPattern(uniforms: ArrayLike<number>, rows: number): number;
   /**
    * A batch of calls of one variant over fixed rows `[p, ...slots]` (core's `kernel.batch`); each
    * row's reads are, in order, `g`, the rule's inputs, `mask` (variant `mask`), `gscale` (variant
@@ -91,11 +109,16 @@ export function optimizerKernel(rule: OptimizerRule): OptimizerKernel {
   const moves = rule.movesParam ?? true;
   const readsGradient = rule.readsGradient ?? true;
   const variants: (AnyKernel | undefined)[] = [];
-  const variant = (clip: boolean, mask: boolean): AnyKernel => {
-    const index = (clip ? 1 : 0) + (mask ? 2 : 0);
+  const zeroable = rule.zeroable ?? [];
+  const variant = (clip: boolean, mask: boolean, zeros: number): AnyKernel => {
+    const index = (clip ? 1 : 0) + (mask ? 2 : 0) + 4 * zeros;
     let kernel = variants[index];
     if (!kernel) {
-      kernel = defineVariant(rule, { clip, mask }, `${clip ? 'clip' : ''}${mask ? 'mask' : ''}`);
+      const zeroNames = zeroable.filter((_, k) => (zeros >> k) & 1);
+      const key = [clip ? 'clip' : '', mask ? 'mask' : '', ...zeroNames.map((n) => `no_${n}`)]
+        .filter(Boolean)
+        .join('.');
+      kernel = defineVariant(rule, { clip, mask, zeroNames }, key);
       variants[index] = kernel;
     }
     return kernel;
@@ -104,6 +127,17 @@ export function optimizerKernel(rule: OptimizerRule): OptimizerKernel {
   const inputNames = rule.inputs ?? [];
   const scalarNames = rule.scalars ?? [];
   const uniformNames = rule.uniforms;
+  const zeroIndex = zeroable.map((name) => uniformNames.indexOf(name));
+  const zeroPattern = (uniforms: ArrayLike<number>, rows: number): number => {
+    let zeros = 0;
+    zeroIndex.forEach((u, k) => {
+      for (let r = 0; r < rows; r++) {
+        if (uniforms[r * uniformNames.length + u] !== 0) return;
+      }
+      zeros |= 1 << k;
+    });
+    return zeros;
+  };
   return {
     rule,
     run(call: RuleCall) {
@@ -119,15 +153,22 @@ export function optimizerKernel(rule: OptimizerRule): OptimizerKernel {
       if (clip) reads.push(call.gscale as tf.Tensor);
       for (const name of scalarNames) reads.push(call.scalars?.[name] as tf.Tensor);
       const uniforms = uniformNames.map((name) => call.uniforms[name] as number);
-      variant(clip, mask).positional(inouts, reads, uniforms);
+      variant(clip, mask, zeroPattern(uniforms, 1)).positional(inouts, reads, uniforms);
     },
+    zeroPattern,
     batch: (rows, v) =>
-      variant(readsGradient && v.clip, moves && v.mask).batch(rows, { internal: slotNames }),
-    path: () => variant(false, false).pathOnActiveBackend(),
+      variant(readsGradient && v.clip, moves && v.mask, v.zeros ?? 0).batch(rows, {
+        internal: slotNames,
+      }),
+    path: () => variant(false, false, 0).pathOnActiveBackend(),
   };
 }
 
-function defineVariant(rule: OptimizerRule, v: Variant, key: string): AnyKernel {
+function defineVariant(
+  rule: OptimizerRule,
+  v: { clip: boolean; mask: boolean; zeroNames: readonly string[] },
+  key: string,
+): AnyKernel {
   const moves = rule.movesParam ?? true;
   const readsGradient = rule.readsGradient ?? true;
   const clip = v.clip && readsGradient;
@@ -146,6 +187,7 @@ function defineVariant(rule: OptimizerRule, v: Variant, key: string): AnyKernel 
     uniforms: rule.uniforms,
     update: (refs, o) => {
       const r: RuleRefs = { ...refs };
+      for (const name of v.zeroNames) r[name] = o.constant(0);
       if (clip) r.g = o.mul(refs.g as ValueExpr, refs.gscale as ValueExpr);
       const { update: u, ...slots } = rule.update(r, o);
       if (!moves) return slots;
