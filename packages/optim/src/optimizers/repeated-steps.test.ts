@@ -10,6 +10,7 @@ import { expect, it } from 'vitest';
 import { composable } from '../test-support/fused-parity';
 import { uniqueSuffix } from '../test-support/optimizer-harness';
 import { adam } from './adam';
+import { adamw } from './adamw';
 import { nadam } from './nadam';
 import { sgd } from './sgd';
 import type { NamedTensor } from './transform-optimizer';
@@ -168,7 +169,8 @@ forEachBackend('compiled fused steps', (backend) => {
     const disposed = tf.zeros([]);
     disposed.dispose();
     expectDescentError(
-      () => optimizer.applyGradients(good.map((g, k) => (k === 2 ? { ...g, tensor: disposed } : g))),
+      () =>
+        optimizer.applyGradients(good.map((g, k) => (k === 2 ? { ...g, tensor: disposed } : g))),
       'DISPOSED',
     );
     const ints = good.map((g, k) => (k === 0 ? { ...g, tensor: tf.zeros([4, 5], 'int32') } : g));
@@ -236,6 +238,45 @@ forEachBackend('compiled fused steps', (backend) => {
       optimizer.dispose();
       twin.dispose();
       tf.dispose([...ours, ...theirs, ...Object.values(oursMasks), ...Object.values(theirsMasks)]);
+    }
+  });
+});
+
+forEachBackend('compiled fused steps: weight decay switching on and off', () => {
+  it('a decay schedule that reaches 0, a decay mask and Nesterov: equal the composable chain', async () => {
+    const decay: Schedule = Object.assign((t: number) => (t < 4 ? 0.1 : t < 8 ? 0 : 0.05), {
+      config: { type: 'test.decaySwitch' },
+    });
+    const makers: [string, (vars: tf.Variable[]) => tf.Optimizer][] = [
+      ['adamw', () => adamw({ learningRate: 0.01, weightDecay: decay })],
+      [
+        'adamw masked',
+        (vars) =>
+          adamw({
+            learningRate: 0.01,
+            weightDecay: 0.1,
+            weightDecayMask: (name: string) => name === vars[0]?.name,
+          }),
+      ],
+      ['adam L2', () => adam({ learningRate: 0.01, weightDecay: decay })],
+      [
+        'sgd nesterov L2',
+        () => sgd({ learningRate: 0.02, momentum: 0.9, nesterov: true, weightDecay: decay }),
+      ],
+    ];
+    for (const [tag, make] of makers) {
+      const { ours, theirs } = twinVariables(tag.replace(/ /g, ''));
+      const optimizer = make(ours);
+      const twin = composable(make(theirs));
+      const pairs = [
+        { optimizer, vars: ours },
+        { optimizer: twin, vars: theirs },
+      ];
+      for (let i = 0; i < 12; i++) step(pairs, [0, 1, 2, 3], i);
+      await expectSameValues(ours, theirs);
+      optimizer.dispose();
+      twin.dispose();
+      tf.dispose([...ours, ...theirs]);
     }
   });
 });
