@@ -86,26 +86,25 @@ function casesFor(backend: BackendName): BenchCase[] {
       layerNormCase(64, 256),
     ];
   const subtract = [1_000, 100_000, 1_000_000, 4_000_000].map(scaledSubtractCase);
-  // SwiftShader runs tfjs's 14 Adam dispatches per variable on the CPU: only the small sets on webgpu.
-  const sets =
-    backend === 'webgpu'
-      ? [uniform(100, 1_000), LENET_300_100, RES_MLP_20]
-      : [
-          uniform(1_000, 1_000),
-          uniform(100, 10_000),
-          uniform(10, 100_000),
-          uniform(2, 1_000_000),
-          LENET_300_100,
-          RES_MLP_20,
-        ];
-  const otherSets =
-    backend === 'webgpu'
-      ? [uniform(100, 1_000), LENET_300_100]
-      : [uniform(1_000, 1_000), uniform(2, 1_000_000), LENET_300_100];
-  const norms =
-    backend === 'webgpu'
-      ? [layerNormCase(64, 256), groupNormCase(4, 16, 32, 8)]
-      : [layerNormCase(256, 1024), groupNormCase(16, 32, 64, 8)];
+  // SwiftShader runs tfjs's 14 Adam dispatches per variable on the CPU: only the small sets on
+  // webgpu; cpu has no fused kernels (both sides run tfjs ops), so it gets the small sets too.
+  const small = backend !== 'wasm';
+  const sets = small
+    ? [uniform(100, 1_000), LENET_300_100, RES_MLP_20]
+    : [
+        uniform(1_000, 1_000),
+        uniform(100, 10_000),
+        uniform(10, 100_000),
+        uniform(2, 1_000_000),
+        LENET_300_100,
+        RES_MLP_20,
+      ];
+  const otherSets = small
+    ? [uniform(100, 1_000), LENET_300_100]
+    : [uniform(1_000, 1_000), uniform(2, 1_000_000), LENET_300_100];
+  const norms = small
+    ? [layerNormCase(64, 256), groupNormCase(4, 16, 32, 8)]
+    : [layerNormCase(256, 1024), groupNormCase(16, 32, 64, 8)];
   return [
     ...subtract,
     ...sets.map(adamCase),
