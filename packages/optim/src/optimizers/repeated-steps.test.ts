@@ -179,7 +179,7 @@ forEachBackend('compiled fused steps', (backend) => {
     expectDescentError(() => optimizer.applyGradients(good), 'NON_FINITE', 'learningRate');
     poisoned = false;
     const after = await valuesOf(ours);
-    after.forEach((values, k) => expect(values).toEqual(before[k]));
+    for (const [k, values] of after.entries()) expect(values).toEqual(before[k]);
     tf.dispose([...wrongShape.map((g) => g.tensor), ...ints.map((g) => g.tensor)]);
     tf.dispose(good.map((g) => g.tensor));
     for (let i = 3; i < 6; i++) step(pairs, [0, 1, 2, 3], i);
@@ -201,7 +201,9 @@ forEachBackend('compiled fused steps', (backend) => {
     for (let i = 0; i < 3; i++) step(pairs, [0, 1, 2, 3], i);
     // Rewinding (lottery tickets) assigns new values to the variables between steps.
     const rewind = SHAPES.map((shape, k) => wave(shape, 10 + k));
-    for (const vars of [ours, theirs]) vars.forEach((v, k) => v.assign(rewind[k] as tf.Tensor));
+    for (const vars of [ours, theirs]) {
+      for (const [k, v] of vars.entries()) v.assign(rewind[k] as tf.Tensor);
+    }
     const rewindValues = await valuesOf(rewind as tf.Variable[]);
     const clone = tf.clone(ours[3] as tf.Tensor); // shares the variable's buffer
     const cloneValues = Float32Array.from(await clone.data());
