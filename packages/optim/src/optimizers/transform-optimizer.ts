@@ -34,6 +34,11 @@ const ITERATIONS = 'iter';
  * any variable or state changes; a hyperparameter schedule that leaves its range fails the step the
  * same way.
  *
+ * Named optimizers with fused kernels (on wasm and webgpu) compile their step for a variable list
+ * that comes twice in a row, in the same order: later steps over that list check the gradients,
+ * evaluate the hyperparameters and run every variable's kernel in one call, keeping the state
+ * aside; any other step takes the general path (see the package README, "Compiled steps").
+ *
  * `getWeights()` returns a snapshot `[iter, ...state]`: slots named `<variable>/<slot>` (e.g.
  * `dense_Dense1/kernel/m`), then transformation-wide numbers `__descent__/<path>/<key>`;
  * `setWeights` restores them exactly (it copies, so the caller may dispose its tensors, as
