@@ -480,17 +480,9 @@ function isValidBatchRun(
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r] as readonly tf.Variable[];
     for (const v of row) if (v.isDisposed) return false;
-    const shape = (row[0] as tf.Variable).shape;
-    for (let i = 0; i < readCount; i++) {
-      const t = reads[r * readCount + i] as tf.Tensor;
-      if (!isLiveFloat32(t)) return false;
-      if (i < inputCount ? !sameShape(t.shape, shape) : t.size !== 1) return false;
-    }
+    if (!readsFit(signature, reads, r * readCount, (row[0] as tf.Variable).shape)) return false;
   }
-  for (let u = 0; u < uniforms.length; u++) {
-    if (!Number.isFinite(uniforms[u])) return false;
-  }
-  return true;
+  return allFinite(uniforms);
 }
 
 /** Throws the error of a batch run that {@link isValidBatchRun} rejected, naming the row. */
@@ -611,12 +603,31 @@ function isValidPositional(
     }
     for (let j = 0; j < i; j++) if (inouts[j] === v) return false;
   }
-  for (let i = 0; i < reads.length; i++) {
-    const t = reads[i] as tf.Tensor;
+  return readsFit(signature, reads, 0, shape) && allFinite(uniforms);
+}
+
+/**
+ * Whether one call's reads, starting at `from`, are live float32 tensors: the inputs shaped
+ * `shape`, the scalars of one element.
+ */
+function readsFit(
+  signature: KernelSignature,
+  reads: readonly tf.Tensor[],
+  from: number,
+  shape: readonly number[],
+): boolean {
+  const inputCount = signature.inputs.length;
+  const count = inputCount + signature.scalars.length;
+  for (let i = 0; i < count; i++) {
+    const t = reads[from + i] as tf.Tensor;
     if (!isLiveFloat32(t)) return false;
     if (i < inputCount ? !sameShape(t.shape, shape) : t.size !== 1) return false;
   }
-  for (const u of uniforms) if (typeof u !== 'number' || !Number.isFinite(u)) return false;
+  return true;
+}
+
+function allFinite(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
   return true;
 }
 

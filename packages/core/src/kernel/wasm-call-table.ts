@@ -1,10 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { KernelSignature } from './kernel-signature';
 import type { WasmBackendInternals } from './tfjs-internals';
-import { detachIfShared, type WasmEntries } from './wasm-host';
+import { detachIfShared, forgetDerivedData, type TensorData, type WasmEntries } from './wasm-host';
 import { tableRecordBytes } from './wasm-codegen';
-
-type TensorData = NonNullable<ReturnType<WasmBackendInternals['dataIdMap']['get']>>;
 
 /**
  * The calls of a kernel batch as a table in the tfjs wasm heap, one record per row (`n`, buffer
@@ -116,16 +114,12 @@ export class WasmCallTable {
   }
 
   private forgetWritten(): void {
-    const { tfjs } = this.backend.wasm;
     const width = this.signature.inouts.length;
     for (let r = 0; r < this.rows.length; r++) {
       const size = (this.rows[r] as readonly tf.Variable[])[0]!.size;
       if (size === 0) continue;
       for (let j = 0; j < width; j++) {
-        if (!this.forget[j]) continue;
-        const info = this.infos[r * width + j] as TensorData;
-        tfjs.disposeData(info.id);
-        tfjs.registerTensor(info.id, size, info.memoryOffset);
+        if (this.forget[j]) forgetDerivedData(this.backend, this.infos[r * width + j]!, size);
       }
     }
   }

@@ -6,6 +6,9 @@ import { generateWasm, WASM_ENTRY, WASM_TABLE_ENTRY } from './wasm-codegen';
 
 type Entry = (...args: number[]) => void;
 
+/** What the wasm backend keeps per tensor. */
+export type TensorData = NonNullable<ReturnType<WasmBackendInternals['dataIdMap']['get']>>;
+
 /** The two exports of a generated module (see `generateWasm`). */
 export interface WasmEntries {
   run: Entry;
@@ -61,7 +64,9 @@ export function runWasmKernel(
   if (args[0] === 0) return true;
   for (const u of uniforms) args.push(u);
   run(...args);
-  for (const variable of inouts) forgetDerivedData(backend, variable);
+  for (const variable of inouts) {
+    forgetDerivedData(backend, data.get(variable.dataId)!, variable.size);
+  }
   return true;
 }
 
@@ -71,10 +76,13 @@ export function runWasmKernel(
  * the tensor id lives, so an in-place write must look like a new tensor to them. Re-registering
  * the id (same memory, same size) is what tfjs does for a tensor it frees and makes anew.
  */
-export function forgetDerivedData(backend: WasmBackendInternals, variable: tf.Variable): void {
-  const info = backend.dataIdMap.get(variable.dataId)!;
+export function forgetDerivedData(
+  backend: WasmBackendInternals,
+  info: TensorData,
+  size: number,
+): void {
   backend.wasm.tfjs.disposeData(info.id);
-  backend.wasm.tfjs.registerTensor(info.id, variable.size, info.memoryOffset);
+  backend.wasm.tfjs.registerTensor(info.id, size, info.memoryOffset);
 }
 
 /** The kernel's module instantiated on this backend's memory (once per memory and kernel). */
