@@ -34,6 +34,7 @@ export {
   type BinaryOp,
   type CompareOp,
 } from './kernel/expr';
+export { evaluateExpr, type EvaluateExprOptions } from './kernel/expr-to-tfjs';
 export type { WgslWidth } from './kernel/wgsl-codegen';
 export type { KernelSignature } from './kernel/kernel-signature';
 export {

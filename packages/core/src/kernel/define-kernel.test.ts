@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { isDescentError } from '../errors/descent-error';
 import { expectClose } from '../testing/expect-close';
+import { expectDescentError } from '../testing/expect-descent-error';
 import { expectNoLeaks } from '../testing/expect-no-leaks';
 import { forEachBackend } from '../testing/for-each-backend';
 import { defineKernel } from './define-kernel';
@@ -98,6 +99,25 @@ forEachBackend('defineKernel: every operation of the expression language', () =>
     expect(codeOf(() => everyOp({ a, b }, { g }, { s: '1' as never, t: 1 }))).toBe(
       'BAD_HYPERPARAM',
     );
+    await expectClose(a, [1, 2], { rtol: 0, atol: 0 });
+    await expectClose(b, [3, 4], { rtol: 0, atol: 0 });
+    tf.dispose([a, b, g]);
+  });
+
+  it('positional: a wrong number of buffers is BAD_ARGUMENT naming the counts, changing nothing', async () => {
+    const a = tf.variable(tf.tensor([1, 2]));
+    const b = tf.variable(tf.tensor([3, 4]));
+    const g = tf.tensor([1, 1]);
+    const wrong = [
+      () => everyOp.positional([a], [g], [1, 1]),
+      () => everyOp.positional([a, b], [g, g], [1, 1]),
+      () => everyOp.positional([a, b], [g], [1, 1, 1]),
+      () => everyOp.positional([a, b], undefined as never, [1, 1]),
+    ];
+    for (const call of wrong) {
+      expectDescentError(call, 'BAD_ARGUMENT', '2 variables (a, b), 1 read tensors (g)');
+    }
+    expectDescentError(() => everyOp.positional([a, b], [g], [1, Number.NaN]), 'NON_FINITE', 't');
     await expectClose(a, [1, 2], { rtol: 0, atol: 0 });
     await expectClose(b, [3, 4], { rtol: 0, atol: 0 });
     tf.dispose([a, b, g]);

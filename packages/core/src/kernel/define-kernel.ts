@@ -4,19 +4,28 @@ import { checkKnownKeys, checkNumber } from '../validate/number-checks';
 import { checkDtype, isTensor, sameShape } from '../validate/tensor-checks';
 import { formatShape } from '../validate/format-shape';
 import { type Expr, ops, type Ops, type ValueExpr } from './expr';
+import { evaluateExpr } from './expr-to-tfjs';
 import type { KernelSignature } from './kernel-signature';
-import { livesOnActiveBackend, wasmInternals, webGpuInternals } from './tfjs-internals';
+import {
+  livesOnActiveBackend,
+  type WasmBackendInternals,
+  wasmInternals,
+  webGpuInternals,
+} from './tfjs-internals';
 import { WasmCallTable } from './wasm-call-table';
 import { compiledWasm, runWasmKernel } from './wasm-host';
 import { runWebGpuKernel } from './webgpu-host';
 import { generateWasm } from './wasm-codegen';
 import { generateWgsl, type WgslWidth } from './wgsl-codegen';
 
-/** Which implementation ran: the fused WASM-SIMD or WebGPU kernel, or the tfjs-ops reference. */
+/**
+ * Which implementation ran: the fused WASM-SIMD or WebGPU kernel, or `'reference'`, tfjs ops (the
+ * `update` rule interpreted by {@link evaluateExpr}, or the definition's own `reference`).
+ */
 export type KernelPath = 'wasm-simd' | 'webgpu' | 'reference';
 
 /**
- * An element-wise fused kernel: update rule, reference, and which fused backends to generate.
+ * An element-wise fused kernel: the update rule, written once, and which fused backends to generate.
  *
  * @typeParam I - names of the variables updated in place
  * @typeParam R - names of the tensors only read
@@ -36,7 +45,7 @@ export interface KernelDefinition<
   /**
    * One-element float32 tensors read on the device and broadcast to every element, e.g. a
    * clipping factor or a norm that earlier kernels computed (no read back to JavaScript). Passed
-   * in the call's `inputs` record; the reference receives them reshaped to scalars. Default none.
+   * in the call's `inputs` record; the tfjs-ops path reads them reshaped to scalars. Default none.
    */
   scalars?: readonly S[];
   uniforms: readonly U[];
@@ -46,10 +55,13 @@ export interface KernelDefinition<
    */
   update(refs: Record<I | R | S | U, ValueExpr>, ops: Ops): Record<I, ValueExpr>;
   /**
-   * The same rule in plain tfjs ops: the CPU reference, the fallback on every other backend, and
-   * what parity tests hold the fused kernels to. Returns the new value of every inout.
+   * Optional: the same rule written in plain tfjs ops, for a rule that tfjs can compute better
+   * than element by element. Without it, the tfjs-ops path (cpu, other backends, the fallback,
+   * `{ path: 'reference' }`) evaluates `update` itself with {@link evaluateExpr}, so the rule is
+   * written once. Receives the scalar tensors reshaped to `[]`; returns the new value of every
+   * inout, shaped like it.
    */
-  reference(
+  reference?(
     inouts: Record<I, tf.Tensor>,
     inputs: Record<R | S, tf.Tensor>,
     uniforms: Record<U, number>,
@@ -115,7 +127,8 @@ export interface FusedKernel<
   /**
    * The same call with buffers by position, in the signature's order: `inouts`, then `reads` (the
    * inputs followed by the scalars), then `uniforms`. Validation is the same (errors name the
-   * buffers); it skips building records, for callers that run it once per variable per step.
+   * buffers, and a wrong number of buffers is a `BAD_ARGUMENT`); it skips building records, for
+   * callers that run it once per variable per step.
    */
   positional(
     inouts: readonly tf.Variable[],
@@ -141,22 +154,28 @@ export interface FusedKernel<
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]*$/;
 const names = new Set<string>();
 
+/** One call's inouts, and its reads (its inputs, then its scalars), by position. */
+type Buffers = readonly tf.Variable[];
+type Reads = readonly tf.Tensor[];
+
 /**
- * Defines one fused element-wise op with a CPU reference implementation (tfjs ops) and generated
- * WASM-SIMD and WebGPU implementations that update variables **in place**:
+ * Defines one fused element-wise op from its update rule, written once in the expression
+ * language, and updates variables **in place** with code generated from it:
  *
  * - **wasm**: a generated `f32x4` module that imports the tfjs wasm backend's own
  *   `WebAssembly.Memory` and addresses tensors at their heap offsets (no copies, no data segment,
  *   no stack). Needs the single-threaded tfjs build (the threaded one does not expose its memory);
- *   otherwise the reference path runs.
+ *   otherwise the tfjs-ops path runs.
  * - **webgpu**: one compute pipeline binding the inouts `read_write` and the inputs `read`, recorded
  *   into tfjs's own command encoder; hyperparameters are uniforms, so schedules never recompile.
  * - **safety**: a variable whose buffer is shared (`refCount > 1`, e.g. `tf.variable(x)` aliases `x`)
  *   first gets a private copy; written buffers drop tfjs's CPU-side cache.
- * - **anything else** (cpu, other backends, tensors not yet moved to the active backend): the
- *   reference, assigned to the variables.
+ * - **anything else** (cpu, other backends, tensors not yet moved to the active backend): tfjs ops
+ *   — the same rule evaluated by {@link evaluateExpr}, or the definition's `reference` where it
+ *   gives one — assigned to the variables.
  *
- * Every call validates first — names, liveness, dtype float32, equal shapes, finite
+ * The three call forms (records, {@link FusedKernel.positional}, {@link FusedKernel.batch}) share
+ * one path: every call validates first — names, liveness, dtype float32, equal shapes, finite
  * hyperparameters — and throws a {@link DescentError} before touching any variable.
  *
  * @example
@@ -164,7 +183,6 @@ const names = new Set<string>();
  * const scaledSubtract = defineKernel({
  *   name: 'example.scaledSubtract', inouts: ['p'], inputs: ['g'], uniforms: ['alpha'],
  *   update: ({ p, g, alpha }, { sub, mul }) => ({ p: sub(p, mul(alpha, g)) }),
- *   reference: ({ p }, { g }, { alpha }) => ({ p: tf.sub(p, tf.mul(tf.scalar(alpha), g)) }),
  * });
  * scaledSubtract({ p: weights }, { g: grad }, { alpha: 0.1 });   // 'wasm-simd' on wasm
  * ```
@@ -176,15 +194,24 @@ export function defineKernel<
   S extends string = never,
 >(definition: KernelDefinition<I, R, U, S>): FusedKernel<I, R, U, S> {
   const signature = validateDefinition(definition);
+  const name = definition.name;
   const refs = Object.fromEntries(
     [...signature.inouts, ...signature.inputs, ...signature.scalars, ...signature.uniforms].map(
-      (name) => [name, { kind: 'ref', name }],
+      (n) => [n, { kind: 'ref', name: n }],
     ),
   ) as Record<I | R | S | U, ValueExpr>;
   const outputs = definition.update(refs, ops) as Record<string, Expr>;
-  checkKnownKeys(`${definition.name}: update() result`, Object.keys(outputs), signature.inouts);
+  checkKnownKeys(`${name}: update() result`, Object.keys(outputs), signature.inouts);
   const fusedWasm = definition.fused?.wasm ?? true;
   const fusedWebGpu = definition.fused?.webgpu ?? true;
+  const runReference = referencePath(definition, signature, outputs);
+  const readNames = [...signature.inputs, ...signature.scalars];
+  const inputCount = signature.inputs.length;
+  const readCount = readNames.length;
+  const width = signature.uniforms.length;
+  const rowReads = (reads: Reads, r: number) => reads.slice(r * readCount, (r + 1) * readCount);
+  const rowUniforms = (uniforms: ArrayLike<number>, r: number) =>
+    Array.from({ length: width }, (_, u) => uniforms[r * width + u] as number);
 
   const pathOnActiveBackend = (): KernelPath => {
     if (fusedWasm && wasmInternals()) return 'wasm-simd';
@@ -192,93 +219,112 @@ export function defineKernel<
     return 'reference';
   };
 
-  const readNames = [...signature.inputs, ...signature.scalars];
-  const inputCount = signature.inputs.length;
-  const records = (
-    inouts: readonly tf.Variable[],
-    reads: readonly tf.Tensor[],
-    uniforms: readonly number[],
-  ) => ({
-    inouts: Object.fromEntries(signature.inouts.map((n, i) => [n, inouts[i]])) as Record<
-      I,
-      tf.Variable
-    >,
-    inputs: Object.fromEntries(readNames.map((n, i) => [n, reads[i]])) as Record<R | S, tf.Tensor>,
-    uniforms: Object.fromEntries(signature.uniforms.map((n, i) => [n, uniforms[i]])) as Record<
-      U,
-      number
-    >,
-  });
-
-  const positional = (
-    inouts: readonly tf.Variable[],
-    reads: readonly tf.Tensor[],
-    uniforms: readonly number[],
-    options: KernelCallOptions = {},
-  ): KernelPath => {
-    if (!isValidPositional(signature, inouts, reads, uniforms)) {
-      const r = records(inouts, reads, uniforms);
-      validateCall(definition.name, signature, r.inouts, r.inputs, r.uniforms);
-    }
-    return execute(inouts, reads, uniforms, options);
-  };
-
-  /** Runs a validated call on the fused path of the active backend, else the reference. */
+  /** Runs one checked call on `path`: the fused kernel where it can run, else tfjs ops. */
   const execute = (
-    inouts: readonly tf.Variable[],
-    reads: readonly tf.Tensor[],
+    path: KernelPath,
+    inouts: Buffers,
+    reads: Reads,
     uniforms: readonly number[],
-    options: KernelCallOptions,
   ): KernelPath => {
-    const path = options.path === 'reference' ? 'reference' : pathOnActiveBackend();
+    const inputs = () => reads.slice(0, inputCount);
+    const scalars = () => reads.slice(inputCount);
     if (path === 'wasm-simd') {
-      const ran = runWasmKernel(
-        wasmInternals()!,
-        definition.name,
-        signature,
-        outputs,
-        inouts,
-        reads.slice(0, inputCount),
-        reads.slice(inputCount),
-        uniforms,
-      );
-      if (ran) return path;
+      const backend = wasmInternals()!;
+      if (runWasmKernel(backend, name, signature, outputs, inouts, inputs(), scalars(), uniforms)) {
+        return path;
+      }
     } else if (
       path === 'webgpu' &&
       inouts.every(livesOnActiveBackend) &&
       reads.every(livesOnActiveBackend)
     ) {
-      runWebGpuKernel(
-        webGpuInternals()!,
-        definition.name,
-        signature,
-        outputs,
-        inouts,
-        reads.slice(0, inputCount),
-        reads.slice(inputCount),
-        uniforms,
-      );
+      const backend = webGpuInternals()!;
+      runWebGpuKernel(backend, name, signature, outputs, inouts, inputs(), scalars(), uniforms);
       return path;
     }
-    const r = records(inouts, reads, uniforms);
-    runReference(definition, r.inouts, r.inputs, r.uniforms);
+    runReference(inouts, reads, uniforms);
     return 'reference';
   };
+
+  /**
+   * The one call path of every form: a single call is one row, a batch run all its rows. Checks
+   * every row before any runs (messages are built only on the way to an error), then runs the rows
+   * in order — on wasm, a batch's rows with one call into the module through its table.
+   */
+  const run = (
+    rows: readonly Buffers[],
+    reads: Reads,
+    uniforms: ArrayLike<number>,
+    options: KernelCallOptions,
+    batch?: { table(backend: WasmBackendInternals): WasmCallTable },
+  ): KernelPath => {
+    const single = batch === undefined;
+    const counted =
+      hasCounts(signature, rows.length, reads, uniforms) && (!single || isRow(signature, rows[0]));
+    // A batch's inouts were checked when bound; only their liveness can change since.
+    const fits = (row: Buffers, r: number) =>
+      callFits(signature, row, reads, uniforms, r * readCount, r * width, !single);
+    if (!(counted && rows.every(fits))) explainRun(single, rows, reads, uniforms);
+    const path = options.path === 'reference' ? 'reference' : pathOnActiveBackend();
+    if (path === 'wasm-simd' && batch?.table(wasmInternals()!).run(reads, uniforms)) return path;
+    if (single) return execute(path, rows[0] as Buffers, reads, uniforms as readonly number[]);
+    let ran: KernelPath = path; // a batch of no rows reports the path it would take
+    rows.forEach((row, r) => {
+      ran = execute(path, row, rowReads(reads, r), rowUniforms(uniforms, r));
+    });
+    return ran;
+  };
+  /** Throws the error of a run that {@link callFits} rejected: the counts, then row by row. */
+  const explainRun = (
+    single: boolean,
+    rows: readonly Buffers[],
+    reads: Reads,
+    uniforms: ArrayLike<number>,
+  ): never => {
+    const list = (names: readonly string[]) => names.join(', ') || 'none';
+    const count = (x: unknown) => (Array.isArray(x) ? x.length : typeof x);
+    const got = `${count(reads)} and ${uniforms?.length ?? typeof uniforms}`;
+    if (single && !(hasCounts(signature, 1, reads, uniforms) && isRow(signature, rows[0]))) {
+      throw new DescentError(
+        'BAD_ARGUMENT',
+        `${name}: a call takes ${signature.inouts.length} variables (${list(signature.inouts)}), ${readCount} read tensors (${list(readNames)}) and ${width} hyperparameters (${list(signature.uniforms)}); got ${count(rows[0])}, ${got}.`,
+      );
+    }
+    if (!hasCounts(signature, rows.length, reads, uniforms)) {
+      throw new DescentError(
+        'BAD_ARGUMENT',
+        `${name}: a batch of ${rows.length} rows takes ${rows.length * readCount} read tensors and ${rows.length * width} hyperparameters (per row: ${list(readNames)}; ${list(signature.uniforms)}), got ${got}.`,
+      );
+    }
+    rows.forEach((row, r) => {
+      const label = single ? name : `${name} (batch row ${r})`;
+      validateCall(label, signature, row, rowReads(reads, r), rowUniforms(uniforms, r));
+    });
+    throw new DescentError('BAD_ARGUMENT', `${name}: invalid ${single ? 'call' : 'batch run'}.`);
+  };
+
+  const positional = (
+    inouts: Buffers,
+    reads: Reads,
+    uniforms: readonly number[],
+    options: KernelCallOptions = {},
+  ): KernelPath => run([inouts], reads, uniforms, options);
 
   const kernel = (
     inouts: Record<I, tf.Variable>,
     inputs: Record<R | S, tf.Tensor>,
     uniforms: Record<U, number>,
-    options: KernelCallOptions = {},
+    options?: KernelCallOptions,
   ): KernelPath => {
-    validateCall(definition.name, signature, inouts, inputs, uniforms);
-    return execute(
-      signature.inouts.map((name) => inouts[name as I]),
-      readNames.map((name) => inputs[name as R | S]),
-      signature.uniforms.map((name) => uniforms[name as U]),
+    checkNames(name, signature, inouts, inputs, uniforms);
+    return positional(
+      signature.inouts.map((n) => inouts[n as I]),
+      readNames.map((n) => inputs[n as R | S]),
+      signature.uniforms.map((n) => uniforms[n as U]),
       options,
     );
   };
+
   const batch = (
     given: readonly (readonly tf.Variable[])[],
     batchOptions: KernelBatchOptions<I> = {},
@@ -286,55 +332,34 @@ export function defineKernel<
     if (!Array.isArray(given)) {
       throw new DescentError(
         'BAD_ARGUMENT',
-        `${definition.name}: batch rows must be an array of rows of ${signature.inouts.length} variables (${signature.inouts.join(', ')}); got ${typeof given}.`,
+        `${name}: batch rows must be an array of rows of ${signature.inouts.length} variables (${signature.inouts.join(', ')}); got ${typeof given}.`,
       );
     }
-    for (const [r, row] of given.entries()) validateRow(definition.name, signature, row, r);
+    for (const [r, row] of given.entries()) validateRow(name, signature, row, r);
     // Our own copy: the caller's arrays may change after the checks (the wasm table is sized once).
     const rows = given.map((row) => [...row]);
-    checkKnownKeys(
-      `${definition.name}: batch option internal`,
-      batchOptions.internal ?? [],
-      signature.inouts,
-    );
+    checkKnownKeys(`${name}: batch option internal`, batchOptions.internal ?? [], signature.inouts);
     const internal = new Set<string>(batchOptions.internal ?? []);
-    const forget = signature.inouts.map((name) => !internal.has(name));
+    const forget = signature.inouts.map((n) => !internal.has(n));
     let table: WasmCallTable | undefined;
     let disposed = false;
-    const runRows = (
-      reads: readonly tf.Tensor[],
-      uniforms: ArrayLike<number>,
-      options: KernelCallOptions,
-    ): KernelPath => {
-      const path = options.path === 'reference' ? 'reference' : pathOnActiveBackend();
-      if (path === 'wasm-simd') {
-        const backend = wasmInternals()!;
+    const bound = {
+      table(backend: WasmBackendInternals): WasmCallTable {
         if (table?.backend !== backend) {
           table?.free();
-          const entries = compiledWasm(backend, definition.name, signature, outputs);
+          const entries = compiledWasm(backend, name, signature, outputs);
           table = new WasmCallTable(backend, entries, signature, rows, forget);
         }
-        if (table.run(reads, uniforms)) return path;
-      }
-      let ran: KernelPath = path; // a batch of no rows reports the path it would take
-      rows.forEach((row, r) => {
-        const rowReads = reads.slice(r * readNames.length, (r + 1) * readNames.length);
-        const width = signature.uniforms.length;
-        const rowUniforms = Array.from({ length: width }, (_, u) => uniforms[r * width + u]!);
-        ran = execute(row, rowReads, rowUniforms, options);
-      });
-      return ran;
+        return table;
+      },
     };
     return {
       rows: rows.length,
       run(reads, uniforms, options = {}) {
         if (disposed) {
-          throw new DescentError('DISPOSED', `${definition.name}: this kernel batch was disposed.`);
+          throw new DescentError('DISPOSED', `${name}: this kernel batch was disposed.`);
         }
-        if (!isValidBatchRun(signature, rows, reads, uniforms)) {
-          explainBatchRun(definition.name, signature, rows, reads, uniforms, records);
-        }
-        return runRows(reads, uniforms, options);
+        return run(rows, reads, uniforms, options, bound);
       },
       dispose() {
         // The table lives in the heap of the backend it was made for, active or not.
@@ -344,8 +369,9 @@ export function defineKernel<
       },
     };
   };
+
   return Object.assign(kernel, {
-    kernelName: definition.name,
+    kernelName: name,
     signature,
     positional,
     batch,
@@ -355,19 +381,44 @@ export function defineKernel<
   });
 }
 
-function runReference<I extends string, R extends string, U extends string, S extends string>(
+/**
+ * The tfjs-ops path of a kernel: computes the new values of the inouts — with the definition's
+ * `reference`, else by interpreting its `update` — and assigns them to the variables.
+ */
+function referencePath<I extends string, R extends string, U extends string, S extends string>(
   definition: KernelDefinition<I, R, U, S>,
-  inouts: Record<I, tf.Variable>,
-  inputs: Record<R | S, tf.Tensor>,
-  uniforms: Record<U, number>,
-): void {
-  const next = tf.tidy(() => {
-    const reads = { ...inputs };
-    for (const name of definition.scalars ?? []) reads[name] = tf.reshape(inputs[name], []);
-    return definition.reference(inouts, reads, uniforms);
-  });
-  for (const name of definition.inouts) inouts[name].assign(next[name]);
-  tf.dispose(Object.values(next) as tf.Tensor[]);
+  signature: KernelSignature,
+  outputs: Record<string, Expr>,
+): (inouts: Buffers, reads: Reads, uniforms: readonly number[]) => void {
+  const scalarFrom = signature.inputs.length;
+  const given = definition.reference;
+  return (inouts, reads, uniforms) => {
+    const next = tf.tidy(() => {
+      const record = <T>(names: readonly string[], values: readonly T[], from = 0) =>
+        Object.fromEntries(names.map((n, i) => [n, values[from + i] as T]));
+      const buffers = record<tf.Tensor>(signature.inouts, inouts);
+      const scalars = reads.slice(scalarFrom).map((t) => tf.reshape(t, []));
+      const read = { ...record(signature.inputs, reads), ...record(signature.scalars, scalars) };
+      const hyper = record(signature.uniforms, uniforms);
+      const result: Record<string, tf.Tensor> = given
+        ? given(
+            buffers as Record<I, tf.Tensor>,
+            read as Record<R | S, tf.Tensor>,
+            hyper as Record<U, number>,
+          )
+        : evaluateExpr(
+            outputs as Record<string, ValueExpr>,
+            { ...buffers, ...read, ...hyper },
+            { shape: (inouts[0] as tf.Variable).shape },
+          );
+      return signature.inouts.map((n) => result[n] as tf.Tensor);
+    });
+    inouts.forEach((v, i) => {
+      v.assign(next[i] as tf.Tensor);
+    });
+    // A `reference` may return a tensor it was given: that one stays the caller's.
+    tf.dispose(next.filter((t) => !inouts.includes(t as tf.Variable) && !reads.includes(t)));
+  };
 }
 
 function validateDefinition<I extends string, R extends string, U extends string, S extends string>(
@@ -397,50 +448,165 @@ function validateDefinition<I extends string, R extends string, U extends string
   };
 }
 
-/** The inouts of a call: live float32 variables of one shape, no variable twice. */
-function validateInouts(
+/** The names of a record call: exactly the signature's (`UNKNOWN_PARAM` for any other). */
+function checkNames(
   kernelName: string,
   signature: KernelSignature,
-  inouts: Record<string, unknown>,
+  inouts: object,
+  inputs: object,
+  uniforms: object,
 ): void {
-  for (const name of signature.inouts) {
-    const v = inouts[name];
-    if (!isLiveFloat32(v)) checkDtype(`${kernelName}: variable ${name}`, v, 'float32');
+  const readNames = [...signature.inputs, ...signature.scalars];
+  if (
+    hasExactly(inouts, signature.inouts) &&
+    hasExactly(inputs, readNames) &&
+    hasExactly(uniforms, signature.uniforms)
+  ) {
+    return;
+  }
+  checkKnownKeys(`${kernelName}: variables`, Object.keys(inouts ?? {}), signature.inouts);
+  checkKnownKeys(`${kernelName}: inputs`, Object.keys(inputs ?? {}), readNames);
+  checkKnownKeys(`${kernelName}: hyperparameters`, Object.keys(uniforms ?? {}), signature.uniforms);
+}
+
+/** Whether `calls` calls' worth of reads and hyperparameters came, as arrays. */
+function hasCounts(
+  signature: KernelSignature,
+  calls: number,
+  reads: Reads,
+  uniforms: ArrayLike<number>,
+): boolean {
+  const readCount = signature.inputs.length + signature.scalars.length;
+  return (
+    Array.isArray(reads) &&
+    reads.length === calls * readCount &&
+    uniforms?.length === calls * signature.uniforms.length
+  );
+}
+
+/** Whether `row` is an array of one call's inouts (one per name of the signature). */
+function isRow(signature: KernelSignature, row: unknown): row is Buffers {
+  return Array.isArray(row) && row.length === signature.inouts.length;
+}
+
+/**
+ * The checks of one call, without building any message: live float32 variables of one shape for
+ * the inouts, no variable twice (only liveness where `bound`: a batch's rows were checked when
+ * bound, and a variable's dtype and shape never change); live float32 reads from `readFrom`, the
+ * inputs shaped like the inouts and the scalars of one element; finite hyperparameters from
+ * `uniformFrom`. Where this rejects a call, {@link validateCall} throws its error.
+ */
+function callFits(
+  signature: KernelSignature,
+  inouts: Buffers,
+  reads: Reads,
+  uniforms: ArrayLike<number>,
+  readFrom: number,
+  uniformFrom: number,
+  bound: boolean,
+): boolean {
+  const shape = (inouts[0] as tf.Variable | undefined)?.shape;
+  if (!shape) return false;
+  for (let i = 0; i < inouts.length; i++) {
+    const v = inouts[i] as tf.Variable;
+    if (bound) {
+      if (v.isDisposed) return false;
+      continue;
+    }
+    if (!isLiveFloat32(v) || typeof v.assign !== 'function' || !sameShape(v.shape, shape)) {
+      return false;
+    }
+    for (let j = 0; j < i; j++) if (inouts[j] === v) return false;
+  }
+  const inputCount = signature.inputs.length;
+  const readCount = inputCount + signature.scalars.length;
+  for (let i = 0; i < readCount; i++) {
+    const t = reads[readFrom + i] as tf.Tensor;
+    if (!isLiveFloat32(t)) return false;
+    if (i < inputCount ? !sameShape(t.shape, shape) : t.size !== 1) return false;
+  }
+  for (let u = 0; u < signature.uniforms.length; u++) {
+    if (!Number.isFinite(uniforms[uniformFrom + u])) return false;
+  }
+  return true;
+}
+
+/**
+ * The checks of one call, each throwing its own {@link DescentError} named after the buffer
+ * (`label` names the kernel and the batch row): the inouts (see {@link validateInouts}), the reads
+ * (live float32; the inputs shaped like the inouts, the scalars of one element), then the
+ * hyperparameters (finite numbers).
+ */
+function validateCall(
+  label: string,
+  signature: KernelSignature,
+  inouts: Buffers,
+  reads: Reads,
+  uniforms: ArrayLike<unknown>,
+): void {
+  validateInouts(label, signature, inouts);
+  const { inputs, scalars } = signature;
+  const readNames = [...inputs, ...scalars];
+  readNames.forEach((n, i) => {
+    if (!isLiveFloat32(reads[i])) checkDtype(`${label}: input ${n}`, reads[i], 'float32');
+  });
+  scalars.forEach((n, i) => {
+    const t = reads[inputs.length + i] as tf.Tensor;
+    if (t.size !== 1) {
+      throw new DescentError(
+        'SHAPE_MISMATCH',
+        `${label}: scalar input ${n} has shape ${formatShape(t.shape)}; expected one element (shape [] or [1]).`,
+      );
+    }
+  });
+  const shape = (inouts[0] as tf.Tensor).shape;
+  inputs.forEach((n, i) => {
+    const t = reads[i] as tf.Tensor;
+    if (!sameShape(t.shape, shape)) throw shapeMismatch(label, signature, n, t, shape);
+  });
+  signature.uniforms.forEach((n, i) => {
+    const u = uniforms[i];
+    if (typeof u !== 'number' || !Number.isFinite(u)) {
+      checkNumber(`${label}: hyperparameter ${n}`, u);
+    }
+  });
+}
+
+/** The inouts of a call: live float32 variables of one shape, no variable twice. */
+function validateInouts(label: string, signature: KernelSignature, inouts: Buffers): void {
+  signature.inouts.forEach((name, i) => {
+    const v = inouts[i];
+    if (!isLiveFloat32(v)) checkDtype(`${label}: variable ${name}`, v, 'float32');
     if (typeof (v as Partial<tf.Variable>).assign !== 'function') {
       throw new DescentError(
         'BAD_ARGUMENT',
-        `${kernelName}: ${name} (shape ${formatShape((v as tf.Tensor).shape)}) must be a tf.Variable, updated in place; got a plain tensor.`,
+        `${label}: ${name} (shape ${formatShape((v as tf.Tensor).shape)}) must be a tf.Variable, updated in place; got a plain tensor.`,
       );
     }
-  }
-  const first = signature.inouts[0]!;
-  const shape = (inouts[first] as tf.Tensor).shape;
-  for (const name of signature.inouts) {
-    const t = inouts[name] as tf.Tensor;
-    if (!sameShape(t.shape, shape)) throw shapeMismatch(kernelName, name, t, first, shape);
-  }
-  for (let i = 0; i < signature.inouts.length; i++) {
-    for (let j = i + 1; j < signature.inouts.length; j++) {
-      if (inouts[signature.inouts[i]!] === inouts[signature.inouts[j]!]) {
-        throw new DescentError(
-          'BAD_ARGUMENT',
-          `${kernelName}: the same variable was passed for two in-place buffers (${signature.inouts.join(', ')}).`,
-        );
-      }
-    }
+  });
+  const shape = (inouts[0] as tf.Tensor).shape;
+  signature.inouts.forEach((name, i) => {
+    const t = inouts[i] as tf.Tensor;
+    if (!sameShape(t.shape, shape)) throw shapeMismatch(label, signature, name, t, shape);
+  });
+  if (new Set(inouts).size !== inouts.length) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${label}: the same variable was passed for two in-place buffers (${signature.inouts.join(', ')}).`,
+    );
   }
 }
 
 function shapeMismatch(
-  kernelName: string,
+  label: string,
+  signature: KernelSignature,
   name: string,
   t: tf.Tensor,
-  first: string,
   shape: readonly number[],
 ): DescentError {
   return new DescentError(
     'SHAPE_MISMATCH',
-    `${kernelName}: ${name} has shape ${formatShape(t.shape)} but ${first} has shape ${formatShape(shape)}; they must match.`,
+    `${label}: ${name} has shape ${formatShape(t.shape)} but ${signature.inouts[0]} has shape ${formatShape(shape)}; they must match.`,
   );
 }
 
@@ -451,191 +617,17 @@ function validateRow(
   row: readonly tf.Variable[],
   index: number,
 ): void {
-  if (!Array.isArray(row) || row.length !== signature.inouts.length) {
+  if (!isRow(signature, row)) {
     throw new DescentError(
       'BAD_ARGUMENT',
       `${kernelName}: batch row ${index} must be an array of ${signature.inouts.length} variables (${signature.inouts.join(', ')}).`,
     );
   }
-  const inouts = Object.fromEntries(signature.inouts.map((name, i) => [name, row[i]]));
-  validateInouts(`${kernelName} (batch row ${index})`, signature, inouts);
-}
-
-/** The checks of a batch run that can change between runs, without building any message. */
-function isValidBatchRun(
-  signature: KernelSignature,
-  rows: readonly (readonly tf.Variable[])[],
-  reads: readonly tf.Tensor[],
-  uniforms: ArrayLike<number>,
-): boolean {
-  const inputCount = signature.inputs.length;
-  const readCount = inputCount + signature.scalars.length;
-  if (
-    !Array.isArray(reads) ||
-    reads.length !== rows.length * readCount ||
-    uniforms?.length !== rows.length * signature.uniforms.length
-  ) {
-    return false;
-  }
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r] as readonly tf.Variable[];
-    for (const v of row) if (v.isDisposed) return false;
-    if (!readsFit(signature, reads, r * readCount, (row[0] as tf.Variable).shape)) return false;
-  }
-  return allFinite(uniforms);
-}
-
-/** Throws the error of a batch run that {@link isValidBatchRun} rejected, naming the row. */
-function explainBatchRun(
-  kernelName: string,
-  signature: KernelSignature,
-  rows: readonly (readonly tf.Variable[])[],
-  reads: readonly tf.Tensor[],
-  uniforms: ArrayLike<number>,
-  records: (
-    inouts: readonly tf.Variable[],
-    reads: readonly tf.Tensor[],
-    uniforms: readonly number[],
-  ) => { inouts: object; inputs: object; uniforms: object },
-): never {
-  const readCount = signature.inputs.length + signature.scalars.length;
-  const width = signature.uniforms.length;
-  if (
-    !Array.isArray(reads) ||
-    reads.length !== rows.length * readCount ||
-    uniforms?.length !== rows.length * width
-  ) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `${kernelName}: a batch of ${rows.length} rows takes ${rows.length * readCount} read tensors and ${rows.length * width} hyperparameters (per row: ${[...signature.inputs, ...signature.scalars].join(', ') || 'none'}; ${signature.uniforms.join(', ') || 'none'}), got ${Array.isArray(reads) ? reads.length : typeof reads} and ${uniforms?.length ?? typeof uniforms}.`,
-    );
-  }
-  rows.forEach((row, r) => {
-    const rowReads = reads.slice(r * readCount, (r + 1) * readCount);
-    const rowUniforms = Array.from({ length: width }, (_, u) => uniforms[r * width + u] as number);
-    const call = records(row, rowReads, rowUniforms);
-    validateCall(
-      `${kernelName} (batch row ${r})`,
-      signature,
-      call.inouts as Record<string, unknown>,
-      call.inputs as Record<string, unknown>,
-      call.uniforms as Record<string, unknown>,
-    );
-  });
-  throw new DescentError('BAD_ARGUMENT', `${kernelName}: invalid batch run.`);
-}
-
-function validateCall(
-  kernelName: string,
-  signature: KernelSignature,
-  inouts: Record<string, unknown>,
-  inputs: Record<string, unknown>,
-  uniforms: Record<string, unknown>,
-): void {
-  // Fast checks first (this runs once per variable per optimizer step); messages are built only
-  // on the way to an error.
-  const readNames = [...signature.inputs, ...signature.scalars];
-  if (
-    !hasExactly(inouts, signature.inouts) ||
-    !hasExactly(inputs, readNames) ||
-    !hasExactly(uniforms, signature.uniforms)
-  ) {
-    checkKnownKeys(`${kernelName}: variables`, Object.keys(inouts ?? {}), signature.inouts);
-    checkKnownKeys(`${kernelName}: inputs`, Object.keys(inputs ?? {}), readNames);
-    checkKnownKeys(
-      `${kernelName}: hyperparameters`,
-      Object.keys(uniforms ?? {}),
-      signature.uniforms,
-    );
-  }
-  validateInouts(kernelName, signature, inouts);
-  for (const name of readNames) {
-    if (!isLiveFloat32(inputs[name]))
-      checkDtype(`${kernelName}: input ${name}`, inputs[name], 'float32');
-  }
-  for (const name of signature.scalars) {
-    const t = inputs[name] as tf.Tensor;
-    if (t.size !== 1) {
-      throw new DescentError(
-        'SHAPE_MISMATCH',
-        `${kernelName}: scalar input ${name} has shape ${formatShape(t.shape)}; expected one element (shape [] or [1]).`,
-      );
-    }
-  }
-  const first = signature.inouts[0]!;
-  const shape = (inouts[first] as tf.Tensor).shape;
-  for (const name of signature.inputs) {
-    const t = inputs[name] as tf.Tensor;
-    if (!sameShape(t.shape, shape)) throw shapeMismatch(kernelName, name, t, first, shape);
-  }
-  for (const name of signature.uniforms) {
-    const u = uniforms[name];
-    if (typeof u !== 'number' || !Number.isFinite(u))
-      checkNumber(`${kernelName}: hyperparameter ${name}`, u);
-  }
-}
-
-/**
- * The checks of {@link validateCall} on positional buffers, without building any message: true
- * when the call is valid (live float32 tensors of one shape, variables for the inouts, distinct
- * inouts, one-element scalars, finite uniforms). On false the caller runs `validateCall` to throw.
- */
-function isValidPositional(
-  signature: KernelSignature,
-  inouts: readonly tf.Variable[],
-  reads: readonly tf.Tensor[],
-  uniforms: readonly number[],
-): boolean {
-  const inputCount = signature.inputs.length;
-  if (
-    inouts.length !== signature.inouts.length ||
-    reads.length !== inputCount + signature.scalars.length ||
-    uniforms.length !== signature.uniforms.length
-  ) {
-    return false;
-  }
-  const shape = inouts[0]?.shape;
-  if (!shape) return false;
-  for (let i = 0; i < inouts.length; i++) {
-    const v = inouts[i] as tf.Variable;
-    if (!isLiveFloat32(v) || typeof v.assign !== 'function' || !sameShape(v.shape, shape)) {
-      return false;
-    }
-    for (let j = 0; j < i; j++) if (inouts[j] === v) return false;
-  }
-  return readsFit(signature, reads, 0, shape) && allFinite(uniforms);
-}
-
-/**
- * Whether one call's reads, starting at `from`, are live float32 tensors: the inputs shaped
- * `shape`, the scalars of one element.
- */
-function readsFit(
-  signature: KernelSignature,
-  reads: readonly tf.Tensor[],
-  from: number,
-  shape: readonly number[],
-): boolean {
-  const inputCount = signature.inputs.length;
-  const count = inputCount + signature.scalars.length;
-  for (let i = 0; i < count; i++) {
-    const t = reads[from + i] as tf.Tensor;
-    if (!isLiveFloat32(t)) return false;
-    if (i < inputCount ? !sameShape(t.shape, shape) : t.size !== 1) return false;
-  }
-  return true;
-}
-
-function allFinite(values: ArrayLike<number>): boolean {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
-  return true;
+  validateInouts(`${kernelName} (batch row ${index})`, signature, row);
 }
 
 /** True when `record` has exactly the keys `names` (no more, no fewer). */
-function hasExactly(
-  record: Record<string, unknown> | null | undefined,
-  names: readonly string[],
-): boolean {
+function hasExactly(record: object | null | undefined, names: readonly string[]): boolean {
   if (typeof record !== 'object' || record === null) return false;
   let count = 0;
   for (const key in record) {
