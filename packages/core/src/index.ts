@@ -1,7 +1,9 @@
 export { DescentError, isDescentError, type DescentErrorCode } from './errors/descent-error';
 export { formatShape } from './validate/format-shape';
+export { isTensor } from './validate/is-tensor';
+export { describeValue } from './validate/describe-value';
+export { checkOptions } from './validate/check-options';
 export {
-  isTensor,
   checkTensor,
   checkShape,
   checkSameShape,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DescentError, type Rng, checkBoolean, checkNumber } from '@descent/core';
+import { DescentError, type Rng, checkBoolean, checkNumber, checkOptions } from '@descent/core';
 import { type Dataset, checkDataset, shapeSize } from './dataset';
-import { checkOptions, rngFromSeed, type Seed } from './options';
+import { rngFromSeed, type Seed } from './options';
 
 /** Options of {@link batches}. */
 export interface BatchesOptions {

@@ -6,11 +6,12 @@ import {
   checkModel,
   checkNumber,
   copyTensor,
+  describeValue,
   disposeParams,
 } from '@descent/core';
 import { type Nonlinearity, gain } from './gain';
 import { heNormal } from './he';
-import { type RandomOptions, describeValue, readOptions, resolveRng } from './options';
+import { type RandomOptions, readOptions, resolveRng } from './options';
 
 /** Options of {@link fixupScale}. */
 export interface FixupScaleOptions {

@@ -4,8 +4,9 @@ import {
   type ParamLayout,
   PARAM_LAYOUTS,
   Rng,
-  checkKnownKeys,
+  checkOptions,
   computeFans,
+  describeValue,
   formatShape,
 } from '@descent/core';
 
@@ -48,20 +49,17 @@ export interface SchemeOptions extends RandomOptions, LayoutOptions {}
 /** Keys of {@link SchemeOptions}. */
 export const SCHEME_KEYS = ['rng', 'seed', 'layout'] as const;
 
-/** Asserts `options` is a plain object (or undefined) with only `known` keys; returns it. */
+/**
+ * Asserts `options` is a plain object (or undefined) with only `known` keys (core's
+ * `checkOptions`, named after `fn`); returns it, `{}` for undefined.
+ */
 export function readOptions<T extends object>(
   fn: string,
   options: T | undefined,
   known: readonly string[],
 ): Partial<T> {
   if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `${fn}: options must be an object, got ${describeValue(options)}.`,
-    );
-  }
-  checkKnownKeys(`${fn} options`, Object.keys(options), known);
+  checkOptions(fn, options, known);
   return options;
 }
 
@@ -174,13 +172,4 @@ export function isRng(value: unknown): value is Rng {
     typeof r.truncatedNormalArray === 'function' &&
     typeof r.child === 'function'
   );
-}
-
-/** A short description of a value for error messages. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return JSON.stringify(value);
-  return `${typeof value} ${String(value)}`;
 }

@@ -1,5 +1,12 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { DescentError, type ParamInfo, type Rng, formatShape, isTensor } from '@descent/core';
+import {
+  DescentError,
+  type ParamInfo,
+  type Rng,
+  describeValue,
+  formatShape,
+  isTensor,
+} from '@descent/core';
 import {
   DEFAULT_LEAKY_RELU_SLOPE,
   INITIALIZER_NAMES,
@@ -10,7 +17,6 @@ import {
   initializer,
 } from '@descent/init';
 import type { Activation } from './activation';
-import { describeValue } from './options';
 
 /** What a custom weight initializer receives besides the shape. */
 export interface InitContext {

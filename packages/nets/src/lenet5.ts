@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   DescentError,
   type Rng,
+  describeValue,
   formatShape,
   isTensor,
   registerWasmConv2DBackpropFilter,
@@ -11,14 +12,7 @@ import { readApplyOptions } from './apply-options';
 import { buildParams, checkApplyParams, dropout, shapesOf } from './builder';
 import { type InitSpec, resolveInit } from './init-spec';
 import type { Net } from './net';
-import {
-  type SeedOptions,
-  checkActivation,
-  checkDropout,
-  describeValue,
-  readOptions,
-  rootRng,
-} from './options';
+import { type SeedOptions, checkActivation, checkDropout, readOptions, rootRng } from './options';
 
 /** Options of {@link lenet5}. */
 export interface Lenet5Options extends SeedOptions {

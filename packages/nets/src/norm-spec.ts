@@ -1,7 +1,12 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { DescentError, type Params, checkKnownKeys, checkNumber } from '@descent/core';
+import {
+  DescentError,
+  type Params,
+  checkKnownKeys,
+  checkNumber,
+  describeValue,
+} from '@descent/core';
 import { batchNorm, keepState, layerNorm } from '@descent/norm';
-import { describeValue } from './options';
 
 /**
  * Normalization after each hidden layer's affine map (before its activation), from

@@ -1,4 +1,4 @@
-import { DescentError, Rng, checkKnownKeys, checkNumber } from '@descent/core';
+import { DescentError, Rng, checkNumber, checkOptions, describeValue } from '@descent/core';
 import { ACTIVATIONS, type Activation } from './activation';
 
 /** Options every builder takes for reproducibility. */
@@ -11,20 +11,17 @@ export interface SeedOptions {
   seed?: number | string;
 }
 
-/** Asserts `options` is a plain object with only `known` keys (`undefined` allowed when `optional`). */
+/**
+ * Asserts `options` is a plain object (or undefined) with only `known` keys (core's
+ * `checkOptions`, named after `fn`); returns it, `{}` for undefined.
+ */
 export function readOptions<T extends object>(
   fn: string,
   options: T | undefined,
   known: readonly string[],
 ): Partial<T> {
   if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `${fn}: options must be an object, got ${describeValue(options)}.`,
-    );
-  }
-  checkKnownKeys(`${fn}: options`, Object.keys(options), known);
+  checkOptions(fn, options, known);
   return options;
 }
 
@@ -68,13 +65,4 @@ export function checkActivation(name: string, value: unknown): Activation {
 export function checkDropout(name: string, value: unknown): number {
   checkNumber(name, value, { min: 0, max: 1, maxExclusive: true });
   return value;
-}
-
-/** A short description of a value for error messages. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return JSON.stringify(value);
-  return `${typeof value} ${String(value)}`;
 }

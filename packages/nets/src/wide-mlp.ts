@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DescentError, checkNumber } from '@descent/core';
+import { DescentError, checkNumber, describeValue } from '@descent/core';
 import { type Activation, activate } from './activation';
 import { readApplyOptions } from './apply-options';
 import { buildParams, checkApplyParams, checkInput, shapesOf } from './builder';
@@ -8,7 +8,6 @@ import {
   type SeedOptions,
   checkActivation,
   checkPositiveInteger,
-  describeValue,
   readOptions,
   rootRng,
 } from './options';

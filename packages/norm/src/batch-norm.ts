@@ -6,7 +6,7 @@ import {
   checkAffine,
   checkInput,
   checkMomentsState,
-  checkOptions,
+  readOptions,
   checkTraining,
   epsilonOption,
   momentumOption,
@@ -82,7 +82,7 @@ export function batchNorm(
   state: BatchNormState,
   options: BatchNormOptions,
 ): NormResult {
-  const opts = checkOptions('batchNorm: options', options, KNOWN);
+  const opts = readOptions('batchNorm', options, KNOWN);
   checkInput('batchNorm: x', x, 2, '[N, …, C] with the channels on options.axis');
   checkTraining('batchNorm: options.training', opts.training);
   const axis = resolveAxis('batchNorm: options.axis', opts.axis ?? -1, x.shape);

@@ -8,7 +8,7 @@ import {
   checkAffine,
   checkInput,
   checkMomentsState,
-  checkOptions,
+  readOptions,
   checkTraining,
   epsilonOption,
   momentumOption,
@@ -73,7 +73,7 @@ export function batchRenorm(
   state: BatchNormState,
   options: BatchRenormOptions,
 ): NormResult {
-  const opts = checkOptions('batchRenorm: options', options, KNOWN);
+  const opts = readOptions('batchRenorm', options, KNOWN);
   checkInput('batchRenorm: x', x, 2, '[N, …, C] with the channels on options.axis');
   checkTraining('batchRenorm: options.training', opts.training);
   const axis = resolveAxis('batchRenorm: options.axis', opts.axis ?? -1, x.shape);

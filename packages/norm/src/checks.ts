@@ -5,7 +5,9 @@ import {
   checkDtype,
   checkKnownKeys,
   checkNumber,
+  checkOptions,
   checkTensor,
+  describeValue,
   formatShape,
   sameShape,
 } from '@descent/core';
@@ -29,20 +31,17 @@ export function checkInput(
   }
 }
 
-/** Asserts `options` is a plain object (or undefined) with only `known` keys; returns it. */
-export function checkOptions<T extends object>(
-  name: string,
+/**
+ * Asserts `options` is a plain object (or undefined) with only `known` keys (core's
+ * `checkOptions`, named after `fn`); returns it, `{}` for undefined.
+ */
+export function readOptions<T extends object>(
+  fn: string,
   options: T | undefined,
   known: readonly string[],
 ): Partial<T> {
   if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `${name} must be an options object, got ${String(options)}.`,
-    );
-  }
-  checkKnownKeys(name, Object.keys(options), known);
+  checkOptions(fn, options, known);
   return options;
 }
 
@@ -101,7 +100,7 @@ export function checkAffine(
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${name} must be an object { gamma?, beta? }, got ${String(params)}.`,
+      `${name} must be an object { gamma?, beta? }, got ${describeValue(params)}.`,
     );
   }
   checkKnownKeys(name, Object.keys(params), known);
@@ -139,7 +138,7 @@ export function checkMomentsState(
   if (typeof state !== 'object' || state === null || Array.isArray(state)) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${name} must be an object { mean, variance } (see batchNormState), got ${String(state)}.`,
+      `${name} must be an object { mean, variance } (see batchNormState), got ${describeValue(state)}.`,
     );
   }
   checkKnownKeys(name, Object.keys(state), ['mean', 'variance']);

@@ -6,7 +6,7 @@ import {
   segmentNorm,
   segmentNormPath,
 } from '@descent/core';
-import { type AffineParams, checkAffine, checkInput, checkOptions, epsilonOption } from './checks';
+import { type AffineParams, checkAffine, checkInput, readOptions, epsilonOption } from './checks';
 import { affine, moments } from './normalize';
 
 /** Options of {@link groupNorm}. */
@@ -45,7 +45,7 @@ export function groupNorm(
   params: AffineParams,
   options: GroupNormOptions = {},
 ): tf.Tensor {
-  const opts = checkOptions('groupNorm: options', options, ['groups', 'epsilon']);
+  const opts = readOptions('groupNorm', options, ['groups', 'epsilon']);
   checkInput('groupNorm: x', x, 2, '[N, …spatial, C] (e.g. NHWC) or [N, C]');
   const groups = opts.groups ?? 32;
   checkNumber('groupNorm: options.groups', groups, { integer: true, min: 1 });

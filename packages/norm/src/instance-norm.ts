@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { formatShape } from '@descent/core';
-import { type AffineParams, checkAffine, checkInput, checkOptions, epsilonOption } from './checks';
+import { type AffineParams, checkAffine, checkInput, readOptions, epsilonOption } from './checks';
 import { moments, normalizeAffine } from './normalize';
 
 /** Options of {@link instanceNorm}. */
@@ -29,7 +29,7 @@ export function instanceNorm(
   params: AffineParams,
   options: InstanceNormOptions = {},
 ): tf.Tensor {
-  const opts = checkOptions('instanceNorm: options', options, ['epsilon']);
+  const opts = readOptions('instanceNorm', options, ['epsilon']);
   checkInput('instanceNorm: x', x, 3, '[N, …spatial, C] (e.g. NHWC)');
   const epsilon = epsilonOption('instanceNorm: options.epsilon', opts.epsilon);
   const channels = x.shape[x.rank - 1] as number;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { formatShape, segmentNorm, segmentNormPath } from '@descent/core';
 import { broadcastShape, resolveAxes } from './axes';
-import { type AffineParams, checkAffine, checkInput, checkOptions, epsilonOption } from './checks';
+import { type AffineParams, checkAffine, checkInput, readOptions, epsilonOption } from './checks';
 import { moments, normalizeAffine } from './normalize';
 
 /** Options of {@link layerNorm}. */
@@ -43,7 +43,7 @@ export function layerNorm(
   params: AffineParams,
   options: LayerNormOptions = {},
 ): tf.Tensor {
-  const opts = checkOptions('layerNorm: options', options, KNOWN);
+  const opts = readOptions('layerNorm', options, KNOWN);
   checkInput('layerNorm: x', x, 1, 'the axes to normalize given by options.axis');
   const axes = resolveAxes('layerNorm: options.axis', opts.axis ?? -1, x.shape);
   const epsilon = epsilonOption('layerNorm: options.epsilon', opts.epsilon);

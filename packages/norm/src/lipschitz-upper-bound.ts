@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { DescentError, type Model, type ParamLayout, checkModel, formatShape } from '@descent/core';
-import { checkOptions } from './checks';
+import { readOptions } from './checks';
 import { spectralNormValue, type SpectralNormValueOptions } from './spectral-norm-value';
 
 /** One factor of a {@link LipschitzBound}. */
@@ -65,11 +65,7 @@ export async function lipschitzUpperBound(
   options: LipschitzOptions = {},
 ): Promise<LipschitzBound> {
   checkModel('lipschitzUpperBound: model', model);
-  const opts = checkOptions('lipschitzUpperBound: options', options, [
-    'method',
-    'iterations',
-    'tol',
-  ]);
+  const opts = readOptions('lipschitzUpperBound', options, ['method', 'iterations', 'tol']);
   const weights = Object.keys(model.params).filter((key) => model.info[key]?.role === 'weight');
   for (const key of weights) {
     const info = model.info[key];

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { DescentError, Rng, checkNumber, checkTensor, formatShape } from '@descent/core';
-import { checkOptions } from './checks';
+import { readOptions } from './checks';
 import { powerIterationSigma, smallGram, symmetricEigenvalues } from './float64-linalg';
 
 /** Options of {@link spectralNormValue}. */
@@ -41,7 +41,7 @@ export async function spectralNormValue(
   W: tf.Tensor,
   options: SpectralNormValueOptions = {},
 ): Promise<number> {
-  const opts = checkOptions('spectralNormValue: options', options, KNOWN);
+  const opts = readOptions('spectralNormValue', options, KNOWN);
   checkTensor('spectralNormValue: W', W);
   if (W.rank < 1) {
     throw new DescentError(

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DescentError, type Rng, checkNumber, formatShape } from '@descent/core';
-import { checkInput, checkOptions, checkParamShape, checkTraining } from './checks';
+import { checkInput, readOptions, checkParamShape, checkTraining } from './checks';
 import { stopGradient } from './stop-gradient';
 
 /** The persistent state of {@link spectralNorm}: the power-iteration vector. */
@@ -64,11 +64,7 @@ export function spectralNorm(
   state: SpectralNormState,
   options: SpectralNormOptions,
 ): SpectralNormResult {
-  const opts = checkOptions('spectralNorm: options', options, [
-    'training',
-    'iterations',
-    'epsilon',
-  ]);
+  const opts = readOptions('spectralNorm', options, ['training', 'iterations', 'epsilon']);
   checkInput('spectralNorm: W', W, 2, 'a kernel such as [in, out] or [kh, kw, in, out]');
   checkTraining('spectralNorm: options.training', opts.training);
   const iterations = opts.iterations ?? 1;

@@ -6,7 +6,7 @@ import {
   checkAffine,
   checkInput,
   checkMomentsState,
-  checkOptions,
+  readOptions,
   checkParamShape,
   checkTraining,
   epsilonOption,
@@ -65,7 +65,7 @@ export function switchableNorm(
   state: BatchNormState,
   options: SwitchableNormOptions,
 ): NormResult {
-  const opts = checkOptions('switchableNorm: options', options, KNOWN);
+  const opts = readOptions('switchableNorm', options, KNOWN);
   checkInput('switchableNorm: x', x, 3, '[N, …spatial, C] (e.g. NHWC)');
   checkTraining('switchableNorm: options.training', opts.training);
   const momentum = momentumOption('switchableNorm: options.momentum', opts.momentum);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { formatShape } from '@descent/core';
 import { otherAxes, resolveAxis } from './axes';
-import { checkInput, checkOptions, checkParamShape } from './checks';
+import { checkInput, readOptions, checkParamShape } from './checks';
 
 /** Options of {@link weightNorm}. */
 export interface WeightNormOptions {
@@ -33,7 +33,7 @@ export interface WeightNormOptions {
  * ```
  */
 export function weightNorm(v: tf.Tensor, g: tf.Tensor, options: WeightNormOptions = {}): tf.Tensor {
-  const opts = checkOptions('weightNorm: options', options, ['axis']);
+  const opts = readOptions('weightNorm', options, ['axis']);
   checkInput('weightNorm: v', v, 2, 'a kernel such as [in, out] or [kh, kw, in, out]');
   const axis = resolveAxis('weightNorm: options.axis', opts.axis ?? -1, v.shape);
   const units = v.shape[axis] as number;

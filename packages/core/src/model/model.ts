@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { DescentError } from '../errors/descent-error';
+import { describeValue } from '../validate/describe-value';
 import { formatShape } from '../validate/format-shape';
 import { type ParamInfo, checkParamInfo, computeFans } from '../params/param-info';
 import { type Params, checkParams } from '../params/params';
@@ -192,13 +193,4 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function listKeys(keys: readonly string[]): string {
   const shown = keys.slice(0, 8).map((k) => JSON.stringify(k));
   return keys.length > 8 ? `${shown.join(', ')}, … (${keys.length} in all)` : shown.join(', ');
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'object') {
-    return `an object with keys ${Object.keys(value).slice(0, 5).join(', ') || '(none)'}`;
-  }
-  return `${typeof value} ${String(value)}`;
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DescentError } from '../errors/descent-error';
+import { describeValue } from '../validate/describe-value';
 import { formatShape } from '../validate/format-shape';
 import { checkSameShape, checkShape, checkTensor, isTensor } from '../validate/tensor-checks';
 import { checkCopyable, copyTensor } from './copy-tensor';
@@ -410,7 +411,7 @@ function checkParamsObject(
   if (!ok) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${name} must be a plain object mapping names to tensors (Params), got ${describeValue(params)}.`,
+      `${name} must be a plain object mapping names to tensors (Params), got ${describeNotParams(params)}.`,
     );
   }
 }
@@ -458,15 +459,13 @@ function listKeys(keys: readonly string[]): string {
   return keys.length > 8 ? `${shown.join(', ')}, … (${keys.length} in all)` : shown.join(', ');
 }
 
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
+/** {@link describeValue}, with the fix for the two usual mistakes of passing one tensor or a Map. */
+function describeNotParams(value: unknown): string {
   if (isTensor(value)) {
     return `a single tensor of shape ${formatShape(value.shape)} (wrap it in an object: { w: tensor })`;
   }
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (value instanceof Map) return 'a Map (use a plain object, e.g. Object.fromEntries(map))';
-  if (typeof value === 'object')
-    return `an object (${Object.keys(value).slice(0, 3).join(', ') || 'no keys'})`;
-  return `${typeof value} ${String(value)}`;
+  if (value instanceof Map) {
+    return `${describeValue(value)} (use a plain object, e.g. Object.fromEntries(map))`;
+  }
+  return describeValue(value);
 }

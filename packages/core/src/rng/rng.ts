@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DescentError } from '../errors/descent-error';
+import { describeValue } from '../validate/describe-value';
 import { formatShape } from '../validate/format-shape';
 import { checkNumber } from '../validate/number-checks';
 import { murmur3x86x32, utf8 } from './murmur3';
@@ -597,12 +598,4 @@ function checkBounds(lo: number, hi: number): void {
 function checkNormal(mean: number, std: number): void {
   checkNumber('mean', mean);
   checkNumber('std', std, { min: 0 });
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return JSON.stringify(value);
-  return `${typeof value} ${String(value)}`;
 }

@@ -1,15 +1,10 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { DescentError } from '../errors/descent-error';
+import { describeValue } from './describe-value';
 import { formatShape } from './format-shape';
+import { isTensor } from './is-tensor';
 
-/**
- * Duck-typed tensor test (no `instanceof`, so tensors from another copy of tfjs-core pass).
- */
-export function isTensor(value: unknown): value is tf.Tensor {
-  if (typeof value !== 'object' || value === null) return false;
-  const t = value as Partial<tf.Tensor>;
-  return t.dataId !== undefined && Array.isArray(t.shape) && typeof t.dtype === 'string';
-}
+export { isTensor };
 
 /**
  * Asserts `value` is a live tensor. `name` is how the caller's user knows the argument
@@ -19,7 +14,10 @@ export function isTensor(value: unknown): value is tf.Tensor {
  */
 export function checkTensor(name: string, value: unknown): asserts value is tf.Tensor {
   if (!isTensor(value)) {
-    throw new DescentError('BAD_ARGUMENT', `${name} must be a tf.Tensor, got ${describe(value)}.`);
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${name} must be a tf.Tensor, got ${describeValue(value)}.`,
+    );
   }
   if (value.isDisposed) {
     throw new DescentError(
@@ -108,12 +106,4 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  return typeof value === 'object'
-    ? `an object (${Object.keys(value).slice(0, 3).join(', ') || 'no keys'})`
-    : `${typeof value} ${String(value)}`;
 }

@@ -1,6 +1,6 @@
-import { DescentError, checkBoolean, checkNumber } from '@descent/core';
+import { DescentError, checkBoolean, checkNumber, checkOptions } from '@descent/core';
 import type { Dataset } from '../dataset';
-import { checkOptions, type Seed } from '../options';
+import type { Seed } from '../options';
 import { MNIST_PIXELS } from './mnist-format';
 import { loadMnistDigits } from './mnist-source-node';
 import { type MnistSplit, mnistSplitIds, orderIds, stratifiedPrefix } from './mnist-split';

@@ -1,6 +1,6 @@
-import { DescentError, checkNumber } from '@descent/core';
+import { DescentError, checkNumber, checkOptions } from '@descent/core';
 import type { Dataset } from '../dataset';
-import { checkCount, checkOptions, rngFromSeed, type Seed } from '../options';
+import { checkCount, rngFromSeed, type Seed } from '../options';
 import { portableSin } from '../portable-trig';
 
 /** Options of {@link sinusoid}. */

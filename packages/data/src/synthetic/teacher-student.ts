@@ -4,12 +4,13 @@ import {
   type Model,
   checkModel,
   checkNumber,
+  checkOptions,
   formatShape,
   isDescentError,
   isTensor,
 } from '@descent/core';
 import { type Dataset, shapeSize } from '../dataset';
-import { checkCount, checkOptions, rngFromSeed, type Seed } from '../options';
+import { checkCount, rngFromSeed, type Seed } from '../options';
 
 /** Options of {@link teacherStudent}. */
 export interface TeacherStudentOptions {

@@ -1,6 +1,6 @@
-import { checkNumber } from '@descent/core';
+import { checkNumber, checkOptions } from '@descent/core';
 import type { Dataset } from '../dataset';
-import { checkCount, checkOptions, rngFromSeed, type Seed } from '../options';
+import { checkCount, rngFromSeed, type Seed } from '../options';
 import { portableSinCos } from '../portable-trig';
 
 /** Options of {@link twoSpirals}. */

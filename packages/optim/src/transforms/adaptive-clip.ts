@@ -7,6 +7,7 @@ import {
   formatShape,
   type ParamInfo,
   type Params,
+  checkOptions,
 } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { requireParam } from '../transform/require-param';
@@ -21,6 +22,9 @@ export interface AdaptiveClipOptions {
    */
   info?: Record<string, ParamInfo>;
 }
+
+/** The keys of {@link AdaptiveClipOptions}; any other is rejected (UNKNOWN_PARAM). */
+const OPTION_KEYS: readonly (keyof AdaptiveClipOptions)[] = ['info'];
 
 /**
  * Adaptive gradient clipping (AGC; Brock et al., 2021, "High-Performance Large-Scale Image
@@ -53,7 +57,8 @@ export interface AdaptiveClipOptions {
  *   0.01–0.16 depending on batch size).
  * @param eps - `ε` ≥ 0: weights with a smaller norm count as `ε` (so zero-initialized units can
  *   still move). Default 1e-3 (optax, paper).
- * @throws DescentError `BAD_HYPERPARAM`/`NON_FINITE` for bad numbers; at update, `BAD_ARGUMENT`
+ * @throws DescentError `UNKNOWN_PARAM` for an unknown option, `BAD_HYPERPARAM`/`NON_FINITE` for
+ *   bad numbers; at update, `BAD_ARGUMENT`
  *   without `params`, `SHAPE_MISMATCH` for a parameter whose shape differs from its update or
  *   whose rank does not fit its layout.
  *
@@ -67,6 +72,7 @@ export function adaptiveClip(
   eps = 1e-3,
   options: AdaptiveClipOptions = {},
 ): GradientTransformation {
+  checkOptions('adaptiveClip', options, OPTION_KEYS);
   checkNumber('clipping', clipping, { min: 0, minExclusive: true });
   checkNumber('eps', eps, { min: 0 });
   const info = options.info ?? {};

@@ -6,6 +6,8 @@ import {
   type ParamInfo,
   type Params,
   roleMask,
+  checkOptions,
+  describeValue,
 } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { requireParam } from '../transform/require-param';
@@ -32,6 +34,9 @@ export interface AddDecayedWeightsOptions {
   mask?: DecayMask;
 }
 
+/** The keys of {@link AddDecayedWeightsOptions}; any other is rejected (UNKNOWN_PARAM). */
+const OPTION_KEYS: readonly (keyof AddDecayedWeightsOptions)[] = ['mask'];
+
 /**
  * Adds decoupled weight decay to the updates: `u ← u + λ·θ` for every parameter the mask selects
  * (optax's `add_decayed_weights`). Placed **after** an adaptive scaling and before
@@ -45,7 +50,8 @@ export interface AddDecayedWeightsOptions {
  *
  * @param weightDecay - `λ` ≥ 0, a number or a schedule of this transformation's update count.
  * @param options - `mask`: which parameters to decay (default all), see {@link DecayMask}.
- * @throws DescentError `BAD_HYPERPARAM`/`NON_FINITE` for `λ`, `BAD_ARGUMENT` for a malformed mask
+ * @throws DescentError `UNKNOWN_PARAM` for an unknown option, `BAD_HYPERPARAM`/`NON_FINITE` for
+ *   `λ`, `BAD_ARGUMENT` for a malformed mask
  *   (at construction), and at update time `BAD_ARGUMENT` without `params` or when a mask predicate
  *   returns a non-boolean.
  *
@@ -59,6 +65,7 @@ export function addDecayedWeights(
   weightDecay: HyperParameter,
   options: AddDecayedWeightsOptions = {},
 ): GradientTransformation {
+  checkOptions('addDecayedWeights', options, OPTION_KEYS);
   hyperValue('weightDecay', weightDecay, 0, { min: 0 });
   const { mask } = options;
   checkDecayMask('mask', mask);
@@ -120,14 +127,14 @@ export function checkDecayMask(name: string, mask: unknown): asserts mask is Dec
   if (typeof mask !== 'object' || mask === null || Array.isArray(mask)) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${name} must be a record of booleans by parameter name or a function (name, param) => boolean, got ${describe(mask)}.`,
+      `${name} must be a record of booleans by parameter name or a function (name, param) => boolean, got ${describeValue(mask)}.`,
     );
   }
   for (const [key, value] of Object.entries(mask)) {
     if (typeof value !== 'boolean') {
       throw new DescentError(
         'BAD_ARGUMENT',
-        `${name}[${JSON.stringify(key)}] must be a boolean, got ${describe(value)}.`,
+        `${name}[${JSON.stringify(key)}] must be a boolean, got ${describeValue(value)}.`,
       );
     }
   }
@@ -141,14 +148,8 @@ export function isDecayed(mask: DecayMask | undefined, name: string, param: tf.T
   if (typeof decayed !== 'boolean') {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `the weight-decay mask returned ${describe(decayed)} for "${name}"; it must return a boolean.`,
+      `the weight-decay mask returned ${describeValue(decayed)} for "${name}"; it must return a boolean.`,
     );
   }
   return decayed;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, DescentError, type Params } from '@descent/core';
+import { checkNumber, DescentError, type Params, checkOptions } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { tensorSlot } from '../transform/per-parameter';
 import { makeState, type SlotValue, type TransformState } from '../transform/transform-state';
@@ -13,6 +13,9 @@ export interface ApplyIfFiniteOptions {
    */
   maxConsecutiveErrors?: number;
 }
+
+/** The keys of {@link ApplyIfFiniteOptions}; any other is rejected (UNKNOWN_PARAM). */
+const OPTION_KEYS: readonly (keyof ApplyIfFiniteOptions)[] = ['maxConsecutiveErrors'];
 
 /** The slots this transformation adds to each parameter. */
 const SKIPPED = 'skipped';
@@ -52,7 +55,8 @@ const CONSECUTIVE = 'consecutive';
  * `LossScaleOptimizer` read finiteness back and do not run the step at all (Adam's `t` does not
  * advance). Reference: Micikevicius et al., 2018, "Mixed Precision Training".
  *
- * @throws DescentError `BAD_HYPERPARAM` (or `NON_FINITE` for NaN, −∞) unless
+ * @throws DescentError `UNKNOWN_PARAM` for an unknown option, `BAD_HYPERPARAM` (or `NON_FINITE`
+ *   for NaN, −∞) unless
  *   `maxConsecutiveErrors` is an integer ≥ 0 or `Infinity`; `BAD_ARGUMENT` for a bad `inner`.
  *
  * @example
@@ -64,6 +68,7 @@ export function applyIfFinite(
   inner: GradientTransformation,
   options: ApplyIfFiniteOptions = {},
 ): GradientTransformation {
+  checkOptions('applyIfFinite', options, OPTION_KEYS);
   if (typeof inner?.init !== 'function' || typeof inner?.update !== 'function') {
     throw new DescentError(
       'BAD_ARGUMENT',

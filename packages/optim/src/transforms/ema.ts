@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber } from '@descent/core';
+import { checkNumber, checkOptions } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
 import type { SlotValue } from '../transform/transform-state';
@@ -9,6 +9,9 @@ export interface EmaOptions {
   /** Divide by `1 − decayᵗ` so that early averages are not biased towards zero. Default true (optax). */
   debias?: boolean;
 }
+
+/** The keys of {@link EmaOptions}; any other is rejected (UNKNOWN_PARAM). */
+const OPTION_KEYS: readonly (keyof EmaOptions)[] = ['debias'];
 
 /**
  * Replaces updates by their exponential moving average (optax's `ema`):
@@ -29,7 +32,8 @@ export interface EmaOptions {
  * For an average of the **weights** (Polyak averaging, SWA), see {@link swa}.
  *
  * @param decay - in [0, 1). 0 passes the updates through.
- * @throws DescentError `BAD_HYPERPARAM`/`NON_FINITE` for a bad `decay`.
+ * @throws DescentError `UNKNOWN_PARAM` for an unknown option, `BAD_HYPERPARAM`/`NON_FINITE` for a
+ *   bad `decay`.
  *
  * @example
  * ```ts
@@ -37,6 +41,7 @@ export interface EmaOptions {
  * ```
  */
 export function ema(decay: number, options: EmaOptions = {}): GradientTransformation {
+  checkOptions('ema', options, OPTION_KEYS);
   checkNumber('decay', decay, { min: 0, max: 1, maxExclusive: true });
   const debias = options.debias ?? true;
   return perParameter({

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, DescentError, type Params } from '@descent/core';
+import { checkNumber, DescentError, type Params, checkOptions } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, tensorSlot } from '../transform/per-parameter';
 import { makeState, type SlotValue, type TransformState } from '../transform/transform-state';
@@ -9,6 +9,9 @@ export interface MultiStepsOptions {
   /** `k` ≥ 1: how many gradients make one step of the inner transformation. */
   everyK: number;
 }
+
+/** The keys of {@link MultiStepsOptions}; any other is rejected (UNKNOWN_PARAM). */
+const OPTION_KEYS: readonly (keyof MultiStepsOptions)[] = ['everyK'];
 
 /**
  * Gradient accumulation (optax's `MultiSteps`; survey §5.4, large-batch training on small
@@ -36,7 +39,8 @@ export interface MultiStepsOptions {
  * Frameworks: Keras 3's `gradient_accumulation_steps` and optax average the gradients; so does
  * the usual PyTorch loop that divides the loss by `k`.
  *
- * @throws DescentError `BAD_HYPERPARAM`/`NON_FINITE` for a bad `everyK`, `BAD_ARGUMENT` for a bad `inner`.
+ * @throws DescentError `BAD_ARGUMENT` when `options` is no plain object or `inner` is bad,
+ *   `UNKNOWN_PARAM` for an unknown option, `BAD_HYPERPARAM`/`NON_FINITE` for a bad `everyK`.
  *
  * @example
  * ```ts
@@ -47,13 +51,14 @@ export function multiSteps(
   inner: GradientTransformation,
   options: MultiStepsOptions,
 ): GradientTransformation {
+  checkOptions('multiSteps', options, OPTION_KEYS);
   if (typeof inner?.init !== 'function' || typeof inner?.update !== 'function') {
     throw new DescentError(
       'BAD_ARGUMENT',
       `multiSteps: inner must be a GradientTransformation ({ init, update }), got ${String(inner)}.`,
     );
   }
-  const everyK = options?.everyK;
+  const everyK = options.everyK;
   checkNumber('everyK', everyK, { min: 1, integer: true });
   return {
     init(params: Params): TransformState {

@@ -7,6 +7,7 @@ import {
   type ParamInfo,
   type ParamRole,
   type Params,
+  checkOptions,
 } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { makeState, type TransformState } from '../transform/transform-state';
@@ -46,6 +47,9 @@ export interface PartitionOptions {
   info?: Record<string, ParamInfo>;
 }
 
+/** The keys of {@link PartitionOptions}; any other is rejected (UNKNOWN_PARAM). */
+const OPTION_KEYS: readonly (keyof PartitionOptions)[] = ['default', 'info'];
+
 /**
  * Routes parameters to different transformations (optax's `partition` / `multi_transform`;
  * torch.optim's parameter groups): each parameter goes to the **first** group whose `match`
@@ -82,6 +86,7 @@ export function partition(
   groups: readonly PartitionGroup[],
   options: PartitionOptions = {},
 ): GradientTransformation {
+  checkOptions('partition', options, OPTION_KEYS);
   if (!Array.isArray(groups)) {
     throw new DescentError(
       'BAD_ARGUMENT',

@@ -5,6 +5,7 @@ import {
   DescentError,
   type HyperParameter,
   hyperValue,
+  checkOptions,
 } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
@@ -27,6 +28,17 @@ export interface ScaleByAdaboundOptions {
   /** AMSBound: use the running maximum of `v`. Default false. */
   amsbound?: boolean;
 }
+
+/** The keys of {@link ScaleByAdaboundOptions}; any other is rejected (UNKNOWN_PARAM). */
+const OPTION_KEYS: readonly (keyof ScaleByAdaboundOptions)[] = [
+  'learningRate',
+  'finalLr',
+  'gamma',
+  'beta1',
+  'beta2',
+  'epsilon',
+  'amsbound',
+];
 
 /**
  * AdaBound's update (Luo et al., 2019; survey §5.3), **learning rate and sign included**: Adam's
@@ -59,6 +71,7 @@ export interface ScaleByAdaboundOptions {
  * ```
  */
 export function scaleByAdabound(options: ScaleByAdaboundOptions = {}): GradientTransformation {
+  checkOptions('scaleByAdabound', options, OPTION_KEYS);
   const {
     learningRate = 1e-3,
     finalLr = 0.1,

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber } from '@descent/core';
+import { checkNumber, checkOptions } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { perParameter, tensorSlot } from '../transform/per-parameter';
 
@@ -10,6 +10,9 @@ export interface ScaleByAdadeltaOptions {
   /** `ε` > 0, inside both square roots. Default 1e-6 (torch, optax; tfjs and Keras: 1e-7). */
   epsilon?: number;
 }
+
+/** The keys of {@link ScaleByAdadeltaOptions}; any other is rejected (UNKNOWN_PARAM). */
+const OPTION_KEYS: readonly (keyof ScaleByAdadeltaOptions)[] = ['rho', 'epsilon'];
 
 /**
  * Rescales updates by the ratio of the RMS of past updates to the RMS of past gradients: Adadelta
@@ -34,6 +37,7 @@ export interface ScaleByAdadeltaOptions {
  * ```
  */
 export function scaleByAdadelta(options: ScaleByAdadeltaOptions = {}): GradientTransformation {
+  checkOptions('scaleByAdadelta', options, OPTION_KEYS);
   const { rho = 0.9, epsilon = 1e-6 } = options;
   checkNumber('rho', rho, { min: 0, max: 1, maxExclusive: true });
   checkNumber('epsilon', epsilon, { min: 0, minExclusive: true });

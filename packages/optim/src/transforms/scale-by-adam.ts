@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { HyperParameter } from '@descent/core';
+import { checkOptions, type HyperParameter } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
 import { beta1At, checkAdamOptions, firstMoment, secondMoment } from './adam-moments';
@@ -15,6 +15,9 @@ export interface ScaleByAdamOptions {
   /** AMSGrad (Reddi et al., 2018): divide by the running maximum of `v`. Default false. */
   amsgrad?: boolean;
 }
+
+/** The keys of {@link ScaleByAdamOptions}; any other is rejected (UNKNOWN_PARAM). */
+const OPTION_KEYS: readonly (keyof ScaleByAdamOptions)[] = ['beta1', 'beta2', 'epsilon', 'amsgrad'];
 
 /**
  * Rescales updates by Adam's bias-corrected moment estimates (Kingma & Ba, 2015; survey §5.3):
@@ -34,6 +37,7 @@ export interface ScaleByAdamOptions {
  * ```
  */
 export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransformation {
+  checkOptions('scaleByAdam', options, OPTION_KEYS);
   const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, amsgrad = false } = options;
   checkAdamOptions(beta1, beta2, epsilon);
   return perParameter({

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { HyperParameter } from '@descent/core';
+import { checkOptions, type HyperParameter } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
 import { beta1At, checkAdamOptions, firstMoment } from './adam-moments';
@@ -13,6 +13,9 @@ export interface ScaleByAdamaxOptions {
   /** `ε` ≥ 0, added to `|g|` **inside** the max (torch, optax). Default 1e-8. */
   epsilon?: number;
 }
+
+/** The keys of {@link ScaleByAdamaxOptions}; any other is rejected (UNKNOWN_PARAM). */
+const OPTION_KEYS: readonly (keyof ScaleByAdamaxOptions)[] = ['beta1', 'beta2', 'epsilon'];
 
 /**
  * Rescales updates by Adamax's infinity-norm estimate (Kingma & Ba, 2015, §7.1; survey §5.3),
@@ -35,6 +38,7 @@ export interface ScaleByAdamaxOptions {
  * ```
  */
 export function scaleByAdamax(options: ScaleByAdamaxOptions = {}): GradientTransformation {
+  checkOptions('scaleByAdamax', options, OPTION_KEYS);
   const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options;
   checkAdamOptions(beta1, beta2, epsilon);
   return perParameter({

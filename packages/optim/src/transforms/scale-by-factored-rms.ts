@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber } from '@descent/core';
+import { checkNumber, checkOptions } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { perParameter, tensorSlot } from '../transform/per-parameter';
 import type { SlotValue } from '../transform/transform-state';
@@ -20,6 +20,15 @@ export interface ScaleByFactoredRmsOptions {
   /** `ε₁` ≥ 0, added to the squared gradient. Default 1e-30. */
   epsilon?: number;
 }
+
+/** The keys of {@link ScaleByFactoredRmsOptions}; any other is rejected (UNKNOWN_PARAM). */
+const OPTION_KEYS: readonly (keyof ScaleByFactoredRmsOptions)[] = [
+  'factored',
+  'decayRate',
+  'decayOffset',
+  'minDimSizeToFactor',
+  'epsilon',
+];
 
 /**
  * The two axes a factored estimator reduces over (optax's `_factored_dims`): the second-largest
@@ -69,6 +78,7 @@ export function factoredDims(
 export function scaleByFactoredRms(
   options: ScaleByFactoredRmsOptions = {},
 ): GradientTransformation {
+  checkOptions('scaleByFactoredRms', options, OPTION_KEYS);
   const {
     factored = true,
     decayRate = 0.8,

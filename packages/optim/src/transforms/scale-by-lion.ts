@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, type HyperParameter, hyperValue } from '@descent/core';
+import { checkNumber, type HyperParameter, hyperValue, checkOptions } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { perParameter, tensorSlot } from '../transform/per-parameter';
 import { signOf } from './scale-by-sign';
@@ -11,6 +11,9 @@ export interface ScaleByLionOptions {
   /** `β₂` in [0, 1), decay of the momentum. Default 0.99. */
   beta2?: number;
 }
+
+/** The keys of {@link ScaleByLionOptions}; any other is rejected (UNKNOWN_PARAM). */
+const OPTION_KEYS: readonly (keyof ScaleByLionOptions)[] = ['beta1', 'beta2'];
 
 /**
  * Lion's sign update (Chen et al., 2023, *Symbolic Discovery of Optimization Algorithms*), as
@@ -30,6 +33,7 @@ export interface ScaleByLionOptions {
  * ```
  */
 export function scaleByLion(options: ScaleByLionOptions = {}): GradientTransformation {
+  checkOptions('scaleByLion', options, OPTION_KEYS);
   const { beta1 = 0.9, beta2 = 0.99 } = options;
   const beta1Range = { min: 0, max: 1, maxExclusive: true };
   hyperValue('beta1', beta1, 0, beta1Range);

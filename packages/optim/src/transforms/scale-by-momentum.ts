@@ -7,6 +7,7 @@ import {
   hyperValue,
   type NumberRange,
   type Params,
+  checkOptions,
 } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
@@ -21,6 +22,13 @@ export interface ScaleByMomentumOptions {
   /** `d` in [0, 1]: the gradient enters the buffer scaled by `1 − d` (from the second step on). Default 0. */
   dampening?: number;
 }
+
+/** The keys of {@link ScaleByMomentumOptions}; any other is rejected (UNKNOWN_PARAM). */
+const OPTION_KEYS: readonly (keyof ScaleByMomentumOptions)[] = [
+  'momentum',
+  'nesterov',
+  'dampening',
+];
 
 /**
  * Heavy-ball or Nesterov momentum with torch.optim.SGD's exact semantics (Polyak, 1964;
@@ -50,6 +58,7 @@ export interface ScaleByMomentumOptions {
  * ```
  */
 export function scaleByMomentum(options: ScaleByMomentumOptions = {}): GradientTransformation {
+  checkOptions('scaleByMomentum', options, OPTION_KEYS);
   const { momentum = 0.9, nesterov = false, dampening = 0 } = options;
   checkBoolean('nesterov', nesterov);
   checkNumber('dampening', dampening, { min: 0, max: 1 });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, type HyperParameter } from '@descent/core';
+import { checkNumber, type HyperParameter, checkOptions } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter } from '../transform/per-parameter';
 import { beta1At, checkAdamOptions, firstMoment, secondMoment } from './adam-moments';
@@ -15,6 +15,14 @@ export interface ScaleByNadamOptions {
   /** `ψ` ≥ 0, the momentum-schedule decay of torch.optim.NAdam. Default 4e-3. */
   momentumDecay?: number;
 }
+
+/** The keys of {@link ScaleByNadamOptions}; any other is rejected (UNKNOWN_PARAM). */
+const OPTION_KEYS: readonly (keyof ScaleByNadamOptions)[] = [
+  'beta1',
+  'beta2',
+  'epsilon',
+  'momentumDecay',
+];
 
 /**
  * Rescales updates by NAdam's Nesterov-accelerated moment estimates (Dozat, 2016; survey §5.3),
@@ -40,6 +48,7 @@ export interface ScaleByNadamOptions {
  * ```
  */
 export function scaleByNadam(options: ScaleByNadamOptions = {}): GradientTransformation {
+  checkOptions('scaleByNadam', options, OPTION_KEYS);
   const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, momentumDecay = 4e-3 } = options;
   checkAdamOptions(beta1, beta2, epsilon);
   checkNumber('momentumDecay', momentumDecay, { min: 0 });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, type HyperParameter } from '@descent/core';
+import { checkNumber, type HyperParameter, checkOptions } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
 import { beta1At, checkAdamOptions, firstMoment, secondMoment } from './adam-moments';
@@ -15,6 +15,14 @@ export interface ScaleByPadamOptions {
   /** `ε` ≥ 0, added outside the power. Default 1e-8. */
   epsilon?: number;
 }
+
+/** The keys of {@link ScaleByPadamOptions}; any other is rejected (UNKNOWN_PARAM). */
+const OPTION_KEYS: readonly (keyof ScaleByPadamOptions)[] = [
+  'partial',
+  'beta1',
+  'beta2',
+  'epsilon',
+];
 
 /**
  * Rescales updates by Padam's partially adaptive moment estimates (Chen & Gu, 2018/2020,
@@ -40,6 +48,7 @@ export interface ScaleByPadamOptions {
  * ```
  */
 export function scaleByPadam(options: ScaleByPadamOptions = {}): GradientTransformation {
+  checkOptions('scaleByPadam', options, OPTION_KEYS);
   const { partial = 1 / 8, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options;
   checkNumber('partial', partial, { min: 0, minExclusive: true, max: 0.5 });
   checkAdamOptions(beta1, beta2, epsilon);

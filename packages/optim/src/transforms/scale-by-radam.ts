@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { HyperParameter } from '@descent/core';
+import { checkOptions, type HyperParameter } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter } from '../transform/per-parameter';
 import { beta1At, checkAdamOptions, firstMoment, secondMoment } from './adam-moments';
@@ -13,6 +13,9 @@ export interface ScaleByRadamOptions {
   /** `ε` ≥ 0, added to `√v_t` (not to `√v̂_t`, as torch). Default 1e-8. */
   epsilon?: number;
 }
+
+/** The keys of {@link ScaleByRadamOptions}; any other is rejected (UNKNOWN_PARAM). */
+const OPTION_KEYS: readonly (keyof ScaleByRadamOptions)[] = ['beta1', 'beta2', 'epsilon'];
 
 /**
  * Rescales updates by Rectified Adam (Liu et al., 2020; survey §5.3), with torch.optim.RAdam's
@@ -39,6 +42,7 @@ export interface ScaleByRadamOptions {
  * ```
  */
 export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransformation {
+  checkOptions('scaleByRadam', options, OPTION_KEYS);
   const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options;
   checkAdamOptions(beta1, beta2, epsilon);
   const rhoInf = 2 / (1 - beta2) - 1;

@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkBoolean, checkNumber, type HyperParameter, hyperValue } from '@descent/core';
+import {
+  checkBoolean,
+  checkNumber,
+  type HyperParameter,
+  hyperValue,
+  checkOptions,
+} from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { perParameter, tensorSlot } from '../transform/per-parameter';
 import type { SlotValue } from '../transform/transform-state';
@@ -15,6 +21,14 @@ export interface ScaleByRmsOptions {
   /** `μ` in [0, 1], momentum of the rescaled updates; a number or a schedule. Default 0 (no buffer). */
   momentum?: HyperParameter;
 }
+
+/** The keys of {@link ScaleByRmsOptions}; any other is rejected (UNKNOWN_PARAM). */
+const OPTION_KEYS: readonly (keyof ScaleByRmsOptions)[] = [
+  'rho',
+  'epsilon',
+  'centered',
+  'momentum',
+];
 
 /**
  * Rescales updates by a running root mean square of the gradients: RMSprop (Tieleman & Hinton,
@@ -40,6 +54,7 @@ export interface ScaleByRmsOptions {
  * ```
  */
 export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformation {
+  checkOptions('scaleByRms', options, OPTION_KEYS);
   const { rho = 0.99, epsilon = 1e-8, centered = false, momentum = 0 } = options;
   checkNumber('rho', rho, { min: 0, max: 1, maxExclusive: true });
   checkNumber('epsilon', epsilon, { min: 0 });

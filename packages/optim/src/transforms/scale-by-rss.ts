@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber } from '@descent/core';
+import { checkNumber, checkOptions } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
 
@@ -12,6 +12,13 @@ export interface ScaleByRssOptions {
   /** `δ` ≥ 0: the step size decays as `1 / (1 + (t − 1)·δ)` (torch's `lr_decay`). Default 0. */
   lrDecay?: number;
 }
+
+/** The keys of {@link ScaleByRssOptions}; any other is rejected (UNKNOWN_PARAM). */
+const OPTION_KEYS: readonly (keyof ScaleByRssOptions)[] = [
+  'initialAccumulatorValue',
+  'epsilon',
+  'lrDecay',
+];
 
 /**
  * Rescales updates by the root of the sum of squared past gradients: AdaGrad (Duchi, Hazan &
@@ -34,6 +41,7 @@ export interface ScaleByRssOptions {
  * ```
  */
 export function scaleByRss(options: ScaleByRssOptions = {}): GradientTransformation {
+  checkOptions('scaleByRss', options, OPTION_KEYS);
   const { initialAccumulatorValue = 0, epsilon = 1e-10, lrDecay = 0 } = options;
   checkNumber('initialAccumulatorValue', initialAccumulatorValue, { min: 0 });
   checkNumber('epsilon', epsilon, { min: 0 });

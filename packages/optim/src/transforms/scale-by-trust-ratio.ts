@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, DescentError, type Params } from '@descent/core';
+import { checkNumber, DescentError, type Params, checkOptions } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { requireParam } from '../transform/require-param';
 import { EMPTY_STATE, type TransformState } from '../transform/transform-state';
@@ -21,6 +21,14 @@ export interface ScaleByTrustRatioOptions {
    */
   mask?: DecayMask;
 }
+
+/** The keys of {@link ScaleByTrustRatioOptions}; any other is rejected (UNKNOWN_PARAM). */
+const OPTION_KEYS: readonly (keyof ScaleByTrustRatioOptions)[] = [
+  'minNorm',
+  'trustCoefficient',
+  'eps',
+  'mask',
+];
 
 /** Whether the mask selects parameter `name` (every parameter without a mask). */
 function isSelected(mask: DecayMask | undefined, name: string, param: tf.Tensor): boolean {
@@ -62,6 +70,7 @@ function isSelected(mask: DecayMask | undefined, name: string, param: tf.Tensor)
  * You et al., "Large Batch Training of Convolutional Networks" (2017), arXiv:1708.03888.
  */
 export function scaleByTrustRatio(options: ScaleByTrustRatioOptions = {}): GradientTransformation {
+  checkOptions('scaleByTrustRatio', options, OPTION_KEYS);
   const { minNorm = 0, trustCoefficient = 1, eps = 0, mask } = options;
   checkNumber('minNorm', minNorm, { min: 0 });
   checkNumber('trustCoefficient', trustCoefficient, { min: 0, minExclusive: true });

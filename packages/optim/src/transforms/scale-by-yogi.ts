@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, type HyperParameter } from '@descent/core';
+import { checkNumber, type HyperParameter, checkOptions } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
 import { beta1At, checkAdamOptions, firstMoment } from './adam-moments';
@@ -15,6 +15,14 @@ export interface ScaleByYogiOptions {
   /** Initial value ≥ 0 of **both** accumulators `m` and `v` (optax). Default 1e-6. */
   initialAccumulatorValue?: number;
 }
+
+/** The keys of {@link ScaleByYogiOptions}; any other is rejected (UNKNOWN_PARAM). */
+const OPTION_KEYS: readonly (keyof ScaleByYogiOptions)[] = [
+  'beta1',
+  'beta2',
+  'epsilon',
+  'initialAccumulatorValue',
+];
 
 /**
  * Rescales updates by Yogi's moment estimates (Zaheer et al., 2018; survey §5.3), with optax's
@@ -39,6 +47,7 @@ export interface ScaleByYogiOptions {
  * ```
  */
 export function scaleByYogi(options: ScaleByYogiOptions = {}): GradientTransformation {
+  checkOptions('scaleByYogi', options, OPTION_KEYS);
   const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-3, initialAccumulatorValue = 1e-6 } = options;
   checkAdamOptions(beta1, beta2, epsilon);
   checkNumber('initialAccumulatorValue', initialAccumulatorValue, { min: 0 });
