@@ -28,9 +28,32 @@ export {
 } from './optimizers/transform-optimizer';
 export {
   NamedOptimizer,
+  defineOptimizer,
   registerOptimizer,
+  type NamedOptimizerClass,
   type OptimizerOptions,
 } from './optimizers/named-optimizer';
+export {
+  type OptimizerDescription,
+  type OptionSpec,
+  type OwnOptions,
+  type Resolved,
+  booleanOption,
+  chainCheckedOption,
+  DECAY_RATE,
+  hyperOption,
+  maskOption,
+  NON_NEGATIVE,
+  numberOption,
+  requiredHyperOption,
+} from './optimizers/optimizer-description';
+export {
+  namedChain,
+  elementState,
+  relayoutState,
+  type ChainLayout,
+  type NamedChain,
+} from './transform/named-chain';
 export { Adam, adam, type AdamOptions } from './optimizers/adam';
 export {
   addDecayedWeights,

@@ -1,9 +1,9 @@
-import { type HyperParameter, hyperValue } from '@descent/core';
-import { chain } from '../transform/chain';
+import type { HyperParameter } from '@descent/core';
 import { scaleByAdabound } from '../transforms/scale-by-adabound';
-import { NamedOptimizer, registerOptimizer } from './named-optimizer';
-import { checkOptions, withWeightDecay } from './named-options';
-import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
+import { chainCheckedOption, hyperOption, NON_NEGATIVE } from './optimizer-description';
+import { withWeightDecay } from './named-options';
+import type { PreprocessingOptions } from './preprocessing';
 
 /** Options of {@link adabound}. */
 export interface AdaBoundOptions extends PreprocessingOptions {
@@ -24,18 +24,6 @@ export interface AdaBoundOptions extends PreprocessingOptions {
   /** AMSBound: bound the AMSGrad step (running maximum of `v`). Default false. */
   amsbound?: boolean;
 }
-
-const KEYS = [
-  ...PREPROCESSING_KEYS,
-  'learningRate',
-  'finalLr',
-  'gamma',
-  'beta1',
-  'beta2',
-  'epsilon',
-  'weightDecay',
-  'amsbound',
-];
 
 /**
  * AdaBound / AMSBound (Luo et al., 2019, "Adaptive gradient methods with dynamic bound of learning
@@ -64,36 +52,24 @@ const KEYS = [
  * model.compile({ optimizer: adabound({ learningRate: 1e-3, finalLr: 0.1 }), loss: 'categoricalCrossentropy' });
  * ```
  */
-export class AdaBound extends NamedOptimizer<AdaBoundOptions> {
-  static override get className(): string {
-    return 'descent.AdaBound';
-  }
-
-  constructor(options: AdaBoundOptions = {}) {
-    checkOptions('adabound', options, KEYS);
-    const {
-      learningRate = 1e-3,
-      finalLr = 0.1,
-      gamma = 1e-3,
-      beta1 = 0.9,
-      beta2 = 0.999,
-      epsilon = 1e-8,
-      weightDecay = 0,
-      amsbound = false,
-    } = options;
-    hyperValue('weightDecay', weightDecay, 0, { min: 0 });
-    super(
-      options,
-      chain(
-        ...withWeightDecay(
-          scaleByAdabound({ learningRate, finalLr, gamma, beta1, beta2, epsilon, amsbound }),
-          weightDecay,
-        ),
-      ),
-    );
-  }
-}
-registerOptimizer(AdaBound);
+export const AdaBound = defineOptimizer<AdaBoundOptions>({
+  name: 'adabound',
+  className: 'descent.AdaBound',
+  options: {
+    learningRate: chainCheckedOption(1e-3),
+    finalLr: chainCheckedOption(0.1),
+    gamma: chainCheckedOption(1e-3),
+    beta1: chainCheckedOption(0.9),
+    beta2: chainCheckedOption(0.999),
+    epsilon: chainCheckedOption(1e-8),
+    weightDecay: hyperOption(0, NON_NEGATIVE),
+    amsbound: chainCheckedOption(false),
+  },
+  // The learning rate lives inside the rule (it sets the bounds' base), so the chain has no `learningRate` element.
+  chain: ({ weightDecay, ...rule }) => withWeightDecay(scaleByAdabound(rule), weightDecay),
+});
+/** An {@link adabound} optimizer. */
+export type AdaBound = NamedOptimizer<AdaBoundOptions>;
 
 /** AdaBound as a `tf.Optimizer`; see {@link AdaBound} for the update rule and defaults. */
 export function adabound(options: AdaBoundOptions = {}): AdaBound {

@@ -1,10 +1,10 @@
-import { type HyperParameter, hyperValue } from '@descent/core';
-import { chain } from '../transform/chain';
+import type { HyperParameter } from '@descent/core';
 import { scaleByAdadelta } from '../transforms/scale-by-adadelta';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
-import { NamedOptimizer, registerOptimizer } from './named-optimizer';
-import { checkOptions, withWeightDecay } from './named-options';
-import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
+import { chainCheckedOption, hyperOption, NON_NEGATIVE } from './optimizer-description';
+import { withWeightDecay } from './named-options';
+import type { PreprocessingOptions } from './preprocessing';
 
 /** Options of {@link adadelta}. */
 export interface AdadeltaOptions extends PreprocessingOptions {
@@ -17,8 +17,6 @@ export interface AdadeltaOptions extends PreprocessingOptions {
   /** `λ` ≥ 0: coupled L2 penalty added to the gradient first (torch's `weight_decay`). Default 0. */
   weightDecay?: HyperParameter;
 }
-
-const KEYS = [...PREPROCESSING_KEYS, 'learningRate', 'rho', 'epsilon', 'weightDecay'];
 
 /**
  * Adadelta (Zeiler, 2012; survey §5.3) as a `tf.Optimizer`, following torch.optim.Adadelta:
@@ -43,26 +41,22 @@ const KEYS = [...PREPROCESSING_KEYS, 'learningRate', 'rho', 'epsilon', 'weightDe
  * const opt = adadelta({ rho: 0.95 });
  * ```
  */
-export class Adadelta extends NamedOptimizer<AdadeltaOptions> {
-  static override get className(): string {
-    return 'descent.Adadelta';
-  }
-
-  constructor(options: AdadeltaOptions = {}) {
-    checkOptions('adadelta', options, KEYS);
-    const { learningRate = 1.0, rho = 0.9, epsilon = 1e-6, weightDecay = 0 } = options;
-    hyperValue('learningRate', learningRate, 0, { min: 0 });
-    hyperValue('weightDecay', weightDecay, 0, { min: 0 });
-    super(
-      options,
-      chain(
-        ...withWeightDecay(scaleByAdadelta({ rho, epsilon }), weightDecay),
-        scaleByLearningRate(learningRate),
-      ),
-    );
-  }
-}
-registerOptimizer(Adadelta);
+export const Adadelta = defineOptimizer<AdadeltaOptions>({
+  name: 'adadelta',
+  className: 'descent.Adadelta',
+  options: {
+    learningRate: hyperOption(1.0, NON_NEGATIVE),
+    rho: chainCheckedOption(0.9),
+    epsilon: chainCheckedOption(1e-6),
+    weightDecay: hyperOption(0, NON_NEGATIVE),
+  },
+  chain: ({ rho, epsilon, weightDecay, learningRate }) => ({
+    ...withWeightDecay(scaleByAdadelta({ rho, epsilon }), weightDecay),
+    learningRate: scaleByLearningRate(learningRate),
+  }),
+});
+/** An {@link adadelta} optimizer. */
+export type Adadelta = NamedOptimizer<AdadeltaOptions>;
 
 /** Adadelta as a `tf.Optimizer`; see {@link Adadelta} for the update rule and defaults. */
 export function adadelta(options: AdadeltaOptions = {}): Adadelta {

@@ -1,19 +1,21 @@
-import { checkBoolean, checkNumber, type HyperParameter, hyperValue } from '@descent/core';
-import { chain } from '../transform/chain';
-import type { GradientTransformation } from '../transform/gradient-transformation';
-import {
-  addDecayedWeights,
-  checkDecayMask,
-  type DecayMask,
-} from '../transforms/add-decayed-weights';
+import { checkNumber, type HyperParameter, hyperValue } from '@descent/core';
+import { addDecayedWeights, type DecayMask } from '../transforms/add-decayed-weights';
 import { clipByBlockRms } from '../transforms/clip-by-block-rms';
 import { ema } from '../transforms/ema';
 import { scale } from '../transforms/scale';
 import { scaleByFactoredRms } from '../transforms/scale-by-factored-rms';
 import { scaleByParamBlockRms } from '../transforms/scale-by-param-block-rms';
-import { NamedOptimizer, registerOptimizer } from './named-optimizer';
-import { checkOptions } from './named-options';
-import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
+import {
+  booleanOption,
+  chainCheckedOption,
+  DECAY_RATE,
+  hyperOption,
+  maskOption,
+  NON_NEGATIVE,
+  numberOption,
+} from './optimizer-description';
+import type { PreprocessingOptions } from './preprocessing';
 
 /** Options of {@link adafactor}: optax's, camel-cased. */
 export interface AdafactorOptions extends PreprocessingOptions {
@@ -44,21 +46,6 @@ export interface AdafactorOptions extends PreprocessingOptions {
   /** Use factored second moments at all. Default true. */
   factored?: boolean;
 }
-
-const KEYS = [
-  ...PREPROCESSING_KEYS,
-  'learningRate',
-  'minDimSizeToFactor',
-  'decayRate',
-  'decayOffset',
-  'multiplyByParameterScale',
-  'clippingThreshold',
-  'momentum',
-  'weightDecayRate',
-  'weightDecayMask',
-  'eps',
-  'factored',
-];
 
 /**
  * Adafactor (Shazeer & Stern, 2018; survey §5.3–5.4) as a `tf.Optimizer`, with optax's
@@ -97,55 +84,50 @@ const KEYS = [
  *
  * Shazeer & Stern, "Adafactor: Adaptive Learning Rates with Sublinear Memory Cost", ICML 2018.
  */
-export class Adafactor extends NamedOptimizer<AdafactorOptions> {
-  static override get className(): string {
-    return 'descent.Adafactor';
-  }
-
-  constructor(options: AdafactorOptions = {}) {
-    checkOptions('adafactor', options, KEYS);
-    const {
-      learningRate,
-      minDimSizeToFactor = 128,
-      decayRate = 0.8,
-      decayOffset = 0,
-      multiplyByParameterScale = true,
-      clippingThreshold = 1,
-      momentum,
-      weightDecayRate,
-      weightDecayMask,
-      eps = 1e-30,
-      factored = true,
-    } = options;
-    if (learningRate !== undefined) hyperValue('learningRate', learningRate, 0, { min: 0 });
-    checkNumber('eps', eps, { min: 0 });
+export const Adafactor = defineOptimizer<AdafactorOptions>({
+  name: 'adafactor',
+  className: 'descent.Adafactor',
+  options: {
+    learningRate: hyperOption(undefined, NON_NEGATIVE),
+    minDimSizeToFactor: chainCheckedOption(128),
+    decayRate: chainCheckedOption(0.8),
+    decayOffset: chainCheckedOption(0),
+    multiplyByParameterScale: booleanOption(true),
+    clippingThreshold: chainCheckedOption<number | null>(1),
+    momentum: chainCheckedOption<number | null | undefined>(undefined),
+    weightDecayRate: chainCheckedOption<HyperParameter | null | undefined>(undefined),
+    weightDecayMask: maskOption,
+    eps: numberOption(1e-30, NON_NEGATIVE),
+    factored: booleanOption(true),
+  },
+  check: ({ clippingThreshold, momentum, weightDecayRate }) => {
     if (clippingThreshold !== null) {
       checkNumber('clippingThreshold', clippingThreshold, { min: 0, minExclusive: true });
     }
-    if (momentum !== undefined && momentum !== null) {
-      checkNumber('momentum', momentum, { min: 0, max: 1, maxExclusive: true });
-    }
-    if (weightDecayRate !== undefined && weightDecayRate !== null) {
-      hyperValue('weightDecayRate', weightDecayRate, 0, { min: 0 });
-    }
-    checkDecayMask('weightDecayMask', weightDecayMask);
-    checkBoolean('multiplyByParameterScale', multiplyByParameterScale);
-    checkBoolean('factored', factored);
-    const parts: GradientTransformation[] = [
-      scaleByFactoredRms({ factored, decayRate, decayOffset, minDimSizeToFactor, epsilon: eps }),
-    ];
-    if (clippingThreshold !== null) parts.push(clipByBlockRms(clippingThreshold));
-    if (learningRate !== undefined) parts.push(scale(learningRate));
-    if (multiplyByParameterScale) parts.push(scaleByParamBlockRms());
-    if (momentum !== undefined && momentum !== null) parts.push(ema(momentum, { debias: false }));
-    if (weightDecayRate !== undefined && weightDecayRate !== null) {
-      parts.push(addDecayedWeights(weightDecayRate, { mask: weightDecayMask }));
-    }
-    parts.push(scale(-1));
-    super(options, chain(...parts));
-  }
-}
-registerOptimizer(Adafactor);
+    if (momentum != null) checkNumber('momentum', momentum, DECAY_RATE);
+    if (weightDecayRate != null) hyperValue('weightDecayRate', weightDecayRate, 0, NON_NEGATIVE);
+  },
+  chain: (o) => ({
+    rule: scaleByFactoredRms({
+      factored: o.factored,
+      decayRate: o.decayRate,
+      decayOffset: o.decayOffset,
+      minDimSizeToFactor: o.minDimSizeToFactor,
+      epsilon: o.eps,
+    }),
+    clip: o.clippingThreshold === null ? undefined : clipByBlockRms(o.clippingThreshold),
+    learningRate: o.learningRate === undefined ? undefined : scale(o.learningRate),
+    parameterScale: o.multiplyByParameterScale ? scaleByParamBlockRms() : undefined,
+    momentum: o.momentum == null ? undefined : ema(o.momentum, { debias: false }),
+    weightDecay:
+      o.weightDecayRate == null
+        ? undefined
+        : addDecayedWeights(o.weightDecayRate, { mask: o.weightDecayMask }),
+    descend: scale(-1),
+  }),
+});
+/** An {@link adafactor} optimizer. */
+export type Adafactor = NamedOptimizer<AdafactorOptions>;
 
 /** Adafactor as a `tf.Optimizer`; see {@link Adafactor} for the update rule and defaults. */
 export function adafactor(options: AdafactorOptions = {}): Adafactor {

@@ -1,10 +1,15 @@
-import { checkNumber, type HyperParameter, hyperValue } from '@descent/core';
-import { chain } from '../transform/chain';
+import type { HyperParameter } from '@descent/core';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByRss } from '../transforms/scale-by-rss';
-import { NamedOptimizer, registerOptimizer } from './named-optimizer';
-import { checkOptions, withWeightDecay } from './named-options';
-import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
+import {
+  chainCheckedOption,
+  hyperOption,
+  NON_NEGATIVE,
+  numberOption,
+} from './optimizer-description';
+import { withWeightDecay } from './named-options';
+import type { PreprocessingOptions } from './preprocessing';
 import { fusedAdagrad } from '../fused/fused-adagrad';
 
 /** Options of {@link adagrad}. */
@@ -20,15 +25,6 @@ export interface AdagradOptions extends PreprocessingOptions {
   /** `λ` ≥ 0: coupled L2 penalty added to the gradient first (torch's `weight_decay`). Default 0. */
   weightDecay?: HyperParameter;
 }
-
-const KEYS = [
-  ...PREPROCESSING_KEYS,
-  'learningRate',
-  'epsilon',
-  'initialAccumulatorValue',
-  'lrDecay',
-  'weightDecay',
-];
 
 /**
  * AdaGrad (Duchi, Hazan & Singer, 2011; survey §5.3) as a `tf.Optimizer`, following
@@ -52,42 +48,26 @@ const KEYS = [
  * const opt = adagrad({ learningRate: 0.1, initialAccumulatorValue: 0.1 });
  * ```
  */
-export class Adagrad extends NamedOptimizer<AdagradOptions> {
-  static override get className(): string {
-    return 'descent.Adagrad';
-  }
+export const Adagrad = defineOptimizer<AdagradOptions>({
+  name: 'adagrad',
+  className: 'descent.Adagrad',
+  options: {
+    learningRate: hyperOption(1e-2, NON_NEGATIVE),
+    epsilon: numberOption(1e-10, NON_NEGATIVE),
+    initialAccumulatorValue: chainCheckedOption(0),
+    lrDecay: chainCheckedOption(0),
+    weightDecay: hyperOption(0, NON_NEGATIVE),
+  },
+  chain: ({ initialAccumulatorValue, epsilon, lrDecay, weightDecay, learningRate }) => ({
+    ...withWeightDecay(scaleByRss({ initialAccumulatorValue, epsilon, lrDecay }), weightDecay),
+    learningRate: scaleByLearningRate(learningRate),
+  }),
+  fused: (o, layout) => fusedAdagrad(o, layout),
+});
+/** An {@link adagrad} optimizer. */
+export type Adagrad = NamedOptimizer<AdagradOptions>;
 
-  constructor(options: AdagradOptions = {}) {
-    checkOptions('adagrad', options, KEYS);
-    const {
-      learningRate = 1e-2,
-      epsilon = 1e-10,
-      initialAccumulatorValue = 0,
-      lrDecay = 0,
-      weightDecay = 0,
-    } = options;
-    hyperValue('learningRate', learningRate, 0, { min: 0 });
-    hyperValue('weightDecay', weightDecay, 0, { min: 0 });
-    checkNumber('epsilon', epsilon, { min: 0 });
-    super(
-      options,
-      chain(
-        ...withWeightDecay(scaleByRss({ initialAccumulatorValue, epsilon, lrDecay }), weightDecay),
-        scaleByLearningRate(learningRate),
-      ),
-    );
-    this.fusedStep = fusedAdagrad({
-      learningRate,
-      epsilon,
-      initialAccumulatorValue,
-      lrDecay,
-      weightDecay,
-    });
-  }
-}
-registerOptimizer(Adagrad);
-
-/** AdaGrad as a `tf.Optimizer`; see {@link Adagrad} for the update rule and defaults. */
+/** Adagrad as a `tf.Optimizer`; see {@link Adagrad} for the update rule and defaults. */
 export function adagrad(options: AdagradOptions = {}): Adagrad {
   return new Adagrad(options);
 }

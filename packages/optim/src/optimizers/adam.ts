@@ -1,10 +1,15 @@
-import { checkNumber, type HyperParameter, hyperValue } from '@descent/core';
-import { chain } from '../transform/chain';
+import type { HyperParameter } from '@descent/core';
 import { scaleByAdam } from '../transforms/scale-by-adam';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
-import { weightDecayLayout } from '../fused/chain-layout';
 import { fusedAdam } from '../fused/fused-adam';
-import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
+import {
+  booleanOption,
+  DECAY_RATE,
+  hyperOption,
+  NON_NEGATIVE,
+  numberOption,
+} from './optimizer-description';
 import { withWeightDecay } from './named-options';
 import type { PreprocessingOptions } from './preprocessing';
 
@@ -42,36 +47,25 @@ export interface AdamOptions extends PreprocessingOptions {
  * model.compile({ optimizer: adam({ learningRate: 1e-3 }), loss: 'meanSquaredError' });
  * ```
  */
-export class Adam extends NamedOptimizer<AdamOptions> {
-  static override get className(): string {
-    return 'descent.Adam';
-  }
-
-  constructor(options: AdamOptions = {}) {
-    const {
-      learningRate = 1e-3,
-      beta1 = 0.9,
-      beta2 = 0.999,
-      epsilon = 1e-8,
-      amsgrad = false,
-      weightDecay = 0,
-    } = options;
-    hyperValue('weightDecay', weightDecay, 0, { min: 0 });
-    checkNumber('epsilon', epsilon, { min: 0 });
-    super(
-      options,
-      chain(
-        ...withWeightDecay(scaleByAdam({ beta1, beta2, epsilon, amsgrad }), weightDecay),
-        scaleByLearningRate(learningRate),
-      ),
-    );
-    this.fusedStep = fusedAdam(
-      { learningRate, beta1, beta2, epsilon, amsgrad, weightDecay, decoupled: false },
-      weightDecayLayout(weightDecay, false),
-    );
-  }
-}
-registerOptimizer(Adam);
+export const Adam = defineOptimizer<AdamOptions>({
+  name: 'adam',
+  className: 'descent.Adam',
+  options: {
+    learningRate: hyperOption(1e-3, NON_NEGATIVE),
+    beta1: hyperOption(0.9, DECAY_RATE),
+    beta2: numberOption(0.999, DECAY_RATE),
+    epsilon: numberOption(1e-8, NON_NEGATIVE),
+    amsgrad: booleanOption(false),
+    weightDecay: hyperOption(0, NON_NEGATIVE),
+  },
+  chain: ({ beta1, beta2, epsilon, amsgrad, weightDecay, learningRate }) => ({
+    ...withWeightDecay(scaleByAdam({ beta1, beta2, epsilon, amsgrad }), weightDecay),
+    learningRate: scaleByLearningRate(learningRate),
+  }),
+  fused: (o, layout) => fusedAdam({ ...o, decoupled: false }, layout),
+});
+/** An {@link adam} optimizer. */
+export type Adam = NamedOptimizer<AdamOptions>;
 
 /** Adam as a `tf.Optimizer`; see {@link Adam} for the update rule and defaults. */
 export function adam(options: AdamOptions = {}): Adam {

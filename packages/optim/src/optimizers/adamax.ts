@@ -1,10 +1,10 @@
-import { checkNumber, type HyperParameter, hyperValue } from '@descent/core';
-import { chain } from '../transform/chain';
+import type { HyperParameter } from '@descent/core';
 import { scaleByAdamax } from '../transforms/scale-by-adamax';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
-import { NamedOptimizer, registerOptimizer } from './named-optimizer';
-import { checkOptions, withWeightDecay } from './named-options';
-import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
+import { DECAY_RATE, hyperOption, NON_NEGATIVE, numberOption } from './optimizer-description';
+import { withWeightDecay } from './named-options';
+import type { PreprocessingOptions } from './preprocessing';
 import { fusedAdamax } from '../fused/fused-adamax';
 
 /** Options of {@link adamax}. */
@@ -20,8 +20,6 @@ export interface AdamaxOptions extends PreprocessingOptions {
   /** `λ` ≥ 0: coupled L2 penalty added to the gradient (torch's `weight_decay`). Default 0. */
   weightDecay?: HyperParameter;
 }
-
-const KEYS = [...PREPROCESSING_KEYS, 'learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay'];
 
 /**
  * Adamax (Kingma & Ba, 2015, §7.1; survey §5.3) — Adam with the infinity norm in place of the
@@ -43,34 +41,24 @@ const KEYS = [...PREPROCESSING_KEYS, 'learningRate', 'beta1', 'beta2', 'epsilon'
  * model.compile({ optimizer: adamax({ learningRate: 2e-3 }), loss: 'categoricalCrossentropy' });
  * ```
  */
-export class Adamax extends NamedOptimizer<AdamaxOptions> {
-  static override get className(): string {
-    return 'descent.Adamax';
-  }
-
-  constructor(options: AdamaxOptions = {}) {
-    checkOptions('adamax', options, KEYS);
-    const {
-      learningRate = 2e-3,
-      beta1 = 0.9,
-      beta2 = 0.999,
-      epsilon = 1e-8,
-      weightDecay = 0,
-    } = options;
-    hyperValue('learningRate', learningRate, 0, { min: 0 });
-    hyperValue('weightDecay', weightDecay, 0, { min: 0 });
-    checkNumber('epsilon', epsilon, { min: 0 });
-    super(
-      options,
-      chain(
-        ...withWeightDecay(scaleByAdamax({ beta1, beta2, epsilon }), weightDecay),
-        scaleByLearningRate(learningRate),
-      ),
-    );
-    this.fusedStep = fusedAdamax({ learningRate, beta1, beta2, epsilon, weightDecay });
-  }
-}
-registerOptimizer(Adamax);
+export const Adamax = defineOptimizer<AdamaxOptions>({
+  name: 'adamax',
+  className: 'descent.Adamax',
+  options: {
+    learningRate: hyperOption(2e-3, NON_NEGATIVE),
+    beta1: hyperOption(0.9, DECAY_RATE),
+    beta2: numberOption(0.999, DECAY_RATE),
+    epsilon: numberOption(1e-8, NON_NEGATIVE),
+    weightDecay: hyperOption(0, NON_NEGATIVE),
+  },
+  chain: ({ beta1, beta2, epsilon, weightDecay, learningRate }) => ({
+    ...withWeightDecay(scaleByAdamax({ beta1, beta2, epsilon }), weightDecay),
+    learningRate: scaleByLearningRate(learningRate),
+  }),
+  fused: (o, layout) => fusedAdamax(o, layout),
+});
+/** An {@link adamax} optimizer. */
+export type Adamax = NamedOptimizer<AdamaxOptions>;
 
 /** Adamax as a `tf.Optimizer`; see {@link Adamax} for the update rule and defaults. */
 export function adamax(options: AdamaxOptions = {}): Adamax {

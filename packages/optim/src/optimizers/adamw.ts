@@ -1,16 +1,18 @@
-import { checkBoolean, checkNumber, type HyperParameter, hyperValue } from '@descent/core';
-import { chain } from '../transform/chain';
-import {
-  addDecayedWeights,
-  checkDecayMask,
-  type DecayMask,
-} from '../transforms/add-decayed-weights';
+import type { HyperParameter } from '@descent/core';
+import { addDecayedWeights, type DecayMask } from '../transforms/add-decayed-weights';
 import { scaleByAdam } from '../transforms/scale-by-adam';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { fusedAdam } from '../fused/fused-adam';
-import { NamedOptimizer, registerOptimizer } from './named-optimizer';
-import { checkOptions } from './named-options';
-import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
+import {
+  booleanOption,
+  DECAY_RATE,
+  hyperOption,
+  maskOption,
+  NON_NEGATIVE,
+  numberOption,
+} from './optimizer-description';
+import type { PreprocessingOptions } from './preprocessing';
 
 /** Options of {@link adamw}. */
 export interface AdamWOptions extends PreprocessingOptions {
@@ -33,17 +35,6 @@ export interface AdamWOptions extends PreprocessingOptions {
    */
   weightDecayMask?: DecayMask;
 }
-
-const KEYS = [
-  ...PREPROCESSING_KEYS,
-  'learningRate',
-  'beta1',
-  'beta2',
-  'epsilon',
-  'amsgrad',
-  'weightDecay',
-  'weightDecayMask',
-];
 
 /**
  * AdamW (Loshchilov & Hutter, 2019, "Decoupled weight decay regularization"; survey §5.3) as a
@@ -76,51 +67,28 @@ const KEYS = [
  * adamw({ weightDecayMask: weightDecayMask(model.info) });   // no decay on biases and norms
  * ```
  */
-export class AdamW extends NamedOptimizer<AdamWOptions> {
-  static override get className(): string {
-    return 'descent.AdamW';
-  }
-
-  constructor(options: AdamWOptions = {}) {
-    checkOptions('adamw', options, KEYS);
-    const {
-      learningRate = 1e-3,
-      beta1 = 0.9,
-      beta2 = 0.999,
-      epsilon = 1e-8,
-      amsgrad = false,
-      weightDecay = 1e-2,
-      weightDecayMask,
-    } = options;
-    hyperValue('learningRate', learningRate, 0, { min: 0 });
-    hyperValue('weightDecay', weightDecay, 0, { min: 0 });
-    checkNumber('epsilon', epsilon, { min: 0 });
-    checkBoolean('amsgrad', amsgrad);
-    checkDecayMask('weightDecayMask', weightDecayMask);
-    super(
-      options,
-      chain(
-        scaleByAdam({ beta1, beta2, epsilon, amsgrad }),
-        addDecayedWeights(weightDecay, { mask: weightDecayMask }),
-        scaleByLearningRate(learningRate),
-      ),
-    );
-    this.fusedStep = fusedAdam(
-      {
-        learningRate,
-        beta1,
-        beta2,
-        epsilon,
-        amsgrad,
-        weightDecay,
-        decoupled: true,
-        mask: weightDecayMask,
-      },
-      { rule: 0, weightDecay: 1, learningRate: 2 }, // addDecayedWeights is always in AdamW's chain
-    );
-  }
-}
-registerOptimizer(AdamW);
+export const AdamW = defineOptimizer<AdamWOptions>({
+  name: 'adamw',
+  className: 'descent.AdamW',
+  options: {
+    learningRate: hyperOption(1e-3, NON_NEGATIVE),
+    beta1: hyperOption(0.9, DECAY_RATE),
+    beta2: numberOption(0.999, DECAY_RATE),
+    epsilon: numberOption(1e-8, NON_NEGATIVE),
+    amsgrad: booleanOption(false),
+    weightDecay: hyperOption(1e-2, NON_NEGATIVE),
+    weightDecayMask: maskOption,
+  },
+  // addDecayedWeights stays in AdamW's chain even at λ = 0, so its state layout never changes.
+  chain: ({ beta1, beta2, epsilon, amsgrad, weightDecay, weightDecayMask, learningRate }) => ({
+    rule: scaleByAdam({ beta1, beta2, epsilon, amsgrad }),
+    weightDecay: addDecayedWeights(weightDecay, { mask: weightDecayMask }),
+    learningRate: scaleByLearningRate(learningRate),
+  }),
+  fused: (o, layout) => fusedAdam({ ...o, decoupled: true, mask: o.weightDecayMask }, layout),
+});
+/** An {@link adamw} optimizer. */
+export type AdamW = NamedOptimizer<AdamWOptions>;
 
 /** AdamW as a `tf.Optimizer`; see {@link AdamW} for the update rule, defaults and the difference to L2. */
 export function adamw(options: AdamWOptions = {}): AdamW {

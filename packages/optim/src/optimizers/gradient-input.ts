@@ -20,7 +20,9 @@ export function registeredVariables(): Record<string, tf.Variable | undefined> {
 }
 
 /**
- * The gradients `applyGradients` was given, as a map by variable name.
+ * The gradients `applyGradients` was given, as a map by variable name, without the `null` and
+ * `undefined` ones: as `tf.train`'s optimizers do, a variable without a gradient (frozen, or not
+ * used by the loss) is skipped, and no state is made for it.
  *
  * @throws DescentError `BAD_ARGUMENT` for neither a map nor an array of `{ name, tensor }`, or two
  *   gradients of one name.
@@ -28,6 +30,7 @@ export function registeredVariables(): Record<string, tf.Variable | undefined> {
 export function toGradientMap(variableGradients: tf.NamedTensorMap | NamedTensor[]): Params {
   if (Array.isArray(variableGradients)) {
     const map: Params = {};
+    const named = new Set<string>();
     variableGradients.forEach((entry, i) => {
       const name = (entry as Partial<NamedTensor> | null)?.name;
       if (typeof name !== 'string') {
@@ -36,10 +39,11 @@ export function toGradientMap(variableGradients: tf.NamedTensorMap | NamedTensor
           `applyGradients: variableGradients[${i}] must be { name: string, tensor: tf.Tensor }.`,
         );
       }
-      if (name in map) {
+      if (named.has(name)) {
         throw new DescentError('BAD_ARGUMENT', `applyGradients: two gradients for ${name}.`);
       }
-      map[name] = entry.tensor;
+      named.add(name);
+      if (entry.tensor != null) map[name] = entry.tensor;
     });
     return map;
   }
@@ -49,7 +53,16 @@ export function toGradientMap(variableGradients: tf.NamedTensorMap | NamedTensor
       'applyGradients takes a map or an array of named gradients.',
     );
   }
+  for (const g of Object.values(variableGradients)) {
+    if (g == null) return withoutMissing(variableGradients);
+  }
   return variableGradients;
+}
+
+function withoutMissing(grads: tf.NamedTensorMap): Params {
+  const map: Params = {};
+  for (const [name, g] of Object.entries(grads)) if (g != null) map[name] = g;
+  return map;
 }
 
 /**
@@ -175,10 +188,13 @@ export function minimizeReleasing(
 ): tf.Scalar | null {
   const { value, grads } = optimizer.computeGradients(f, varList);
   try {
+    // In varList's order; a variable without a gradient (frozen, unused) has no entry.
     optimizer.applyGradients(
       varList == null
         ? grads
-        : varList.map((v) => ({ name: v.name, tensor: grads[v.name] as tf.Tensor })),
+        : varList
+            .filter((v) => grads[v.name] != null)
+            .map((v) => ({ name: v.name, tensor: grads[v.name] as tf.Tensor })),
     );
   } catch (e) {
     value.dispose();

@@ -25,7 +25,8 @@ import { numberSlot, perParameter } from '../transform/per-parameter';
 import { scaleByAdam } from '../transforms/scale-by-adam';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { type Adam, adam } from './adam';
-import { NamedOptimizer, registerOptimizer } from './named-optimizer';
+import { defineOptimizer, NamedOptimizer } from './named-optimizer';
+import { chainCheckedOption, hyperOption } from './optimizer-description';
 import { fromTransform, type NamedTensor } from './transform-optimizer';
 
 /** A test schedule kind whose type, keys and string option hold underscores (tfjs-layers camel-cases them). */
@@ -135,15 +136,22 @@ interface ConfigTestOptions {
   list?: number[];
   callback?: () => void;
 }
-class ConfigTest extends NamedOptimizer<ConfigTestOptions> {
-  static override get className(): string {
-    return 'descent.ConfigTest';
-  }
-  constructor(options: ConfigTestOptions = {}) {
-    super(options, chain(scaleByAdam(), scaleByLearningRate(options.learningRate ?? 1e-3)));
-  }
-}
-registerOptimizer(ConfigTest);
+const ConfigTest = defineOptimizer<ConfigTestOptions>({
+  name: 'configTest',
+  className: 'descent.ConfigTest',
+  options: {
+    learningRate: hyperOption(1e-3),
+    mode: chainCheckedOption(),
+    table: chainCheckedOption(),
+    list: chainCheckedOption(),
+    callback: chainCheckedOption(),
+  },
+  chain: ({ learningRate }) => ({
+    rule: scaleByAdam(),
+    learningRate: scaleByLearningRate(learningRate),
+  }),
+});
+type ConfigTest = NamedOptimizer<ConfigTestOptions>;
 
 forEachBackend('tf.Optimizer integration', () => {
   it('getWeights/setWeights mid-run into a fresh optimizer follows the uninterrupted trajectory exactly', async () => {

@@ -1,12 +1,19 @@
-import { checkNumber, type HyperParameter, hyperValue } from '@descent/core';
-import { chain } from '../transform/chain';
-import { checkDecayMask, type DecayMask } from '../transforms/add-decayed-weights';
+import type { HyperParameter } from '@descent/core';
+import type { DecayMask } from '../transforms/add-decayed-weights';
 import { scaleByAdam } from '../transforms/scale-by-adam';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByTrustRatio } from '../transforms/scale-by-trust-ratio';
-import { NamedOptimizer, registerOptimizer } from './named-optimizer';
-import { checkOptions, withWeightDecay } from './named-options';
-import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
+import {
+  chainCheckedOption,
+  hyperOption,
+  maskOption,
+  NON_NEGATIVE,
+  numberOption,
+  requiredHyperOption,
+} from './optimizer-description';
+import { withWeightDecay } from './named-options';
+import type { PreprocessingOptions } from './preprocessing';
 import { fusedLamb } from '../fused/fused-lamb';
 
 /** Options of {@link lamb}. */
@@ -24,16 +31,6 @@ export interface LambOptions extends PreprocessingOptions {
   /** Which parameters to decay (default all): a record by name (unlisted are decayed) or a predicate. */
   weightDecayMask?: DecayMask;
 }
-
-const KEYS = [
-  ...PREPROCESSING_KEYS,
-  'learningRate',
-  'beta1',
-  'beta2',
-  'epsilon',
-  'weightDecay',
-  'weightDecayMask',
-];
 
 /**
  * LAMB, layer-wise adaptive moments for large batches (You et al., 2020; survey §5.4), as a
@@ -61,47 +58,30 @@ const KEYS = [
  * You et al., "Large Batch Optimization for Deep Learning: Training BERT in 76 minutes", ICLR 2020,
  * arXiv:1904.00962.
  */
-export class Lamb extends NamedOptimizer<LambOptions> {
-  static override get className(): string {
-    return 'descent.Lamb';
-  }
-
-  constructor(options: LambOptions) {
-    checkOptions('lamb', options, KEYS, 'lamb needs options with a learningRate.');
-    const {
-      learningRate,
-      beta1 = 0.9,
-      beta2 = 0.999,
-      epsilon = 1e-6,
-      weightDecay = 0,
-      weightDecayMask,
-    } = options;
-    hyperValue('learningRate', learningRate, 0, { min: 0 });
-    hyperValue('weightDecay', weightDecay, 0, { min: 0 });
-    checkNumber('epsilon', epsilon, { min: 0 });
-    checkDecayMask('weightDecayMask', weightDecayMask);
-    super(
-      options,
-      chain(
-        ...withWeightDecay(scaleByAdam({ beta1, beta2, epsilon }), weightDecay, {
-          decoupled: true,
-          mask: weightDecayMask,
-        }),
-        scaleByTrustRatio(),
-        scaleByLearningRate(learningRate),
-      ),
-    );
-    this.fusedStep = fusedLamb({
-      learningRate,
-      beta1,
-      beta2,
-      epsilon,
-      weightDecay,
-      weightDecayMask,
-    });
-  }
-}
-registerOptimizer(Lamb);
+export const Lamb = defineOptimizer<LambOptions>({
+  name: 'lamb',
+  className: 'descent.Lamb',
+  notObject: 'lamb needs options with a learningRate.',
+  options: {
+    learningRate: requiredHyperOption(NON_NEGATIVE),
+    beta1: chainCheckedOption(0.9),
+    beta2: chainCheckedOption(0.999),
+    epsilon: numberOption(1e-6, NON_NEGATIVE),
+    weightDecay: hyperOption(0, NON_NEGATIVE),
+    weightDecayMask: maskOption,
+  },
+  chain: ({ beta1, beta2, epsilon, weightDecay, weightDecayMask, learningRate }) => ({
+    ...withWeightDecay(scaleByAdam({ beta1, beta2, epsilon }), weightDecay, {
+      decoupled: true,
+      mask: weightDecayMask,
+    }),
+    trust: scaleByTrustRatio(),
+    learningRate: scaleByLearningRate(learningRate),
+  }),
+  fused: (o, layout) => fusedLamb(o, layout),
+});
+/** A {@link lamb} optimizer. */
+export type Lamb = NamedOptimizer<LambOptions>;
 
 /** LAMB as a `tf.Optimizer`; see {@link Lamb} for the update rule and defaults. */
 export function lamb(options: LambOptions): Lamb {

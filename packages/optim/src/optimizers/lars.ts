@@ -1,16 +1,18 @@
-import { checkNumber, type HyperParameter, hyperValue } from '@descent/core';
-import { chain } from '../transform/chain';
-import {
-  addDecayedWeights,
-  checkDecayMask,
-  type DecayMask,
-} from '../transforms/add-decayed-weights';
+import type { HyperParameter } from '@descent/core';
+import { addDecayedWeights, type DecayMask } from '../transforms/add-decayed-weights';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByMomentum } from '../transforms/scale-by-momentum';
 import { scaleByTrustRatio } from '../transforms/scale-by-trust-ratio';
-import { NamedOptimizer, registerOptimizer } from './named-optimizer';
-import { checkOptions } from './named-options';
-import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
+import {
+  chainCheckedOption,
+  hyperOption,
+  maskOption,
+  NON_NEGATIVE,
+  numberOption,
+  requiredHyperOption,
+} from './optimizer-description';
+import type { PreprocessingOptions } from './preprocessing';
 import { fusedLars } from '../fused/fused-lars';
 
 /** Options of {@link lars}. */
@@ -32,18 +34,6 @@ export interface LarsOptions extends PreprocessingOptions {
   /** Nesterov momentum. Default false. */
   nesterov?: boolean;
 }
-
-const KEYS = [
-  ...PREPROCESSING_KEYS,
-  'learningRate',
-  'momentum',
-  'weightDecay',
-  'weightDecayMask',
-  'trustCoefficient',
-  'eps',
-  'trustRatioMask',
-  'nesterov',
-];
 
 /**
  * LARS, layer-wise adaptive rate scaling (You, Gitman & Ginsburg, 2017; survey §5.4), as a
@@ -75,51 +65,37 @@ const KEYS = [
  *
  * You, Gitman & Ginsburg, "Large Batch Training of Convolutional Networks" (2017), arXiv:1708.03888.
  */
-export class Lars extends NamedOptimizer<LarsOptions> {
-  static override get className(): string {
-    return 'descent.Lars';
-  }
-
-  constructor(options: LarsOptions) {
-    checkOptions('lars', options, KEYS, 'lars needs options with a learningRate.');
-    const {
-      learningRate,
-      momentum = 0.9,
-      weightDecay = 0,
-      weightDecayMask,
-      trustCoefficient = 1e-3,
-      eps = 0,
-      trustRatioMask,
-      nesterov = false,
-    } = options;
-    hyperValue('learningRate', learningRate, 0, { min: 0 });
-    hyperValue('weightDecay', weightDecay, 0, { min: 0 });
-    checkNumber('trustCoefficient', trustCoefficient, { min: 0, minExclusive: true });
-    checkNumber('eps', eps, { min: 0 });
-    checkDecayMask('weightDecayMask', weightDecayMask);
-    checkDecayMask('trustRatioMask', trustRatioMask);
-    super(
-      options,
-      chain(
-        ...(weightDecay === 0 ? [] : [addDecayedWeights(weightDecay, { mask: weightDecayMask })]),
-        scaleByTrustRatio({ trustCoefficient, eps, mask: trustRatioMask }),
-        scaleByLearningRate(learningRate),
-        scaleByMomentum({ momentum, nesterov }),
-      ),
-    );
-    this.fusedStep = fusedLars({
-      learningRate,
-      momentum,
-      weightDecay,
-      weightDecayMask,
-      trustCoefficient,
-      eps,
-      trustRatioMask,
-      nesterov,
-    });
-  }
-}
-registerOptimizer(Lars);
+export const Lars = defineOptimizer<LarsOptions>({
+  name: 'lars',
+  className: 'descent.Lars',
+  notObject: 'lars needs options with a learningRate.',
+  options: {
+    learningRate: requiredHyperOption(NON_NEGATIVE),
+    momentum: chainCheckedOption(0.9),
+    weightDecay: hyperOption(0, NON_NEGATIVE),
+    weightDecayMask: maskOption,
+    trustCoefficient: numberOption(1e-3, { min: 0, minExclusive: true }),
+    eps: numberOption(0, NON_NEGATIVE),
+    trustRatioMask: maskOption,
+    nesterov: chainCheckedOption(false),
+  },
+  chain: (o) => ({
+    weightDecay:
+      o.weightDecay === 0
+        ? undefined
+        : addDecayedWeights(o.weightDecay, { mask: o.weightDecayMask }),
+    trust: scaleByTrustRatio({
+      trustCoefficient: o.trustCoefficient,
+      eps: o.eps,
+      mask: o.trustRatioMask,
+    }),
+    learningRate: scaleByLearningRate(o.learningRate),
+    momentum: scaleByMomentum({ momentum: o.momentum, nesterov: o.nesterov }),
+  }),
+  fused: (o, layout) => fusedLars(o, layout),
+});
+/** A {@link lars} optimizer. */
+export type Lars = NamedOptimizer<LarsOptions>;
 
 /** LARS as a `tf.Optimizer`; see {@link Lars} for the update rule and defaults. */
 export function lars(options: LarsOptions): Lars {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   checkNumber,
-  checkTensor,
+  checkOptions,
   copyTensor,
   DescentError,
   formatShape,
@@ -10,6 +10,8 @@ import {
   isTensor,
 } from '@descent/core';
 import { fromOptionsConfig, optionsToConfig } from './config-codec';
+import { readWeights, type StateEntry, WeightSnapshots } from './state-codec';
+import { decodeNumber } from './state-weights';
 import {
   lookupVariable,
   type NamedTensor,
@@ -29,7 +31,7 @@ import {
 } from './lbfgs-algorithm';
 import { dot, mapVector, maxAbs, type NamedVector, pieceOf, sumAbs } from './named-vectors';
 import { registerOptimizer } from './named-optimizer';
-import { checkOptions } from './named-options';
+
 import type { Evaluation, Reader } from './strong-wolfe';
 import { renamedVariables, takeoverCandidates } from './variable-renames';
 
@@ -61,7 +63,6 @@ const KNOWN_OPTIONS = [
   'lineSearchFn',
 ];
 const SCALARS = '__descent__/lbfgs';
-const ITERATIONS = 'iter';
 
 /**
  * L-BFGS (Liu & Nocedal, 1989; survey §5.5) as a `tf.Optimizer`, with torch.optim.LBFGS's
@@ -114,12 +115,12 @@ export class LBFGS extends tf.Optimizer {
     return 'descent.LBFGS';
   }
 
-  /** The options as given (before defaults). */
-  readonly options: Readonly<LbfgsOptions>;
-  private readonly learningRate: HyperParameter;
+  /** The options as given (before defaults); a new `learningRate` is reflected here. */
+  options: Readonly<LbfgsOptions>;
+  private rate: HyperParameter;
   private readonly settings: Omit<LbfgsSettings, 'learningRate' | 'checkLoss'>;
   private history: LbfgsHistory | undefined;
-  private exported: tf.Tensor[] = [];
+  private readonly snapshots = new WeightSnapshots();
 
   constructor(options: LbfgsOptions = {}) {
     super();
@@ -146,7 +147,7 @@ export class LBFGS extends tf.Optimizer {
       );
     }
     this.options = Object.freeze({ ...options });
-    this.learningRate = learningRate;
+    this.rate = learningRate;
     this.settings = {
       maxIter,
       maxEval,
@@ -155,6 +156,27 @@ export class LBFGS extends tf.Optimizer {
       historySize,
       lineSearch: lineSearchFn === 'strong_wolfe',
     };
+  }
+
+  /** `η`, the step size (a number or a schedule of the step count). Assigning it is {@link setLearningRate}. */
+  get learningRate(): HyperParameter {
+    return this.rate;
+  }
+
+  set learningRate(value: HyperParameter) {
+    this.setLearningRate(value);
+  }
+
+  /**
+   * Sets `η` (> 0, a number or a schedule) from the next step on, as `tf.train.sgd`'s
+   * `setLearningRate`; the memory stays, and `getConfig()` holds the new value.
+   *
+   * @throws DescentError `BAD_HYPERPARAM` / `NON_FINITE` / `BAD_ARGUMENT`; nothing changes then.
+   */
+  setLearningRate(value: HyperParameter): void {
+    hyperValue('learningRate', value, 0, { min: 0, minExclusive: true });
+    this.rate = value;
+    this.options = Object.freeze({ ...this.options, learningRate: value });
   }
 
   /**
@@ -213,41 +235,30 @@ export class LBFGS extends tf.Optimizer {
    * optimizer and stay valid until the next `getWeights()` or `dispose()`; do not dispose them.
    */
   override async getWeights(): Promise<NamedTensor[]> {
-    tf.dispose(this.exported);
-    this.exported = [];
-    const scalar = (name: string, value: number, dtype: 'float32' | 'int32' = 'float32') => {
-      const tensor = tf.keep(tf.scalar(value, dtype));
-      this.exported.push(tensor);
-      return { name, tensor };
-    };
-    const copy = (name: string, t: tf.Tensor) => {
-      const tensor = tf.keep(copyTensor(t, name));
-      this.exported.push(tensor);
-      return { name, tensor };
-    };
-    const out: NamedTensor[] = [scalar(ITERATIONS, this.iterations, 'int32')];
     const h = this.history;
-    if (!h?.d || !h.prevGrad) return out;
+    if (!h?.d || !h.prevGrad) return this.snapshots.take(this.iterations, []);
     const { d, prevGrad } = h;
+    const entries: StateEntry[] = [];
     for (const name of h.names) {
-      out.push(copy(`${name}/lbfgs_d`, pieceOf(d, name)));
-      out.push(copy(`${name}/lbfgs_prev_grad`, pieceOf(prevGrad, name)));
+      entries.push({ name: `${name}/lbfgs_d`, value: pieceOf(d, name) });
+      entries.push({ name: `${name}/lbfgs_prev_grad`, value: pieceOf(prevGrad, name) });
       h.dirs.forEach((y, i) => {
-        out.push(copy(`${name}/lbfgs_y_${i}`, pieceOf(y, name)));
+        entries.push({ name: `${name}/lbfgs_y_${i}`, value: pieceOf(y, name) });
       });
       h.steps.forEach((s, i) => {
-        out.push(copy(`${name}/lbfgs_s_${i}`, pieceOf(s, name)));
+        entries.push({ name: `${name}/lbfgs_s_${i}`, value: pieceOf(s, name) });
       });
     }
-    out.push(scalar(`${SCALARS}/n_iter`, h.nIter));
-    out.push(scalar(`${SCALARS}/func_evals`, h.funcEvals));
-    out.push(scalar(`${SCALARS}/t`, h.t));
-    out.push(scalar(`${SCALARS}/prev_loss`, h.prevLoss));
-    out.push(scalar(`${SCALARS}/h_diag`, h.hDiag));
-    h.ro.forEach((r, i) => {
-      out.push(scalar(`${SCALARS}/ro_${i}`, r));
-    });
-    return out;
+    const numbers: [string, number][] = [
+      ['n_iter', h.nIter],
+      ['func_evals', h.funcEvals],
+      ['t', h.t],
+      ['prev_loss', h.prevLoss],
+      ['h_diag', h.hDiag],
+      ...h.ro.map((r, i): [string, number] => [`ro_${i}`, r]),
+    ];
+    for (const [key, value] of numbers) entries.push({ name: `${SCALARS}/${key}`, value });
+    return this.snapshots.take(this.iterations, entries);
   }
 
   /**
@@ -258,18 +269,12 @@ export class LBFGS extends tf.Optimizer {
    * copied, so the caller keeps its own.
    */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    if (!Array.isArray(weightValues)) {
-      throw new DescentError('BAD_ARGUMENT', 'setWeights takes an array of { name, tensor }.');
-    }
+    const { iterations, weights } = await readWeights(weightValues);
     const scalars = new Map<string, number>();
     const pieces = new Map<string, Map<string, tf.Tensor>>();
-    let iterations = 0;
-    for (const { name, tensor } of weightValues) {
-      checkTensor(`optimizer weight ${name}`, tensor);
-      if (name === ITERATIONS) {
-        iterations = (await tensor.data())[0] as number;
-      } else if (name.startsWith(`${SCALARS}/`)) {
-        scalars.set(name.slice(SCALARS.length + 1), (await tensor.data())[0] as number);
+    for (const [name, tensor] of weights) {
+      if (name.startsWith(`${SCALARS}/`)) {
+        scalars.set(name.slice(SCALARS.length + 1), await decodeNumber(name, tensor));
       } else {
         const cut = name.lastIndexOf('/');
         const slot = name.slice(cut + 1);
@@ -340,8 +345,7 @@ export class LBFGS extends tf.Optimizer {
   /** Frees the memory (and the tensors handed out by the last `getWeights`). */
   override dispose(): void {
     this.disposeHistory();
-    tf.dispose(this.exported);
-    this.exported = [];
+    this.snapshots.dispose();
   }
 
   /**
@@ -409,7 +413,7 @@ export class LBFGS extends tf.Optimizer {
     overrides: Partial<LbfgsSettings>,
     drive: (reader: Reader<{ loss: number; history: LbfgsHistory }>, done: Done) => R,
   ): R {
-    const learningRate = hyperValue('learningRate', this.learningRate, this.iterations, {
+    const learningRate = hyperValue('learningRate', this.rate, this.iterations, {
       min: 0,
       minExclusive: true,
     });

@@ -1,10 +1,10 @@
-import { type HyperParameter, hyperValue } from '@descent/core';
-import { chain } from '../transform/chain';
+import type { HyperParameter } from '@descent/core';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByLion } from '../transforms/scale-by-lion';
-import { NamedOptimizer, registerOptimizer } from './named-optimizer';
-import { checkOptions, withWeightDecay } from './named-options';
-import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
+import { chainCheckedOption, hyperOption, NON_NEGATIVE } from './optimizer-description';
+import { withWeightDecay } from './named-options';
+import type { PreprocessingOptions } from './preprocessing';
 import { fusedLion } from '../fused/fused-lion';
 
 /** Options of {@link lion}. */
@@ -18,8 +18,6 @@ export interface LionOptions extends PreprocessingOptions {
   /** `λ` ≥ 0, decoupled weight decay multiplied by `η` (as AdamW), a number or a schedule. Default 0. */
   weightDecay?: HyperParameter;
 }
-
-const KEYS = [...PREPROCESSING_KEYS, 'learningRate', 'beta1', 'beta2', 'weightDecay'];
 
 /**
  * Lion, EvoLved Sign Momentum (Chen et al., 2023, *Symbolic Discovery of Optimization
@@ -44,27 +42,23 @@ const KEYS = [...PREPROCESSING_KEYS, 'learningRate', 'beta1', 'beta2', 'weightDe
  * const opt = lion({ learningRate: 3e-5, weightDecay: 0.1 });
  * ```
  */
-export class Lion extends NamedOptimizer<LionOptions> {
-  static override get className(): string {
-    return 'descent.Lion';
-  }
-
-  constructor(options: LionOptions = {}) {
-    checkOptions('lion', options, KEYS);
-    const { learningRate = 1e-4, beta1 = 0.9, beta2 = 0.99, weightDecay = 0 } = options;
-    hyperValue('learningRate', learningRate, 0, { min: 0 });
-    hyperValue('weightDecay', weightDecay, 0, { min: 0 });
-    super(
-      options,
-      chain(
-        ...withWeightDecay(scaleByLion({ beta1, beta2 }), weightDecay, { decoupled: true }),
-        scaleByLearningRate(learningRate),
-      ),
-    );
-    this.fusedStep = fusedLion({ learningRate, beta1, beta2, weightDecay });
-  }
-}
-registerOptimizer(Lion);
+export const Lion = defineOptimizer<LionOptions>({
+  name: 'lion',
+  className: 'descent.Lion',
+  options: {
+    learningRate: hyperOption(1e-4, NON_NEGATIVE),
+    beta1: chainCheckedOption(0.9),
+    beta2: chainCheckedOption(0.99),
+    weightDecay: hyperOption(0, NON_NEGATIVE),
+  },
+  chain: ({ beta1, beta2, weightDecay, learningRate }) => ({
+    ...withWeightDecay(scaleByLion({ beta1, beta2 }), weightDecay, { decoupled: true }),
+    learningRate: scaleByLearningRate(learningRate),
+  }),
+  fused: (o, layout) => fusedLion(o, layout),
+});
+/** A {@link lion} optimizer. */
+export type Lion = NamedOptimizer<LionOptions>;
 
 /** Lion as a `tf.Optimizer`; see {@link Lion} for the update rule and defaults. */
 export function lion(options: LionOptions = {}): Lion {

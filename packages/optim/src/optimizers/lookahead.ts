@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, copyTensor } from '@descent/core';
+import { checkNumber, checkOptions, copyTensor } from '@descent/core';
 import { registerOptimizer } from './named-optimizer';
 import { type SlotSchema, WrapperOptimizer, type WrapperSlots } from './wrapper-optimizer';
 
@@ -53,6 +53,7 @@ export class Lookahead extends WrapperOptimizer {
   readonly alpha: number;
 
   constructor(inner: tf.Optimizer, options: LookaheadOptions = {}) {
+    checkOptions('lookahead', options ?? {}, ['k', 'alpha']);
     const { k = 5, alpha = 0.5 } = options ?? {};
     checkNumber('k', k, { min: 1, integer: true });
     checkNumber('alpha', alpha, { min: 0, max: 1 });

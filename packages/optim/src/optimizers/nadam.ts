@@ -1,10 +1,17 @@
-import { checkBoolean, checkNumber, type HyperParameter, hyperValue } from '@descent/core';
-import { chain } from '../transform/chain';
+import type { HyperParameter } from '@descent/core';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByNadam } from '../transforms/scale-by-nadam';
-import { NamedOptimizer, registerOptimizer } from './named-optimizer';
-import { checkOptions, withWeightDecay } from './named-options';
-import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
+import {
+  booleanOption,
+  chainCheckedOption,
+  DECAY_RATE,
+  hyperOption,
+  NON_NEGATIVE,
+  numberOption,
+} from './optimizer-description';
+import { withWeightDecay } from './named-options';
+import type { PreprocessingOptions } from './preprocessing';
 import { fusedNadam } from '../fused/fused-nadam';
 
 /** Options of {@link nadam}. */
@@ -24,17 +31,6 @@ export interface NAdamOptions extends PreprocessingOptions {
   /** Decoupled weight decay `θ ← θ − ηλθ` (torch's NAdamW) instead of L2. Default false. */
   decoupledWeightDecay?: boolean;
 }
-
-const KEYS = [
-  ...PREPROCESSING_KEYS,
-  'learningRate',
-  'beta1',
-  'beta2',
-  'epsilon',
-  'momentumDecay',
-  'weightDecay',
-  'decoupledWeightDecay',
-];
 
 /**
  * NAdam (Dozat, 2016, "Incorporating Nesterov momentum into Adam"; survey §5.3) as a
@@ -59,47 +55,35 @@ const KEYS = [
  * model.compile({ optimizer: nadam({ learningRate: 2e-3 }), loss: 'categoricalCrossentropy' });
  * ```
  */
-export class NAdam extends NamedOptimizer<NAdamOptions> {
-  static override get className(): string {
-    return 'descent.NAdam';
-  }
-
-  constructor(options: NAdamOptions = {}) {
-    checkOptions('nadam', options, KEYS);
-    const {
-      learningRate = 2e-3,
-      beta1 = 0.9,
-      beta2 = 0.999,
-      epsilon = 1e-8,
-      momentumDecay = 4e-3,
-      weightDecay = 0,
-      decoupledWeightDecay = false,
-    } = options;
-    hyperValue('learningRate', learningRate, 0, { min: 0 });
-    hyperValue('weightDecay', weightDecay, 0, { min: 0 });
-    checkNumber('epsilon', epsilon, { min: 0 });
-    checkBoolean('decoupledWeightDecay', decoupledWeightDecay);
-    super(
-      options,
-      chain(
-        ...withWeightDecay(scaleByNadam({ beta1, beta2, epsilon, momentumDecay }), weightDecay, {
-          decoupled: decoupledWeightDecay,
-        }),
-        scaleByLearningRate(learningRate),
-      ),
-    );
-    this.fusedStep = fusedNadam({
-      learningRate,
-      beta1,
-      beta2,
-      epsilon,
-      momentumDecay,
-      weightDecay,
-      decoupledWeightDecay,
-    });
-  }
-}
-registerOptimizer(NAdam);
+export const NAdam = defineOptimizer<NAdamOptions>({
+  name: 'nadam',
+  className: 'descent.NAdam',
+  options: {
+    learningRate: hyperOption(2e-3, NON_NEGATIVE),
+    beta1: hyperOption(0.9, DECAY_RATE),
+    beta2: numberOption(0.999, DECAY_RATE),
+    epsilon: numberOption(1e-8, NON_NEGATIVE),
+    momentumDecay: chainCheckedOption(4e-3),
+    weightDecay: hyperOption(0, NON_NEGATIVE),
+    decoupledWeightDecay: booleanOption(false),
+  },
+  chain: (o) => ({
+    ...withWeightDecay(
+      scaleByNadam({
+        beta1: o.beta1,
+        beta2: o.beta2,
+        epsilon: o.epsilon,
+        momentumDecay: o.momentumDecay,
+      }),
+      o.weightDecay,
+      { decoupled: o.decoupledWeightDecay },
+    ),
+    learningRate: scaleByLearningRate(o.learningRate),
+  }),
+  fused: (o, layout) => fusedNadam(o, layout),
+});
+/** An {@link nadam} optimizer. */
+export type NAdam = NamedOptimizer<NAdamOptions>;
 
 /** NAdam as a `tf.Optimizer`; see {@link NAdam} for the update rule and defaults. */
 export function nadam(options: NAdamOptions = {}): NAdam {

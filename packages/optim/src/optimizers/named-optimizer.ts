@@ -1,18 +1,53 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { GradientTransformation } from '../transform/gradient-transformation';
+import { checkOptions, type HyperParameter } from '@descent/core';
+import type { FusedStep } from '../fused/fused-step';
+import { type NamedChain, namedChain, relayoutState } from '../transform/named-chain';
 import { fromOptionsConfig, optionsToConfig } from './config-codec';
-import { makePreprocessor, type PreprocessingOptions } from './preprocessing';
+import type { OptimizerDescription, OptionSpec, Resolved } from './optimizer-description';
+import { makePreprocessor, PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
 import { TransformOptimizer } from './transform-optimizer';
 
 /** Options of a named optimizer: numbers, booleans, strings, schedules, and arrays or records of them. */
 export type OptimizerOptions = object;
 
+/** What a description makes of one set of options. */
+interface Built<O extends object> {
+  resolved: Resolved<O>;
+  core: NamedChain;
+  fused: FusedStep | undefined;
+}
+
 /**
- * Base of the named optimizers (`adam`, `sgd`, …): a {@link TransformOptimizer} whose config is its
- * options, so it serializes with `model.save(…, { includeOptimizer: true })` and comes back with
+ * The options checked (unknown names, each option's range, the description's own check), with
+ * their defaults, and what they make: the chain and the fused step. Throws before anything exists.
+ */
+function build<O extends object>(description: OptimizerDescription<O>, options: O): Built<O> {
+  const { name, notObject } = description;
+  const specs = description.options as Record<string, OptionSpec<unknown>>;
+  checkOptions(name, options, [...PREPROCESSING_KEYS, ...Object.keys(specs)], notObject);
+  const given = options as Record<string, unknown>;
+  const resolved: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(specs)) {
+    const value = given[key] === undefined ? spec.default : given[key];
+    if (value !== undefined || spec.required) spec.check(key, value);
+    resolved[key] = value;
+  }
+  const typed = resolved as Resolved<O>;
+  description.check?.(typed);
+  const core = namedChain(description.chain(typed));
+  return { resolved: typed, core, fused: description.fused?.(typed, core.layout) };
+}
+
+/**
+ * Base of the named optimizers (`adam`, `sgd`, …), each made by {@link defineOptimizer} from one
+ * {@link OptimizerDescription}: a {@link TransformOptimizer} whose config is its options, so it
+ * serializes with `model.save(…, { includeOptimizer: true })` and comes back with
  * `tf.loadLayersModel` (schedules travel as their JSON config and are rebuilt by
- * `scheduleFromConfig`, so their kind must be registered when loading). Subclasses set `className`
- * (`descent.<Name>`) and register themselves with {@link registerOptimizer}.
+ * `scheduleFromConfig`, so their kind must be registered when loading).
+ *
+ * As `tf.train`'s optimizers, it has a `learningRate` that may be assigned (or set with
+ * {@link setLearningRate}) between steps: the next step uses it, and `getConfig()` (so a saved
+ * model) holds it. The state carries over.
  *
  * tfjs-layers converts every key and every string of a loaded config from snake_case to camelCase
  * (`'exp_range'` → `'expRange'`); `getConfig` therefore writes `_` and `%` in keys and strings as
@@ -21,14 +56,56 @@ export type OptimizerOptions = object;
  * throws naming it.
  */
 export abstract class NamedOptimizer<O extends OptimizerOptions> extends TransformOptimizer {
-  /** The options as given (before defaults). */
-  readonly options: Readonly<O>;
+  private readonly description: OptimizerDescription<O>;
+  private given: Readonly<O>;
+  private built: Built<O>;
 
-  constructor(options: O, transform: GradientTransformation) {
+  constructor(options: O, description: OptimizerDescription<O>) {
+    const built = build(description, options);
     const preprocessor = makePreprocessor(options as PreprocessingOptions);
-    super(preprocessor ? preprocessor.wrap(transform) : transform);
+    super(preprocessor ? preprocessor.wrap(built.core) : built.core);
     this.preprocessor = preprocessor;
-    this.options = Object.freeze({ ...options });
+    this.fusedStep = built.fused;
+    this.description = description;
+    this.built = built;
+    this.given = Object.freeze({ ...options });
+  }
+
+  /** The options as given (before defaults). */
+  get options(): Readonly<O> {
+    return this.given;
+  }
+
+  /** `η`: a number or a schedule. Assigning it is {@link setLearningRate}. */
+  get learningRate(): HyperParameter {
+    return (this.built.resolved as unknown as { learningRate: HyperParameter }).learningRate;
+  }
+
+  set learningRate(value: HyperParameter) {
+    this.setLearningRate(value);
+  }
+
+  /**
+   * Sets `η` from the next step on (as `tf.train.sgd`'s `setLearningRate`, and assigning
+   * `optimizer.learningRate`): a number or a schedule, checked as the option is. The state and
+   * the step count carry over; `getConfig()` holds the new value.
+   *
+   * @throws DescentError `BAD_HYPERPARAM` / `NON_FINITE` / `BAD_ARGUMENT` for a bad value; nothing changes then.
+   */
+  setLearningRate(value: HyperParameter): void {
+    const given = { ...this.given, learningRate: value } as O;
+    const built = build(this.description, given);
+    const from = this.built.core.layout;
+    this.replaceTransform(
+      this.preprocessor ? this.preprocessor.wrap(built.core) : built.core,
+      built.fused,
+      (state) =>
+        this.preprocessor
+          ? this.preprocessor.withCore(state, (core) => relayoutState(core, from, built.core))
+          : relayoutState(state, from, built.core),
+    );
+    this.built = built;
+    this.given = Object.freeze(given);
   }
 
   /** Frees the state, scratch buffers and the optimizer's copies of its `masks`. */
@@ -44,7 +121,7 @@ export abstract class NamedOptimizer<O extends OptimizerOptions> extends Transfo
    * @throws DescentError `BAD_ARGUMENT` for an option that cannot be saved (a function, a tensor).
    */
   override getConfig(): tf.serialization.ConfigDict {
-    const { masks: _notSaved, ...saved } = this.options as PreprocessingOptions;
+    const { masks: _notSaved, ...saved } = this.given as PreprocessingOptions;
     return optionsToConfig(saved);
   }
 
@@ -55,6 +132,37 @@ export abstract class NamedOptimizer<O extends OptimizerOptions> extends Transfo
   ): T {
     return fromOptionsConfig(cls, config);
   }
+}
+
+/** The class {@link defineOptimizer} makes: `new Adam(options)`, `Adam.className`. */
+export interface NamedOptimizerClass<O extends object> {
+  new (options?: O): NamedOptimizer<O>;
+  readonly className: string;
+  /** Rebuilds an optimizer from the output of its `getConfig()`, as `tf.serialization` does. */
+  fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T;
+}
+
+/**
+ * The `tf.Optimizer` subclass of a description, registered with `tf.serialization` (so
+ * `model.save({ includeOptimizer: true })` and `tf.loadLayersModel` know it).
+ */
+export function defineOptimizer<O extends object>(
+  description: OptimizerDescription<O>,
+): NamedOptimizerClass<O> {
+  const cls = class extends NamedOptimizer<O> {
+    static override get className(): string {
+      return description.className;
+    }
+
+    constructor(options: O = {} as O) {
+      super(options, description);
+    }
+  };
+  registerOptimizer(cls);
+  return cls;
 }
 
 /** Registers an optimizer class for `tf.serialization` (idempotent across repeated imports). */

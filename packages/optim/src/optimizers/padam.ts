@@ -1,10 +1,10 @@
-import { type HyperParameter, hyperValue } from '@descent/core';
-import { chain } from '../transform/chain';
+import type { HyperParameter } from '@descent/core';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByPadam } from '../transforms/scale-by-padam';
-import { NamedOptimizer, registerOptimizer } from './named-optimizer';
-import { checkOptions, withWeightDecay } from './named-options';
-import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
+import { chainCheckedOption, hyperOption, NON_NEGATIVE } from './optimizer-description';
+import { withWeightDecay } from './named-options';
+import type { PreprocessingOptions } from './preprocessing';
 
 /** Options of {@link padam}. */
 export interface PadamOptions extends PreprocessingOptions {
@@ -21,16 +21,6 @@ export interface PadamOptions extends PreprocessingOptions {
   /** `λ` ≥ 0: coupled L2 penalty added to the gradient (the authors' `weight_decay`). Default 0. */
   weightDecay?: HyperParameter;
 }
-
-const KEYS = [
-  ...PREPROCESSING_KEYS,
-  'learningRate',
-  'partial',
-  'beta1',
-  'beta2',
-  'epsilon',
-  'weightDecay',
-];
 
 /**
  * Padam (Chen & Gu, "Closing the generalization gap of adaptive gradient methods in training deep
@@ -56,33 +46,24 @@ const KEYS = [
  * model.compile({ optimizer: padam({ learningRate: 0.1, partial: 1 / 8 }), loss: 'categoricalCrossentropy' });
  * ```
  */
-export class Padam extends NamedOptimizer<PadamOptions> {
-  static override get className(): string {
-    return 'descent.Padam';
-  }
-
-  constructor(options: PadamOptions = {}) {
-    checkOptions('padam', options, KEYS);
-    const {
-      learningRate = 0.1,
-      partial = 1 / 8,
-      beta1 = 0.9,
-      beta2 = 0.999,
-      epsilon = 1e-8,
-      weightDecay = 0,
-    } = options;
-    hyperValue('learningRate', learningRate, 0, { min: 0 });
-    hyperValue('weightDecay', weightDecay, 0, { min: 0 });
-    super(
-      options,
-      chain(
-        ...withWeightDecay(scaleByPadam({ partial, beta1, beta2, epsilon }), weightDecay),
-        scaleByLearningRate(learningRate),
-      ),
-    );
-  }
-}
-registerOptimizer(Padam);
+export const Padam = defineOptimizer<PadamOptions>({
+  name: 'padam',
+  className: 'descent.Padam',
+  options: {
+    learningRate: hyperOption(0.1, NON_NEGATIVE),
+    partial: chainCheckedOption(1 / 8),
+    beta1: chainCheckedOption(0.9),
+    beta2: chainCheckedOption(0.999),
+    epsilon: chainCheckedOption(1e-8),
+    weightDecay: hyperOption(0, NON_NEGATIVE),
+  },
+  chain: ({ learningRate, weightDecay, ...rule }) => ({
+    ...withWeightDecay(scaleByPadam(rule), weightDecay),
+    learningRate: scaleByLearningRate(learningRate),
+  }),
+});
+/** A {@link padam} optimizer. */
+export type Padam = NamedOptimizer<PadamOptions>;
 
 /** Padam as a `tf.Optimizer`; see {@link Padam} for the update rule and defaults. */
 export function padam(options: PadamOptions = {}): Padam {

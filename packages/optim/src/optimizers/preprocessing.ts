@@ -9,6 +9,7 @@ import {
 } from '@descent/core';
 import type { CompiledStep, FusedStep } from '../fused/fused-step';
 import { chain } from '../transform/chain';
+import { namedChain } from '../transform/named-chain';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { makeState, type TransformState } from '../transform/transform-state';
 import { clipByGlobalNorm, globalClipFactor } from '../transforms/clip-by-global-norm';
@@ -40,6 +41,8 @@ export const PREPROCESSING_KEYS = ['globalClipNorm', 'masks'] as const;
  */
 export interface Preprocessor {
   wrap(core: GradientTransformation): GradientTransformation;
+  /** The state with the core's state (inside the preprocessing) replaced by `f` of it. */
+  withCore(state: TransformState, f: (core: TransformState) => TransformState): TransformState;
   runFused(
     step: FusedStep,
     state: TransformState,
@@ -69,32 +72,36 @@ export function makePreprocessor(options: PreprocessingOptions): Preprocessor | 
     checkNumber('globalClipNorm', globalClipNorm, { min: 0, minExclusive: true });
   }
   const owned = masks === undefined ? undefined : floatMasks(masks);
-  const clipAt = globalClipNorm === undefined ? -1 : 0;
-  const coreAt = clipAt + 1;
+  const clip = globalClipNorm !== undefined;
+  const wrap = (core: GradientTransformation) =>
+    namedChain({
+      clip: globalClipNorm === undefined ? undefined : clipByGlobalNorm(globalClipNorm),
+      core,
+      mask: owned === undefined ? undefined : maskUpdates(owned),
+    });
+  const { layout } = wrap(chain());
+  const coreAt = layout.core as number;
+  const withCore = (state: TransformState, f: (core: TransformState) => TransformState) =>
+    makeState({ inner: state.inner.map((s, i) => (i === coreAt ? f(s) : s)) });
   return {
-    wrap: (core) =>
-      chain(
-        ...(globalClipNorm === undefined ? [] : [clipByGlobalNorm(globalClipNorm)]),
-        core,
-        ...(owned === undefined ? [] : [maskUpdates(owned)]),
-      ),
+    wrap,
+    withCore,
     runFused(step, state, grads, params) {
       if (owned) checkMaskShapes(owned, grads);
-      const gscale =
-        globalClipNorm === undefined ? undefined : globalClipFactor(grads, globalClipNorm);
+      const gscale = clip ? globalClipFactor(grads, globalClipNorm as number) : undefined;
       try {
-        const core = step.run(state.inner[coreAt] as TransformState, grads, params, {
-          ...(gscale === undefined ? {} : { gscale }),
-          ...(owned === undefined ? {} : { masks: owned }),
-        });
-        return makeState({ inner: state.inner.map((s, i) => (i === coreAt ? core : s)) });
+        return withCore(state, (core) =>
+          step.run(core, grads, params, {
+            ...(gscale === undefined ? {} : { gscale }),
+            ...(owned === undefined ? {} : { masks: owned }),
+          }),
+        );
       } finally {
         gscale?.dispose();
       }
     },
     compileFused(step, state, keys, params) {
       if (owned && !masksFit(owned, keys, params)) return undefined;
-      const clip = globalClipNorm !== undefined;
       const core = step.compile?.(state.inner[coreAt] as TransformState, keys, params, {
         clip,
         ...(owned === undefined ? {} : { masks: owned }),
@@ -107,15 +114,14 @@ export function makePreprocessor(options: PreprocessingOptions): Preprocessor | 
           keys.forEach((key, i) => {
             byKey[key] = grads[i] as tf.Tensor;
           });
-          const gscale = globalClipFactor(byKey, globalClipNorm);
+          const gscale = globalClipFactor(byKey, globalClipNorm as number);
           try {
             core.run(grads, gscale);
           } finally {
             gscale.dispose();
           }
         },
-        state: () =>
-          makeState({ inner: state.inner.map((s, i) => (i === coreAt ? core.state() : s)) }),
+        state: () => withCore(state, () => core.state()),
         dispose: () => core.dispose(),
       };
     },

@@ -1,10 +1,16 @@
-import { checkBoolean, checkNumber, type HyperParameter, hyperValue } from '@descent/core';
-import { chain } from '../transform/chain';
+import type { HyperParameter } from '@descent/core';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByRadam } from '../transforms/scale-by-radam';
-import { NamedOptimizer, registerOptimizer } from './named-optimizer';
-import { checkOptions, withWeightDecay } from './named-options';
-import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
+import {
+  booleanOption,
+  DECAY_RATE,
+  hyperOption,
+  NON_NEGATIVE,
+  numberOption,
+} from './optimizer-description';
+import { withWeightDecay } from './named-options';
+import type { PreprocessingOptions } from './preprocessing';
 import { fusedRadam } from '../fused/fused-radam';
 
 /** Options of {@link radam}. */
@@ -22,16 +28,6 @@ export interface RAdamOptions extends PreprocessingOptions {
   /** Decoupled weight decay `θ ← θ − ηλθ` (torch's `decoupled_weight_decay`) instead of L2. Default false. */
   decoupledWeightDecay?: boolean;
 }
-
-const KEYS = [
-  ...PREPROCESSING_KEYS,
-  'learningRate',
-  'beta1',
-  'beta2',
-  'epsilon',
-  'weightDecay',
-  'decoupledWeightDecay',
-];
 
 /**
  * RAdam (Liu et al., 2020, "On the variance of the adaptive learning rate and beyond"; survey §5.3)
@@ -58,45 +54,27 @@ const KEYS = [
  * model.compile({ optimizer: radam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy' });
  * ```
  */
-export class RAdam extends NamedOptimizer<RAdamOptions> {
-  static override get className(): string {
-    return 'descent.RAdam';
-  }
-
-  constructor(options: RAdamOptions = {}) {
-    checkOptions('radam', options, KEYS);
-    const {
-      learningRate = 1e-3,
-      beta1 = 0.9,
-      beta2 = 0.999,
-      epsilon = 1e-8,
-      weightDecay = 0,
-      decoupledWeightDecay = false,
-    } = options;
-    hyperValue('learningRate', learningRate, 0, { min: 0 });
-    hyperValue('weightDecay', weightDecay, 0, { min: 0 });
-    checkNumber('epsilon', epsilon, { min: 0 });
-    checkBoolean('decoupledWeightDecay', decoupledWeightDecay);
-    super(
-      options,
-      chain(
-        ...withWeightDecay(scaleByRadam({ beta1, beta2, epsilon }), weightDecay, {
-          decoupled: decoupledWeightDecay,
-        }),
-        scaleByLearningRate(learningRate),
-      ),
-    );
-    this.fusedStep = fusedRadam({
-      learningRate,
-      beta1,
-      beta2,
-      epsilon,
-      weightDecay,
-      decoupledWeightDecay,
-    });
-  }
-}
-registerOptimizer(RAdam);
+export const RAdam = defineOptimizer<RAdamOptions>({
+  name: 'radam',
+  className: 'descent.RAdam',
+  options: {
+    learningRate: hyperOption(1e-3, NON_NEGATIVE),
+    beta1: hyperOption(0.9, DECAY_RATE),
+    beta2: numberOption(0.999, DECAY_RATE),
+    epsilon: numberOption(1e-8, NON_NEGATIVE),
+    weightDecay: hyperOption(0, NON_NEGATIVE),
+    decoupledWeightDecay: booleanOption(false),
+  },
+  chain: ({ beta1, beta2, epsilon, weightDecay, decoupledWeightDecay, learningRate }) => ({
+    ...withWeightDecay(scaleByRadam({ beta1, beta2, epsilon }), weightDecay, {
+      decoupled: decoupledWeightDecay,
+    }),
+    learningRate: scaleByLearningRate(learningRate),
+  }),
+  fused: (o, layout) => fusedRadam(o, layout),
+});
+/** An {@link radam} optimizer. */
+export type RAdam = NamedOptimizer<RAdamOptions>;
 
 /** RAdam as a `tf.Optimizer`; see {@link RAdam} for the update rule and defaults. */
 export function radam(options: RAdamOptions = {}): RAdam {

@@ -1,10 +1,10 @@
-import { type HyperParameter, hyperValue } from '@descent/core';
-import { chain } from '../transform/chain';
+import type { HyperParameter } from '@descent/core';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByRms } from '../transforms/scale-by-rms';
-import { NamedOptimizer, registerOptimizer } from './named-optimizer';
-import { checkOptions, withWeightDecay } from './named-options';
-import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
+import { chainCheckedOption, hyperOption, NON_NEGATIVE } from './optimizer-description';
+import { withWeightDecay } from './named-options';
+import type { PreprocessingOptions } from './preprocessing';
 import { fusedRmsprop } from '../fused/fused-rmsprop';
 
 /** Options of {@link rmsprop}. */
@@ -22,16 +22,6 @@ export interface RMSpropOptions extends PreprocessingOptions {
   /** `λ` ≥ 0: coupled L2 penalty added to the gradient first (torch's `weight_decay`). Default 0. */
   weightDecay?: HyperParameter;
 }
-
-const KEYS = [
-  ...PREPROCESSING_KEYS,
-  'learningRate',
-  'rho',
-  'epsilon',
-  'momentum',
-  'centered',
-  'weightDecay',
-];
 
 /**
  * RMSprop (Tieleman & Hinton, 2012; centered: Graves, 2013; survey §5.3) as a `tf.Optimizer`,
@@ -58,34 +48,25 @@ const KEYS = [
  * const opt = rmsprop({ learningRate: 1e-3, rho: 0.9, centered: true, momentum: 0.9 });
  * ```
  */
-export class RMSprop extends NamedOptimizer<RMSpropOptions> {
-  static override get className(): string {
-    return 'descent.RMSprop';
-  }
-
-  constructor(options: RMSpropOptions = {}) {
-    checkOptions('rmsprop', options, KEYS);
-    const {
-      learningRate = 1e-2,
-      rho = 0.99,
-      epsilon = 1e-8,
-      momentum = 0,
-      centered = false,
-      weightDecay = 0,
-    } = options;
-    hyperValue('learningRate', learningRate, 0, { min: 0 });
-    hyperValue('weightDecay', weightDecay, 0, { min: 0 });
-    super(
-      options,
-      chain(
-        ...withWeightDecay(scaleByRms({ rho, epsilon, centered, momentum }), weightDecay),
-        scaleByLearningRate(learningRate),
-      ),
-    );
-    this.fusedStep = fusedRmsprop({ learningRate, rho, epsilon, momentum, centered, weightDecay });
-  }
-}
-registerOptimizer(RMSprop);
+export const RMSprop = defineOptimizer<RMSpropOptions>({
+  name: 'rmsprop',
+  className: 'descent.RMSprop',
+  options: {
+    learningRate: hyperOption(1e-2, NON_NEGATIVE),
+    rho: chainCheckedOption(0.99),
+    epsilon: chainCheckedOption(1e-8),
+    momentum: chainCheckedOption(0),
+    centered: chainCheckedOption(false),
+    weightDecay: hyperOption(0, NON_NEGATIVE),
+  },
+  chain: ({ learningRate, weightDecay, ...rule }) => ({
+    ...withWeightDecay(scaleByRms(rule), weightDecay),
+    learningRate: scaleByLearningRate(learningRate),
+  }),
+  fused: (o, layout) => fusedRmsprop(o, layout),
+});
+/** An {@link rmsprop} optimizer. */
+export type RMSprop = NamedOptimizer<RMSpropOptions>;
 
 /** RMSprop as a `tf.Optimizer`; see {@link RMSprop} for the update rule and defaults. */
 export function rmsprop(options: RMSpropOptions = {}): RMSprop {

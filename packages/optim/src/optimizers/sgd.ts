@@ -1,11 +1,16 @@
-import { checkBoolean, type HyperParameter, hyperValue } from '@descent/core';
-import { chain } from '../transform/chain';
+import type { HyperParameter } from '@descent/core';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByMomentum } from '../transforms/scale-by-momentum';
 import { fusedSgd } from '../fused/fused-sgd';
-import { NamedOptimizer, registerOptimizer } from './named-optimizer';
-import { checkOptions, withWeightDecay } from './named-options';
-import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
+import {
+  booleanOption,
+  chainCheckedOption,
+  hyperOption,
+  NON_NEGATIVE,
+} from './optimizer-description';
+import { withWeightDecay } from './named-options';
+import type { PreprocessingOptions } from './preprocessing';
 
 /** Options of {@link sgd}. */
 export interface SGDOptions extends PreprocessingOptions {
@@ -20,15 +25,6 @@ export interface SGDOptions extends PreprocessingOptions {
   /** `λ` ≥ 0: coupled L2 penalty added to the gradient first (torch's `weight_decay`). Default 0. */
   weightDecay?: HyperParameter;
 }
-
-const KEYS = [
-  ...PREPROCESSING_KEYS,
-  'learningRate',
-  'momentum',
-  'nesterov',
-  'dampening',
-  'weightDecay',
-];
 
 /**
  * Stochastic gradient descent with optional heavy-ball or Nesterov momentum (Robbins & Monro,
@@ -61,34 +57,24 @@ const KEYS = [
  * opt.minimize(() => loss(model), false);
  * ```
  */
-export class SGD extends NamedOptimizer<SGDOptions> {
-  static override get className(): string {
-    return 'descent.SGD';
-  }
-
-  constructor(options: SGDOptions = {}) {
-    checkOptions('sgd', options, KEYS);
-    const {
-      learningRate = 1e-2,
-      momentum = 0,
-      nesterov = false,
-      dampening = 0,
-      weightDecay = 0,
-    } = options;
-    hyperValue('learningRate', learningRate, 0, { min: 0 });
-    hyperValue('weightDecay', weightDecay, 0, { min: 0 });
-    checkBoolean('nesterov', nesterov);
-    super(
-      options,
-      chain(
-        ...withWeightDecay(scaleByMomentum({ momentum, nesterov, dampening }), weightDecay),
-        scaleByLearningRate(learningRate),
-      ),
-    );
-    this.fusedStep = fusedSgd({ learningRate, momentum, nesterov, dampening, weightDecay });
-  }
-}
-registerOptimizer(SGD);
+export const SGD = defineOptimizer<SGDOptions>({
+  name: 'sgd',
+  className: 'descent.SGD',
+  options: {
+    learningRate: hyperOption(1e-2, NON_NEGATIVE),
+    momentum: chainCheckedOption(0),
+    nesterov: booleanOption(false),
+    dampening: chainCheckedOption(0),
+    weightDecay: hyperOption(0, NON_NEGATIVE),
+  },
+  chain: ({ learningRate, weightDecay, ...rule }) => ({
+    ...withWeightDecay(scaleByMomentum(rule), weightDecay),
+    learningRate: scaleByLearningRate(learningRate),
+  }),
+  fused: (o, layout) => fusedSgd(o, layout),
+});
+/** An {@link sgd} optimizer. */
+export type SGD = NamedOptimizer<SGDOptions>;
 
 /** SGD (with momentum) as a `tf.Optimizer`; see {@link SGD} for the update rule and defaults. */
 export function sgd(options: SGDOptions = {}): SGD {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, copyTensor, DescentError, type Params } from '@descent/core';
+import { checkNumber, checkOptions, copyTensor, DescentError, type Params } from '@descent/core';
 import { lookupVariable } from './gradient-input';
 import { registerOptimizer } from './named-optimizer';
 import { type SlotSchema, WrapperOptimizer, type WrapperSlots } from './wrapper-optimizer';
@@ -60,6 +60,7 @@ export class SWA extends WrapperOptimizer {
   private swappedIn = false;
 
   constructor(inner: tf.Optimizer, options: SwaOptions = {}) {
+    checkOptions('swa', options ?? {}, ['start', 'frequency']);
     const { start = 0, frequency = 1 } = options ?? {};
     checkNumber('start', start, { min: 0, integer: true });
     checkNumber('frequency', frequency, { min: 1, integer: true });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkTensor, copyTensor, DescentError, formatShape, type Params } from '@descent/core';
+import { checkTensor, DescentError, formatShape, type Params } from '@descent/core';
 import type { FusedStep } from '../fused/fused-step';
 import type { Preprocessor } from './preprocessing';
 import type { GradientTransformation } from '../transform/gradient-transformation';
@@ -16,14 +16,12 @@ import {
   resolveVariables,
   toGradientMap,
 } from './gradient-input';
-import { encodeNumber, fillState, leafParam, stateLeaves, stateParams } from './state-weights';
+import { readWeights, WeightSnapshots } from './state-codec';
+import { fillState, leafParam, stateLeaves, stateParams } from './state-weights';
 import { RepeatedSteps, sameNames } from './repeated-steps';
 import { findRestoreTarget, takeoverCandidates } from './variable-renames';
 
 export type { NamedTensor } from './gradient-input';
-
-/** Name of the step count in `getWeights()` (tfjs's own optimizers use the same). */
-const ITERATIONS = 'iter';
 
 /**
  * A `tf.Optimizer` driven by a {@link GradientTransformation}: usable wherever tfjs takes an
@@ -56,10 +54,10 @@ export class TransformOptimizer extends tf.Optimizer {
     return 'descent.TransformOptimizer';
   }
 
-  protected readonly transform: GradientTransformation;
+  protected transform: GradientTransformation;
   private state: TransformState;
   /** Copies handed out by the last `getWeights()`, freed by the next call or `dispose()`. */
-  private exported: tf.Tensor[] = [];
+  private readonly snapshots = new WeightSnapshots();
   /**
    * Parameters whose state `setWeights` restored and that no variable has used yet, with their
    * variables' shapes then: a variable whose name differs only by a tfjs-layers `_<n>` suffix takes
@@ -125,9 +123,11 @@ export class TransformOptimizer extends tf.Optimizer {
     }
     for (const key of claimed) this.restored.delete(key);
     this.incrementIterations();
-    const names = Array.isArray(variableGradients)
-      ? variableGradients.map((g) => g.name)
-      : Object.keys(variableGradients);
+    const names = (
+      Array.isArray(variableGradients)
+        ? variableGradients.map((g) => g.name)
+        : Object.keys(variableGradients)
+    ).filter((name) => name in grads);
     if (fused) this.compileRepeats(names, keys, variables);
     else this.lastFusedNames = undefined;
   }
@@ -166,6 +166,24 @@ export class TransformOptimizer extends tf.Optimizer {
       ? this.preprocessor.compileFused(fused, this.state, stateKeys, params)
       : fused.compile(this.state, stateKeys, params, { clip: false });
     if (step) this.repeated = new RepeatedSteps(names, params, step);
+  }
+
+  /**
+   * Continues with another transformation and fused step (an option changed): the state, as
+   * `carry` maps it, and the step count stay. Compiled steps are dropped, the old step's scratch
+   * buffers freed.
+   */
+  protected replaceTransform(
+    transform: GradientTransformation,
+    fusedStep: FusedStep | undefined,
+    carry: (state: TransformState) => TransformState,
+  ): void {
+    this.settleState();
+    this.lastFusedNames = undefined;
+    this.fusedStep?.dispose?.();
+    this.transform = transform;
+    this.fusedStep = fusedStep;
+    this.state = carry(this.state);
   }
 
   /** The state as compiled steps left it, in `this.state`; the compiled steps are dropped. */
@@ -253,22 +271,7 @@ export class TransformOptimizer extends tf.Optimizer {
    */
   override async getWeights(): Promise<NamedTensor[]> {
     if (this.repeated) this.state = this.repeated.step.state();
-    tf.dispose(this.exported);
-    this.exported = [];
-    const out: NamedTensor[] = [{ name: ITERATIONS, tensor: tf.scalar(this.iterations, 'int32') }];
-    try {
-      for (const { name, value } of stateLeaves(this.state)) {
-        out.push({
-          name,
-          tensor: typeof value === 'number' ? encodeNumber(value) : copyTensor(value, name),
-        });
-      }
-    } catch (e) {
-      tf.dispose(out.map((w) => w.tensor));
-      throw e;
-    }
-    this.exported = out.map((w) => tf.keep(w.tensor));
-    return out;
+    return this.snapshots.take(this.iterations, stateLeaves(this.state));
   }
 
   /**
@@ -290,42 +293,7 @@ export class TransformOptimizer extends tf.Optimizer {
    *   `SHAPE_MISMATCH` / `DTYPE_MISMATCH`.
    */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    if (!Array.isArray(weightValues)) {
-      throw new DescentError(
-        'BAD_ARGUMENT',
-        'setWeights takes the array of { name, tensor } that getWeights returned.',
-      );
-    }
-    const saved = new Map<string, tf.Tensor>();
-    weightValues.forEach((w, i) => {
-      const name = (w as Partial<NamedTensor> | null)?.name;
-      if (typeof name !== 'string') {
-        throw new DescentError(
-          'BAD_ARGUMENT',
-          `setWeights: weightValues[${i}] must be { name: string, tensor: tf.Tensor }.`,
-        );
-      }
-      checkTensor(`optimizer weight ${name}`, w.tensor);
-      if (saved.has(name)) {
-        throw new DescentError(
-          'BAD_ARGUMENT',
-          `setWeights: optimizer weight ${name} appears twice.`,
-        );
-      }
-      saved.set(name, w.tensor);
-    });
-    const iterationsTensor = saved.get(ITERATIONS);
-    saved.delete(ITERATIONS);
-    let iterations = 0;
-    if (iterationsTensor) {
-      if (iterationsTensor.rank !== 0) {
-        throw new DescentError(
-          'SHAPE_MISMATCH',
-          `optimizer weight ${ITERATIONS} has shape ${formatShape(iterationsTensor.shape)}, expected [].`,
-        );
-      }
-      iterations = (await iterationsTensor.data())[0] as number;
-    }
+    const { iterations, weights: saved } = await readWeights(weightValues);
     const params: Record<string, tf.Variable> = {};
     for (const name of saved.keys()) {
       const param = leafParam(name);
@@ -356,8 +324,7 @@ export class TransformOptimizer extends tf.Optimizer {
     this.lastFusedNames = undefined;
     this.fusedStep?.dispose?.();
     disposeState(this.state);
-    tf.dispose(this.exported);
-    this.exported = [];
+    this.snapshots.dispose();
     this.restored.clear();
     this.aliases.clear();
     this.state = this.transform.init({});

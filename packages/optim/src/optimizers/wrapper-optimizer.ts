@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkTensor, copyTensor, DescentError, formatShape } from '@descent/core';
+import {
+  checkNumber,
+  copyTensor,
+  DescentError,
+  formatShape,
+  type HyperParameter,
+} from '@descent/core';
 import { withoutLayersKeys } from './config-codec';
 import {
   minimizeReleasing,
@@ -7,10 +13,10 @@ import {
   resolveVariables,
   toGradientMap,
 } from './gradient-input';
-import { decodeNumber, encodeNumber } from './state-weights';
+import { readWeights, type StateEntry, WeightSnapshots } from './state-codec';
+import { decodeNumber } from './state-weights';
 import { findRestoreTarget, takeoverCandidates } from './variable-renames';
 
-const ITERATIONS = 'iter';
 /** Prefix of the inner optimizer's weights in a wrapper's `getWeights()`. */
 export const INNER_PREFIX = 'inner/';
 
@@ -65,7 +71,7 @@ export abstract class WrapperOptimizer extends tf.Optimizer {
   /** Per-variable state by variable name. */
   protected slots = new Map<string, WrapperSlots>();
   /** Tensors handed out by the last `getWeights()`, freed on the next call and by `dispose()`. */
-  private exported: tf.Tensor[] = [];
+  private readonly snapshots = new WeightSnapshots();
   /** Variables whose state `setWeights` restored and that have not taken a step since. */
   private restored = new Set<string>();
 
@@ -73,6 +79,36 @@ export abstract class WrapperOptimizer extends tf.Optimizer {
     super();
     checkOptimizer(inner);
     this.inner = inner;
+  }
+
+  /** The inner optimizer's learning rate; assigning it is {@link setLearningRate}. */
+  get learningRate(): HyperParameter {
+    return (this.inner as unknown as { learningRate: HyperParameter }).learningRate;
+  }
+
+  set learningRate(value: HyperParameter) {
+    this.setLearningRate(value);
+  }
+
+  /**
+   * Sets the inner optimizer's learning rate from the next step on: through its
+   * `setLearningRate` (descent's optimizers, `tf.train.sgd`), else by assigning its
+   * `learningRate` (the other `tf.train` optimizers read it at every step; they take numbers only).
+   *
+   * @throws DescentError `BAD_HYPERPARAM` / `NON_FINITE` for a schedule or a bad number given to an
+   *   inner optimizer that takes numbers only; as its own `setLearningRate` otherwise.
+   */
+  setLearningRate(value: HyperParameter): void {
+    const inner = this.inner as unknown as {
+      learningRate: HyperParameter;
+      setLearningRate?: (value: HyperParameter) => void;
+    };
+    if (typeof inner.setLearningRate === 'function') {
+      inner.setLearningRate(value);
+      return;
+    }
+    checkNumber('learningRate', value, { min: 0 });
+    inner.learningRate = value;
   }
 
   /** Prefix of this wrapper's own weights (`lookahead`, `swa`). */
@@ -165,30 +201,21 @@ export abstract class WrapperOptimizer extends tf.Optimizer {
   /** `[iter, ...inner weights as inner/<name>, ...own slots as <prefix>/<variable>/<slot>]`. */
   override async getWeights(): Promise<NamedTensor[]> {
     const innerWeights = await this.inner.getWeights();
-    tf.dispose(this.exported);
-    this.exported = [];
-    const keep = (t: tf.Tensor) => {
-      this.exported.push(tf.keep(t));
-      return t;
-    };
     const prefix = this.weightPrefix;
-    const own: NamedTensor[] = [];
-    for (const [key, value] of Object.entries(this.globals())) {
-      own.push({ name: `${prefix}/${key}`, tensor: keep(encodeNumber(value)) });
-    }
+    const own: StateEntry[] = Object.entries(this.globals()).map(([key, value]) => ({
+      name: `${prefix}/${key}`,
+      value,
+    }));
     for (const [name, slots] of this.slots) {
       for (const [key, value] of Object.entries(slots)) {
-        const weight = `${prefix}/${name}/${key}`;
-        own.push({
-          name: weight,
-          tensor: keep(typeof value === 'number' ? encodeNumber(value) : copyTensor(value, weight)),
-        });
+        own.push({ name: `${prefix}/${name}/${key}`, value });
       }
     }
+    const [iter, ...rest] = this.snapshots.take(this.iterations, own);
     return [
-      { name: ITERATIONS, tensor: keep(tf.scalar(this.iterations, 'int32')) },
+      iter as NamedTensor,
       ...innerWeights.map((w) => ({ name: `${INNER_PREFIX}${w.name}`, tensor: w.tensor })),
-      ...own,
+      ...rest,
     ];
   }
 
@@ -201,35 +228,25 @@ export abstract class WrapperOptimizer extends tf.Optimizer {
    *   variable, a missing or unknown slot), `SHAPE_MISMATCH`, `DISPOSED`, `BAD_ARGUMENT`.
    */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    if (!Array.isArray(weightValues)) {
-      throw new DescentError('BAD_ARGUMENT', 'setWeights takes an array of { name, tensor }.');
-    }
+    const { iterations, weights } = await readWeights(weightValues);
     const prefix = `${this.weightPrefix}/`;
     const knownGlobals = new Set(Object.keys(this.globals()));
-    let iterations: tf.Tensor | undefined;
     const innerWeights: NamedTensor[] = [];
     const globals = new Map<string, tf.Tensor>();
     const own = new Map<string, Record<string, tf.Tensor>>();
-    for (const [i, w] of weightValues.entries()) {
-      const name = typeof w?.name === 'string' ? w.name : undefined;
-      if (name === undefined) {
-        throw new DescentError('BAD_ARGUMENT', `optimizer weight ${i} has no name.`);
-      }
-      checkTensor(`optimizer weight ${name}`, w.tensor);
-      if (name === ITERATIONS) {
-        iterations = w.tensor;
-      } else if (name.startsWith(INNER_PREFIX)) {
-        innerWeights.push({ name: name.slice(INNER_PREFIX.length), tensor: w.tensor });
+    for (const [name, tensor] of weights) {
+      if (name.startsWith(INNER_PREFIX)) {
+        innerWeights.push({ name: name.slice(INNER_PREFIX.length), tensor });
       } else if (name.startsWith(prefix)) {
         const rest = name.slice(prefix.length);
         const cut = rest.lastIndexOf('/');
         if (cut < 0) {
           if (!knownGlobals.has(rest)) throw unknownWeight(name, this.weightPrefix);
-          globals.set(rest, w.tensor);
+          globals.set(rest, tensor);
         } else {
           const variable = rest.slice(0, cut);
           const slots = own.get(variable) ?? {};
-          slots[rest.slice(cut + 1)] = w.tensor;
+          slots[rest.slice(cut + 1)] = tensor;
           own.set(variable, slots);
         }
       } else {
@@ -283,7 +300,6 @@ export abstract class WrapperOptimizer extends tf.Optimizer {
     }
     const globalValues: Record<string, number> = { ...this.globals() };
     for (const [key, t] of globals) globalValues[key] = await decodeNumber(`${prefix}${key}`, t);
-    const iterationValue = iterations ? await decodeNumber(ITERATIONS, iterations) : 0;
     const copies: tf.Tensor[] = [];
     for (const [variable, values] of restored) {
       for (const [key, value] of Object.entries(values)) {
@@ -303,7 +319,7 @@ export abstract class WrapperOptimizer extends tf.Optimizer {
     this.slots = restored;
     this.restored = new Set(restored.keys());
     this.setGlobals(globalValues);
-    this.iterations_ = iterationValue;
+    this.iterations_ = iterations;
   }
 
   /** The wrapper's options and the inner optimizer's class name and config. */
@@ -333,8 +349,7 @@ export abstract class WrapperOptimizer extends tf.Optimizer {
     this.disposeSlots();
     this.slots = new Map();
     this.restored.clear();
-    tf.dispose(this.exported);
-    this.exported = [];
+    this.snapshots.dispose();
     this.inner.dispose();
   }
 

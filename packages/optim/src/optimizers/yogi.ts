@@ -1,10 +1,9 @@
-import { type HyperParameter, hyperValue } from '@descent/core';
-import { chain } from '../transform/chain';
+import type { HyperParameter } from '@descent/core';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByYogi } from '../transforms/scale-by-yogi';
-import { NamedOptimizer, registerOptimizer } from './named-optimizer';
-import { checkOptions } from './named-options';
-import { PREPROCESSING_KEYS, type PreprocessingOptions } from './preprocessing';
+import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
+import { chainCheckedOption, hyperOption, NON_NEGATIVE } from './optimizer-description';
+import type { PreprocessingOptions } from './preprocessing';
 
 /** Options of {@link yogi}. */
 export interface YogiOptions extends PreprocessingOptions {
@@ -19,15 +18,6 @@ export interface YogiOptions extends PreprocessingOptions {
   /** Initial value ≥ 0 of both accumulators. Default 1e-6 (optax). */
   initialAccumulatorValue?: number;
 }
-
-const KEYS = [
-  ...PREPROCESSING_KEYS,
-  'learningRate',
-  'beta1',
-  'beta2',
-  'epsilon',
-  'initialAccumulatorValue',
-];
 
 /**
  * Yogi (Zaheer et al., 2018, "Adaptive methods for nonconvex optimization"; survey §5.3) as a
@@ -52,31 +42,23 @@ const KEYS = [
  * model.compile({ optimizer: yogi({ learningRate: 1e-2 }), loss: 'categoricalCrossentropy' });
  * ```
  */
-export class Yogi extends NamedOptimizer<YogiOptions> {
-  static override get className(): string {
-    return 'descent.Yogi';
-  }
-
-  constructor(options: YogiOptions = {}) {
-    checkOptions('yogi', options, KEYS);
-    const {
-      learningRate = 1e-2,
-      beta1 = 0.9,
-      beta2 = 0.999,
-      epsilon = 1e-3,
-      initialAccumulatorValue = 1e-6,
-    } = options;
-    hyperValue('learningRate', learningRate, 0, { min: 0 });
-    super(
-      options,
-      chain(
-        scaleByYogi({ beta1, beta2, epsilon, initialAccumulatorValue }),
-        scaleByLearningRate(learningRate),
-      ),
-    );
-  }
-}
-registerOptimizer(Yogi);
+export const Yogi = defineOptimizer<YogiOptions>({
+  name: 'yogi',
+  className: 'descent.Yogi',
+  options: {
+    learningRate: hyperOption(1e-2, NON_NEGATIVE),
+    beta1: chainCheckedOption(0.9),
+    beta2: chainCheckedOption(0.999),
+    epsilon: chainCheckedOption(1e-3),
+    initialAccumulatorValue: chainCheckedOption(1e-6),
+  },
+  chain: ({ learningRate, ...rule }) => ({
+    rule: scaleByYogi(rule),
+    learningRate: scaleByLearningRate(learningRate),
+  }),
+});
+/** A {@link yogi} optimizer. */
+export type Yogi = NamedOptimizer<YogiOptions>;
 
 /** Yogi as a `tf.Optimizer`; see {@link Yogi} for the update rule and defaults. */
 export function yogi(options: YogiOptions = {}): Yogi {

@@ -148,7 +148,7 @@ export function isDecayed(mask: DecayMask | undefined, name: string, param: tf.T
   if (typeof decayed !== 'boolean') {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `the weight-decay mask returned ${describeValue(decayed)} for "${name}"; it must return a boolean.`,
+      `the weight-decay mask returned ${typeof decayed} ${String(decayed)} for "${name}"; it must return a boolean.`,
     );
   }
   return decayed;
