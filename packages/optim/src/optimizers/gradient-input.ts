@@ -176,7 +176,8 @@ export function trainableVariables(
 }
 
 /**
- * `tf.Optimizer.minimize` (gradients by `computeGradients`, one `applyGradients`), except that when
+ * `tf.Optimizer.minimize` (gradients by `computeGradients`, one `applyGradients`), except that
+ * nothing leaks when a step fails: when `f` or its gradients throw (a non-scalar loss), or when
  * `applyGradients` throws, the gradients and the loss are disposed before the error is rethrown
  * (tfjs's own `minimize` leaks them).
  */
@@ -186,7 +187,11 @@ export function minimizeReleasing(
   returnCost: boolean,
   varList: tf.Variable[] | undefined,
 ): tf.Scalar | null {
-  const { value, grads } = optimizer.computeGradients(f, varList);
+  // In a scope of its own: when f or the gradients fail (a non-scalar loss), what they made is freed.
+  const { value, grads } = tf.tidy(() => optimizer.computeGradients(f, varList) as never) as {
+    value: tf.Scalar;
+    grads: tf.NamedTensorMap;
+  };
   try {
     // In varList's order; a variable without a gradient (frozen, unused) has no entry.
     optimizer.applyGradients(

@@ -36,3 +36,21 @@ describe('a minimize whose step fails frees the gradients and the loss it comput
     x.dispose();
   });
 });
+
+describe('a minimize whose loss is not a scalar frees what it computed (cpu)', () => {
+  it.each([
+    ['a named optimizer (TransformOptimizer)', () => adam({ learningRate: 0.1 })],
+    ['lookahead (WrapperOptimizer)', () => lookahead(adam({ learningRate: 0.1 }))],
+    ['lbfgs', () => lbfgs({ learningRate: 0.1 })],
+  ])('%s', async (_, make) => {
+    await useBackend('cpu');
+    const x = tf.variable(tf.tensor([1, 2]), true, `nonScalarLoss${uniqueSuffix()}`);
+    const opt = make();
+    const before = tf.memory().numTensors;
+    expect(() => opt.minimize((() => tf.square(x)) as () => tf.Scalar, true, [x])).toThrow();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Array.from(await x.data())).toEqual([1, 2]);
+    opt.dispose();
+    x.dispose();
+  });
+});
