@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { Ops, ValueExpr } from '@descent/core';
 import type { RuleRefs } from './optimizer-kernel';
 
@@ -10,18 +9,6 @@ export function adamMoments(r: RuleRefs, o: Ops, g: ValueExpr): { m: ValueExpr; 
   return {
     m: o.add(o.mul(r.m!, r.b1!), o.mul(g, r.omb1!)),
     v: o.add(o.mul(r.v!, r.b2!), o.mul(o.mul(g, g), r.omb2!)),
-  };
-}
-
-/** tfjs-ops form of {@link adamMoments}. */
-export function referenceAdamMoments(
-  slots: Record<string, tf.Tensor>,
-  g: tf.Tensor,
-  u: Record<string, number>,
-): { m: tf.Tensor; v: tf.Tensor } {
-  return {
-    m: tf.add(tf.mul(slots.m!, u.b1!), tf.mul(g, u.omb1!)),
-    v: tf.add(tf.mul(slots.v!, u.b2!), tf.mul(tf.square(g), u.omb2!)),
   };
 }
 

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { Ops, ValueExpr } from '@descent/core';
 import { isZero, type RuleRefs } from './optimizer-kernel';
 
@@ -23,20 +22,6 @@ export function l2Gradient(r: RuleRefs, o: Ops): ValueExpr {
 export function decayedStep(r: RuleRefs, o: Ops, direction: ValueExpr): ValueExpr {
   const decayed = isZero(r.decay) ? direction : o.add(direction, o.mul(r.p!, r.decay!));
   return o.mul(decayed, o.neg(r.lr!));
-}
-
-/** tfjs-ops form of {@link l2Gradient}. */
-export function referenceL2Gradient(p: tf.Tensor, g: tf.Tensor, u: Record<string, number>) {
-  return tf.add(g, tf.mul(p, u.l2!));
-}
-
-/** tfjs-ops form of {@link decayedStep}. */
-export function referenceDecayedStep(
-  p: tf.Tensor,
-  direction: tf.Tensor,
-  u: Record<string, number>,
-): tf.Tensor {
-  return tf.mul(tf.add(direction, tf.mul(p, u.decay!)), -u.lr!);
 }
 
 /** The `l2` and `decay` uniforms of a parameter for decay `wd`, coupled or decoupled (with a mask's verdict). */

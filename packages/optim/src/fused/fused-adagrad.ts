@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { HyperParameter } from '@descent/core';
 import { rateAndDecay, weightDecayLayout } from './chain-layout';
 import {
@@ -7,8 +6,6 @@ import {
   decayedStep,
   decayUniforms,
   l2Gradient,
-  referenceDecayedStep,
-  referenceL2Gradient,
 } from './decay-terms';
 import { fusedPerParameter } from './fused-per-parameter';
 import type { FusedStep } from './fused-step';
@@ -30,12 +27,6 @@ export const adagradKernel: OptimizerKernel = optimizerKernel({
       update: decayedStep(r, o, o.div(o.div(g, o.add(o.sqrt(sum), r.eps!)), r.lrdiv!)),
       sum,
     };
-  },
-  reference: ({ p, g: g0, slots, uniforms: u }) => {
-    const g = referenceL2Gradient(p, g0, u);
-    const sum = tf.add(slots.sum!, tf.square(g));
-    const direction = tf.div(tf.div(g, tf.add(tf.sqrt(sum), u.eps!)), u.lrdiv!);
-    return { update: referenceDecayedStep(p, direction, u), sum };
   },
 });
 

@@ -1,18 +1,15 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { HyperParameter, Ops, ValueExpr } from '@descent/core';
 import { type DecayMask, isDecayed } from '../transforms/add-decayed-weights';
 import { fusedPerParameter, type PreviousSlots } from './fused-per-parameter';
 import { beta1At } from '../transforms/adam-moments';
 import { type ChainLayout, rateAndDecay } from './chain-layout';
-import { adamMoments, MOMENT_UNIFORMS, momentUniforms, referenceAdamMoments } from './adam-terms';
+import { adamMoments, MOMENT_UNIFORMS, momentUniforms } from './adam-terms';
 import {
   DECAY_UNIFORMS,
   DECAY_ZEROABLE,
   decayedStep,
   decayUniforms,
   l2Gradient,
-  referenceDecayedStep,
-  referenceL2Gradient,
 } from './decay-terms';
 import type { FusedStep } from './fused-step';
 import { type OptimizerKernel, optimizerKernel, type RuleRefs } from './optimizer-kernel';
@@ -27,10 +24,6 @@ function direction(r: RuleRefs, o: Ops, m: ValueExpr, den: ValueExpr): ValueExpr
   return o.div(o.mul(m, r.ibc1!), o.add(o.mul(o.sqrt(den), r.isbc2!), r.eps!));
 }
 
-function referenceDirection(m: tf.Tensor, den: tf.Tensor, u: Record<string, number>) {
-  return tf.div(tf.mul(m, u.ibc1!), tf.add(tf.mul(tf.sqrt(den), u.isbc2!), u.eps!));
-}
-
 /** One Adam / AdamW step (torch.optim's algorithm) on one variable, in place. */
 export const adamKernel: OptimizerKernel = optimizerKernel({
   name: 'adamStep',
@@ -40,10 +33,6 @@ export const adamKernel: OptimizerKernel = optimizerKernel({
   update: (r, o) => {
     const { m, v } = adamMoments(r, o, l2Gradient(r, o));
     return { update: decayedStep(r, o, direction(r, o, m, v)), m, v };
-  },
-  reference: ({ p, g, slots, uniforms: u }) => {
-    const { m, v } = referenceAdamMoments(slots, referenceL2Gradient(p, g, u), u);
-    return { update: referenceDecayedStep(p, referenceDirection(m, v, u), u), m, v };
   },
 });
 
@@ -57,11 +46,6 @@ export const amsgradKernel: OptimizerKernel = optimizerKernel({
     const { m, v } = adamMoments(r, o, l2Gradient(r, o));
     const vmax = o.max(r.vmax!, v);
     return { update: decayedStep(r, o, direction(r, o, m, vmax)), m, v, vmax };
-  },
-  reference: ({ p, g, slots, uniforms: u }) => {
-    const { m, v } = referenceAdamMoments(slots, referenceL2Gradient(p, g, u), u);
-    const vmax = tf.maximum(slots.vmax!, v);
-    return { update: referenceDecayedStep(p, referenceDirection(m, vmax, u), u), m, v, vmax };
   },
 });
 

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { HyperParameter } from '@descent/core';
 import { rateAndDecay, weightDecayLayout } from './chain-layout';
 import {
@@ -7,8 +6,6 @@ import {
   decayedStep,
   decayUniforms,
   l2Gradient,
-  referenceDecayedStep,
-  referenceL2Gradient,
 } from './decay-terms';
 import { fusedPerParameter } from './fused-per-parameter';
 import { beta1At } from '../transforms/adam-moments';
@@ -29,12 +26,6 @@ export const adamaxKernel: OptimizerKernel = optimizerKernel({
     const m = o.add(o.mul(r.m!, r.b1!), o.mul(g, r.omb1!));
     const u = o.max(o.mul(r.u!, r.b2!), o.add(o.abs(g), r.eps!));
     return { update: decayedStep(r, o, o.div(m, o.mul(u, r.bc1!))), m, u };
-  },
-  reference: ({ p, g: g0, slots, uniforms: k }) => {
-    const g = referenceL2Gradient(p, g0, k);
-    const m = tf.add(tf.mul(slots.m!, k.b1!), tf.mul(g, k.omb1!));
-    const u = tf.maximum(tf.mul(slots.u!, k.b2!), tf.add(tf.abs(g), k.eps!));
-    return { update: referenceDecayedStep(p, tf.div(m, tf.mul(u, k.bc1!)), k), m, u };
   },
 });
 

@@ -1,8 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { type HyperParameter, hyperValue } from '@descent/core';
 import { type DecayMask, isDecayed } from '../transforms/add-decayed-weights';
 import { beta1At } from '../transforms/adam-moments';
-import { adamMoments, MOMENT_UNIFORMS, momentUniforms, referenceAdamMoments } from './adam-terms';
+import { adamMoments, MOMENT_UNIFORMS, momentUniforms } from './adam-terms';
 import type { FusedStep } from './fused-step';
 import { type OptimizerKernel, optimizerKernel } from './optimizer-kernel';
 import { trustRatioApplyKernel, trustRatioStep } from './trust-ratio-step';
@@ -20,11 +19,6 @@ export const lambDirectionKernel: OptimizerKernel = optimizerKernel({
     const { m, v } = adamMoments(r, o, r.g!);
     const adam = o.div(o.div(m, r.bc1!), o.add(o.sqrt(o.div(v, r.bc2!)), r.eps!));
     return { m, v, d: o.add(adam, o.mul(r.p!, r.decay!)) };
-  },
-  reference: ({ p, g, slots, uniforms: u }) => {
-    const { m, v } = referenceAdamMoments(slots, g, u);
-    const adam = tf.div(tf.div(m, u.bc1!), tf.add(tf.sqrt(tf.div(v, u.bc2!)), u.eps!));
-    return { m, v, d: tf.add(adam, tf.mul(p, u.decay!)) };
   },
 });
 

@@ -1,10 +1,8 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { type HyperParameter, hyperValue, type NumberRange, type ValueExpr } from '@descent/core';
 import { type DecayMask, isDecayed } from '../transforms/add-decayed-weights';
 import type { FusedStep } from './fused-step';
 import { type OptimizerKernel, optimizerKernel } from './optimizer-kernel';
 import {
-  referenceTrustScaled,
   TRUST_UNIFORMS,
   trustRatioApplyKernel,
   trustRatioStep,
@@ -18,7 +16,6 @@ export const larsDirectionKernel: OptimizerKernel = optimizerKernel({
   uniforms: ['decay'],
   movesParam: false,
   update: (r, o) => ({ d: o.add(r.g!, o.mul(r.p!, r.decay!)) }),
-  reference: ({ p, g, uniforms: u }) => ({ d: tf.add(g, tf.mul(p, u.decay!)) }),
 });
 
 /**
@@ -36,11 +33,6 @@ export const larsApplyKernel: OptimizerKernel = optimizerKernel({
     const x: ValueExpr = o.mul(trustScaled(r, o), o.neg(r.lr!));
     const buf = o.add(o.mul(r.buf!, r.keep!), o.mul(x, r.scale!));
     return { update: o.select(o.gt(r.nesterov!, 0.5), o.add(x, o.mul(buf, r.mu!)), buf), buf };
-  },
-  reference: ({ inputs, scalars, slots, uniforms: u }) => {
-    const x = tf.mul(referenceTrustScaled(inputs.d!, scalars.pn2!, scalars.dn2!, u), -u.lr!);
-    const buf = tf.add(tf.mul(slots.buf!, u.keep!), tf.mul(x, u.scale!));
-    return { update: u.nesterov! > 0.5 ? tf.add(x, tf.mul(buf, u.mu!)) : buf, buf };
   },
 });
 

@@ -1,8 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { HyperParameter } from '@descent/core';
-import { signOf } from '../transforms/scale-by-sign';
 import { rateAndDecay, weightDecayLayout } from './chain-layout';
-import { DECAY_UNIFORMS, decayedStep, decayUniforms, referenceDecayedStep } from './decay-terms';
+import { DECAY_UNIFORMS, decayedStep, decayUniforms } from './decay-terms';
 import { fusedPerParameter } from './fused-per-parameter';
 import { beta1At } from '../transforms/adam-moments';
 import type { FusedStep } from './fused-step';
@@ -22,11 +20,6 @@ export const lionKernel: OptimizerKernel = optimizerKernel({
     const sign = o.select(o.gt(x, 0), 1, o.select(o.lt(x, 0), -1, 0));
     const m = o.add(o.mul(r.m!, r.b2!), o.mul(r.g!, r.omb2!));
     return { update: decayedStep(r, o, sign), m };
-  },
-  reference: ({ p, g, slots, uniforms: u }) => {
-    const sign = signOf(tf.add(tf.mul(slots.m!, u.b1!), tf.mul(g, u.omb1!)));
-    const m = tf.add(tf.mul(slots.m!, u.b2!), tf.mul(g, u.omb2!));
-    return { update: referenceDecayedStep(p, sign, u), m };
   },
 });
 

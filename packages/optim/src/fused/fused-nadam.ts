@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { HyperParameter } from '@descent/core';
 import { rateAndDecay, weightDecayLayout } from './chain-layout';
 import {
@@ -7,12 +6,10 @@ import {
   decayedStep,
   decayUniforms,
   l2Gradient,
-  referenceDecayedStep,
-  referenceL2Gradient,
 } from './decay-terms';
 import { fusedPerParameter } from './fused-per-parameter';
 import { beta1At } from '../transforms/adam-moments';
-import { adamMoments, MOMENT_UNIFORMS, momentUniforms, referenceAdamMoments } from './adam-terms';
+import { adamMoments, MOMENT_UNIFORMS, momentUniforms } from './adam-terms';
 import type { FusedStep } from './fused-step';
 import { type OptimizerKernel, optimizerKernel } from './optimizer-kernel';
 
@@ -32,13 +29,6 @@ export const nadamKernel: OptimizerKernel = optimizerKernel({
     const denom = o.add(o.sqrt(o.div(v, r.bc2!)), r.eps!);
     const mHat = o.add(o.mul(m, r.cm!), o.mul(g, r.cg!));
     return { update: decayedStep(r, o, o.div(mHat, denom)), m, v };
-  },
-  reference: ({ p, g: g0, slots, uniforms: u }) => {
-    const g = referenceL2Gradient(p, g0, u);
-    const { m, v } = referenceAdamMoments(slots, g, u);
-    const denom = tf.add(tf.sqrt(tf.div(v, u.bc2!)), u.eps!);
-    const mHat = tf.add(tf.mul(m, u.cm!), tf.mul(g, u.cg!));
-    return { update: referenceDecayedStep(p, tf.div(mHat, denom), u), m, v };
   },
 });
 

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { HyperParameter } from '@descent/core';
 import { rateAndDecay, weightDecayLayout } from './chain-layout';
 import {
@@ -7,12 +6,10 @@ import {
   decayedStep,
   decayUniforms,
   l2Gradient,
-  referenceDecayedStep,
-  referenceL2Gradient,
 } from './decay-terms';
 import { fusedPerParameter } from './fused-per-parameter';
 import { beta1At } from '../transforms/adam-moments';
-import { adamMoments, MOMENT_UNIFORMS, momentUniforms, referenceAdamMoments } from './adam-terms';
+import { adamMoments, MOMENT_UNIFORMS, momentUniforms } from './adam-terms';
 import type { FusedStep } from './fused-step';
 import { type OptimizerKernel, optimizerKernel } from './optimizer-kernel';
 
@@ -32,13 +29,6 @@ export const radamKernel: OptimizerKernel = optimizerKernel({
     const rectified = o.div(o.mul(m, r.rs!), o.add(o.sqrt(v), r.eps!));
     const direction = o.select(o.gt(r.rect!, 0.5), rectified, o.div(m, r.bc1!));
     return { update: decayedStep(r, o, direction), m, v };
-  },
-  reference: ({ p, g: g0, slots, uniforms: u }) => {
-    const g = referenceL2Gradient(p, g0, u);
-    const { m, v } = referenceAdamMoments(slots, g, u);
-    const direction =
-      u.rect! > 0.5 ? tf.div(tf.mul(m, u.rs!), tf.add(tf.sqrt(v), u.eps!)) : tf.div(m, u.bc1!);
-    return { update: referenceDecayedStep(p, direction, u), m, v };
   },
 });
 

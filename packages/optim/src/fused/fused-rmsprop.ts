@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { type HyperParameter, hyperValue, type ValueExpr } from '@descent/core';
 import { rateAndDecay, weightDecayLayout } from './chain-layout';
 import {
@@ -7,8 +6,6 @@ import {
   decayedStep,
   decayUniforms,
   l2Gradient,
-  referenceDecayedStep,
-  referenceL2Gradient,
 } from './decay-terms';
 import { fusedPerParameter } from './fused-per-parameter';
 import type { FusedStep } from './fused-step';
@@ -46,23 +43,6 @@ function rmspropRule(centered: boolean, momentum: boolean): OptimizerKernel {
         next.buf = x;
       }
       return { ...next, update: decayedStep(r, o, x) };
-    },
-    reference: ({ p, g: g0, slots, uniforms: u }) => {
-      const g = referenceL2Gradient(p, g0, u);
-      const v = tf.add(tf.mul(slots.v!, u.rho!), tf.mul(tf.square(g), u.omrho!));
-      const next: Record<string, tf.Tensor> = { v };
-      let variance = v;
-      if (centered) {
-        const gAvg = tf.add(tf.mul(slots.gAvg!, u.rho!), tf.mul(g, u.omrho!));
-        next.gAvg = gAvg;
-        variance = tf.sub(v, tf.square(gAvg));
-      }
-      let x = tf.div(g, tf.add(tf.sqrt(variance), u.eps!));
-      if (momentum) {
-        x = tf.add(tf.mul(slots.buf!, u.mu!), x);
-        next.buf = x;
-      }
-      return { ...next, update: referenceDecayedStep(p, x, u) };
     },
   });
 }

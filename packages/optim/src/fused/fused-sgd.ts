@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { type HyperParameter, hyperValue, type NumberRange } from '@descent/core';
 import { fusedPerParameter, type VariablePlan } from './fused-per-parameter';
 import { rateAndDecay, weightDecayLayout } from './chain-layout';
@@ -28,12 +27,6 @@ export const sgdMomentumKernel: OptimizerKernel = optimizerKernel({
       : o.select(o.gt(r.nesterov!, 0.5), o.add(g, o.mul(buf, r.mu!)), buf);
     return { update: o.mul(direction, o.neg(r.lr!)), buf };
   },
-  reference: ({ p, g: g0, slots, uniforms: u }) => {
-    const g = tf.add(g0, tf.mul(p, u.l2!));
-    const buf = tf.add(tf.mul(slots.buf!, u.keep!), tf.mul(g, u.scale!));
-    const direction = u.nesterov! > 0.5 ? tf.add(g, tf.mul(buf, u.mu!)) : buf;
-    return { update: tf.mul(direction, -u.lr!), buf };
-  },
 });
 
 /** One plain SGD step in place: `u = −lr·(g + l2·p)`. */
@@ -43,9 +36,6 @@ export const sgdKernel: OptimizerKernel = optimizerKernel({
   uniforms: ['lr', 'l2'],
   zeroable: ['l2'],
   update: (r, o) => ({ update: o.mul(l2Gradient(r, o), o.neg(r.lr!)) }),
-  reference: ({ p, g, uniforms: u }) => ({
-    update: tf.mul(tf.add(g, tf.mul(p, u.l2!)), -u.lr!),
-  }),
 });
 
 /** Options of {@link fusedSgd}: the resolved options of an `sgd` optimizer. */

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import {
   defineKernel,
   type FusedKernel,
@@ -10,21 +10,13 @@ import {
 /** What a rule's update sees: the parameter `p`, the (preprocessed) gradient `g`, its slots, its extra inputs, scalars and uniforms. */
 export type RuleRefs = Record<string, ValueExpr>;
 
-/** The tfjs-ops form of the same refs (uniforms as numbers). */
-export interface RuleReferenceArgs {
-  p: tf.Tensor;
-  g: tf.Tensor;
-  slots: Record<string, tf.Tensor>;
-  inputs: Record<string, tf.Tensor>;
-  scalars: Record<string, tf.Tensor>;
-  uniforms: Record<string, number>;
-}
-
 /**
- * An optimizer's per-variable update rule, written once. `update` returns the new value of every
- * slot and, for a rule that moves the parameter, `update`: what is **added** to it (`p ← p + u`,
- * the same quantity the `chain(...)` spelling produces). A rule without it only writes its
- * slots, reading `p` (the first phase of LAMB and LARS, whose per-tensor norms come between).
+ * An optimizer's per-variable update rule, written once in core's expression language: the fused
+ * kernels are generated from it, and the tfjs-ops path (cpu, fallbacks) evaluates the same
+ * expression. `update` returns the new value of every slot and, for a rule that moves the
+ * parameter, `update`: what is **added** to it (`p ← p + u`, the same quantity the `chain(...)`
+ * spelling produces). A rule without it only writes its slots, reading `p` (the first phase of
+ * LAMB and LARS, whose per-tensor norms come between).
  */
 export interface OptimizerRule {
   name: string;
@@ -46,7 +38,6 @@ export interface OptimizerRule {
    */
   zeroable?: readonly string[];
   update(r: RuleRefs, o: Ops): Record<string, ValueExpr>;
-  reference(args: RuleReferenceArgs): Record<string, tf.Tensor>;
 }
 
 /** Preprocessing of one step: a global-norm clipping factor and a 0/1 update mask. */
@@ -102,8 +93,9 @@ type AnyKernel = FusedKernel<string, string, string, string>;
 /**
  * Turns an {@link OptimizerRule} into fused in-place kernels (core's `defineKernel`), one variant
  * for each combination of gradient clipping (`g ← g·gscale`, `gscale` read on the device) and
- * update masking (`p ← p + u·mask`). The variants share the rule; the tfjs-ops reference of each
- * applies the same preprocessing around the rule's reference.
+ * update masking (`p ← p + u·mask`). The variants share the rule, and the preprocessing is part of
+ * each variant's expression, so its tfjs-ops path (core's interpreter of that expression) applies
+ * it too.
  */
 export function optimizerKernel(rule: OptimizerRule): OptimizerKernel {
   const moves = rule.movesParam ?? true;
@@ -193,24 +185,6 @@ function defineVariant(
       if (!moves) return slots;
       const step = masked ? o.mul(u as ValueExpr, refs.mask as ValueExpr) : (u as ValueExpr);
       return { ...slots, p: o.add(refs.p as ValueExpr, step) };
-    },
-    reference: (inouts, reads, uniforms) => {
-      const p = (moves ? inouts.p : reads.p) as tf.Tensor;
-      const g0 = reads.g as tf.Tensor;
-      const g = readsGradient && clip ? tf.mul(g0, reads.gscale as tf.Tensor) : g0;
-      const pick = (names: readonly string[], from: Record<string, tf.Tensor>) =>
-        Object.fromEntries(names.map((n) => [n, from[n] as tf.Tensor]));
-      const { update: u, ...slots } = rule.reference({
-        p,
-        g,
-        slots: pick(rule.slots, inouts),
-        inputs: pick(rule.inputs ?? [], reads),
-        scalars: pick(rule.scalars ?? [], reads),
-        uniforms,
-      });
-      if (!moves) return slots;
-      const step = masked ? tf.mul(u as tf.Tensor, reads.mask as tf.Tensor) : (u as tf.Tensor);
-      return { ...slots, p: tf.add(p, step) };
     },
   });
 }

@@ -22,21 +22,6 @@ export function trustScaled(r: RuleRefs, o: Ops): ValueExpr {
   return o.mul(r.d!, o.select(o.gt(r.trust!, 0.5), safe, 1));
 }
 
-/** tfjs-ops form of {@link trustScaled} (as `scaleByTrustRatio` computes it). */
-export function referenceTrustScaled(
-  d: tf.Tensor,
-  pn2: tf.Tensor,
-  dn2: tf.Tensor,
-  u: Record<string, number>,
-): tf.Tensor {
-  if (u.trust! < 0.5) return d;
-  const pn = tf.maximum(tf.sqrt(pn2), u.minNorm!);
-  const dn = tf.maximum(tf.sqrt(dn2), u.minNorm!);
-  const ratio = tf.div(tf.mul(pn, u.coef!), tf.add(dn, u.eps!));
-  const zero = tf.logicalOr(tf.equal(pn, 0), tf.equal(dn, 0));
-  return tf.mul(d, tf.where(zero, tf.onesLike(ratio), ratio));
-}
-
 /** The second phase of LAMB (and of LARS without momentum): `u = −lr·ratio·d` (see {@link trustScaled}). */
 export const trustRatioApplyKernel: OptimizerKernel = optimizerKernel({
   name: 'trustRatioApply',
@@ -46,9 +31,6 @@ export const trustRatioApplyKernel: OptimizerKernel = optimizerKernel({
   uniforms: ['lr', ...TRUST_UNIFORMS],
   readsGradient: false,
   update: (r, o) => ({ update: o.mul(trustScaled(r, o), o.neg(r.lr!)) }),
-  reference: ({ inputs, scalars, uniforms: u }) => ({
-    update: tf.mul(referenceTrustScaled(inputs.d!, scalars.pn2!, scalars.dn2!, u), -u.lr!),
-  }),
 });
 
 /** Both phases' uniforms and the number slots of one variable. */
