@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { KernelBatch } from '@descent/core';
 import type { SlotValue, TransformState } from '../transform/transform-state';
 import { advanceChain, innerCount } from './chain-counters';
-import type { FusedPerParameterOptions, VariablePlan } from './fused-per-parameter';
+import type { FusedPerParameterOptions, VariablePlan } from './per-parameter-plan';
 import type { CompiledPreprocessing, CompiledStep } from './fused-step';
 
 /**

@@ -1,6 +1,7 @@
 import type { HyperParameter, Ops, ValueExpr } from '@descent/core';
 import { type DecayMask, isDecayed } from '../transforms/add-decayed-weights';
-import { fusedPerParameter, type PreviousSlots } from './fused-per-parameter';
+import { fusedPerParameter } from './fused-per-parameter';
+import type { PreviousSlots } from './per-parameter-plan';
 import { beta1At } from '../transforms/adam-moments';
 import { type ChainLayout, rateAndDecay } from './chain-layout';
 import { adamMoments, MOMENT_UNIFORMS, momentUniforms } from './adam-terms';

@@ -1,5 +1,6 @@
 import { type HyperParameter, hyperValue, type NumberRange } from '@descent/core';
-import { fusedPerParameter, type VariablePlan } from './fused-per-parameter';
+import { fusedPerParameter } from './fused-per-parameter';
+import type { VariablePlan } from './per-parameter-plan';
 import { rateAndDecay, weightDecayLayout } from './chain-layout';
 import type { FusedStep } from './fused-step';
 import { l2Gradient } from './decay-terms';
