@@ -1,7 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { KernelBatch } from '@descent/core';
 import type { SlotValue, TransformState } from '../transform/transform-state';
-import { advanceChain, innerCount } from './chain-counters';
+import { elementState } from '../transform/named-chain';
+import { advanceChain, elementCount } from './chain-counters';
 import type { FusedPerParameterOptions, VariablePlan } from './per-parameter-plan';
 import type { CompiledPreprocessing, CompiledStep } from './fused-step';
 
@@ -22,7 +23,8 @@ export function compilePerParameter<C>(
   params: readonly tf.Variable[],
   prep: CompiledPreprocessing,
 ): CompiledStep | undefined {
-  const own = base.inner[options.slotsAt];
+  const { layout } = options;
+  const own = elementState(base, layout, options.slotsAt);
   const slotNames = options.kernel.rule.slots;
   const records: Record<string, SlotValue>[] = [];
   const rows: tf.Variable[][] = [];
@@ -55,8 +57,8 @@ export function compilePerParameter<C>(
   const plans: VariablePlan[] = new Array(keys.length);
   const unchanged = options.stateless ?? [];
   let steps = 0;
-  const count = (index: number | undefined) =>
-    index === undefined ? 0 : innerCount(base, index) + (unchanged.includes(index) ? 0 : steps);
+  const count = (name: string) =>
+    elementCount(base, layout, name) + (name in layout && !unchanged.includes(name) ? steps : 0);
 
   return {
     run(grads, gscale) {
@@ -92,7 +94,7 @@ export function compilePerParameter<C>(
       keys.forEach((key, i) => {
         slots[key] = { ...records[i] };
       });
-      return advanceChain(base, options.slotsAt, slots, unchanged, steps);
+      return advanceChain(base, layout, options.slotsAt, slots, unchanged, steps);
     },
     dispose() {
       for (const batch of batches.values()) batch.dispose();

@@ -1,5 +1,6 @@
 import type { HyperParameter } from '@descent/core';
-import { rateAndDecay, weightDecayLayout } from './chain-layout';
+import type { ChainLayout } from '../transform/named-chain';
+import { rateAndDecay } from './chain-layout';
 import {
   DECAY_UNIFORMS,
   DECAY_ZEROABLE,
@@ -40,11 +41,11 @@ export interface FusedAdagradOptions {
 }
 
 /** Adagrad as one in-place kernel per variable, advancing the state of its chain (`sum`, `step`). */
-export function fusedAdagrad(options: FusedAdagradOptions): FusedStep {
-  const layout = weightDecayLayout(options.weightDecay, false);
+export function fusedAdagrad(options: FusedAdagradOptions, layout: ChainLayout): FusedStep {
   return fusedPerParameter({
     kernel: adagradKernel,
-    slotsAt: layout.rule,
+    layout,
+    slotsAt: 'rule',
     initial: { sum: options.initialAccumulatorValue },
     constants: (count) => rateAndDecay(options, layout, count),
     plan: (_key, _p, previous, { lr, wd }) => {

@@ -3,7 +3,8 @@ import { type DecayMask, isDecayed } from '../transforms/add-decayed-weights';
 import { fusedPerParameter } from './fused-per-parameter';
 import type { PreviousSlots } from './per-parameter-plan';
 import { beta1At } from '../transforms/adam-moments';
-import { type ChainLayout, rateAndDecay } from './chain-layout';
+import type { ChainLayout } from '../transform/named-chain';
+import { rateAndDecay } from './chain-layout';
 import { adamMoments, MOMENT_UNIFORMS, momentUniforms } from './adam-terms';
 import {
   DECAY_UNIFORMS,
@@ -72,10 +73,11 @@ export interface FusedAdamOptions {
 export function fusedAdam(options: FusedAdamOptions, layout: ChainLayout): FusedStep {
   return fusedPerParameter({
     kernel: options.amsgrad ? amsgradKernel : adamKernel,
-    slotsAt: layout.rule,
+    layout,
+    slotsAt: 'rule',
     constants: (count) => ({
       ...rateAndDecay(options, layout, count),
-      b1: beta1At(options.beta1, count(layout.rule)),
+      b1: beta1At(options.beta1, count('rule')),
     }),
     plan: (key, p, previous: PreviousSlots, { lr, b1, wd }) => {
       const t = ((previous?.step as number | undefined) ?? 0) + 1;

@@ -1,5 +1,6 @@
 import type { HyperParameter } from '@descent/core';
-import { rateAndDecay, weightDecayLayout } from './chain-layout';
+import type { ChainLayout } from '../transform/named-chain';
+import { rateAndDecay } from './chain-layout';
 import {
   DECAY_UNIFORMS,
   DECAY_ZEROABLE,
@@ -39,14 +40,14 @@ export interface FusedAdamaxOptions {
 }
 
 /** Adamax as one in-place kernel per variable, advancing its chain's state (`m`, `u`, `step`). */
-export function fusedAdamax(options: FusedAdamaxOptions): FusedStep {
-  const layout = weightDecayLayout(options.weightDecay, false);
+export function fusedAdamax(options: FusedAdamaxOptions, layout: ChainLayout): FusedStep {
   return fusedPerParameter({
     kernel: adamaxKernel,
-    slotsAt: layout.rule,
+    layout,
+    slotsAt: 'rule',
     constants: (count) => ({
       ...rateAndDecay(options, layout, count),
-      b1: beta1At(options.beta1, count(layout.rule)),
+      b1: beta1At(options.beta1, count('rule')),
     }),
     plan: (_key, _p, previous, { lr, wd, b1 }) => {
       const t = ((previous?.step as number | undefined) ?? 0) + 1;

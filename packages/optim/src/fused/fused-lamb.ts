@@ -1,4 +1,6 @@
-import { type HyperParameter, hyperValue } from '@descent/core';
+import type { ChainLayout } from '../transform/named-chain';
+import { rateAndDecay } from './chain-layout';
+import type { HyperParameter } from '@descent/core';
 import { type DecayMask, isDecayed } from '../transforms/add-decayed-weights';
 import { beta1At } from '../transforms/adam-moments';
 import { adamMoments, MOMENT_UNIFORMS, momentUniforms } from './adam-terms';
@@ -36,19 +38,16 @@ export interface FusedLambOptions {
  * LAMB (`chain(scaleByAdam, addDecayedWeights?, scaleByTrustRatio, scaleByLearningRate)`) as two
  * in-place kernels per variable and one on-device reduction of `‖p‖²` and `‖d‖²` between them.
  */
-export function fusedLamb(options: FusedLambOptions): FusedStep {
-  const decay = options.weightDecay !== 0;
-  const trustAt = decay ? 2 : 1;
-  const lrAt = trustAt + 1;
+export function fusedLamb(options: FusedLambOptions, layout: ChainLayout): FusedStep {
   return trustRatioStep({
     direction: lambDirectionKernel,
     apply: () => trustRatioApplyKernel,
-    slotsAt: 0,
-    stateless: [trustAt],
+    layout,
+    slotsAt: 'rule',
+    stateless: ['trust'],
     constants: (count) => ({
-      lr: hyperValue('learningRate', options.learningRate, count(lrAt), { min: 0 }),
-      b1: beta1At(options.beta1, count(0)),
-      wd: decay ? hyperValue('weightDecay', options.weightDecay, count(1), { min: 0 }) : 0,
+      ...rateAndDecay(options, layout, count),
+      b1: beta1At(options.beta1, count('rule')),
     }),
     plan: (key, p, previous, { lr, b1, wd }) => {
       const t = ((previous?.step as number | undefined) ?? 0) + 1;

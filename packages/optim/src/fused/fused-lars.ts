@@ -1,3 +1,5 @@
+import type { ChainLayout } from '../transform/named-chain';
+import { rateAndDecay } from './chain-layout';
 import { type HyperParameter, hyperValue, type NumberRange, type ValueExpr } from '@descent/core';
 import { type DecayMask, isDecayed } from '../transforms/add-decayed-weights';
 import type { FusedStep } from './fused-step';
@@ -53,11 +55,7 @@ export interface FusedLarsOptions {
  * two in-place kernels per variable and one on-device reduction between them. A constant
  * momentum of 0 is plain trust-ratio SGD (no buffer).
  */
-export function fusedLars(options: FusedLarsOptions): FusedStep {
-  const decay = options.weightDecay !== 0;
-  const trustAt = decay ? 1 : 0;
-  const lrAt = trustAt + 1;
-  const momentumAt = trustAt + 2;
+export function fusedLars(options: FusedLarsOptions, layout: ChainLayout): FusedStep {
   const plain = options.momentum === 0;
   const range: NumberRange = options.nesterov
     ? { min: 0, minExclusive: true, max: 1 }
@@ -65,12 +63,12 @@ export function fusedLars(options: FusedLarsOptions): FusedStep {
   return trustRatioStep({
     direction: larsDirectionKernel,
     apply: () => (plain ? trustRatioApplyKernel : larsApplyKernel),
-    slotsAt: momentumAt,
-    stateless: plain ? [trustAt, momentumAt] : [trustAt],
+    layout,
+    slotsAt: 'momentum',
+    stateless: plain ? ['trust', 'momentum'] : ['trust'],
     constants: (count) => ({
-      lr: hyperValue('learningRate', options.learningRate, count(lrAt), { min: 0 }),
-      wd: decay ? hyperValue('weightDecay', options.weightDecay, count(0), { min: 0 }) : 0,
-      mu: plain ? 0 : hyperValue('momentum', options.momentum, count(momentumAt), range),
+      ...rateAndDecay(options, layout, count),
+      mu: plain ? 0 : hyperValue('momentum', options.momentum, count('momentum'), range),
     }),
     plan: (key, p, previous, { lr, wd, mu }) => {
       const decayed = wd !== 0 && isDecayed(options.weightDecayMask, key, p);

@@ -1,5 +1,6 @@
 import type { HyperParameter } from '@descent/core';
-import { rateAndDecay, weightDecayLayout } from './chain-layout';
+import type { ChainLayout } from '../transform/named-chain';
+import { rateAndDecay } from './chain-layout';
 import { DECAY_UNIFORMS, decayedStep, decayUniforms } from './decay-terms';
 import { fusedPerParameter } from './fused-per-parameter';
 import { beta1At } from '../transforms/adam-moments';
@@ -32,14 +33,14 @@ export interface FusedLionOptions {
 }
 
 /** Lion with decoupled weight decay as one in-place kernel per variable (state: `m`). */
-export function fusedLion(options: FusedLionOptions): FusedStep {
-  const layout = weightDecayLayout(options.weightDecay, true);
+export function fusedLion(options: FusedLionOptions, layout: ChainLayout): FusedStep {
   return fusedPerParameter({
     kernel: lionKernel,
-    slotsAt: layout.rule,
+    layout,
+    slotsAt: 'rule',
     constants: (count) => ({
       ...rateAndDecay(options, layout, count),
-      b1: beta1At(options.beta1, count(layout.rule)),
+      b1: beta1At(options.beta1, count('rule')),
     }),
     plan: (_key, _p, _previous, { lr, wd, b1 }) => ({
       uniforms: {

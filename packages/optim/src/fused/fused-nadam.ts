@@ -1,5 +1,6 @@
 import type { HyperParameter } from '@descent/core';
-import { rateAndDecay, weightDecayLayout } from './chain-layout';
+import type { ChainLayout } from '../transform/named-chain';
+import { rateAndDecay } from './chain-layout';
 import {
   DECAY_UNIFORMS,
   DECAY_ZEROABLE,
@@ -44,16 +45,16 @@ export interface FusedNadamOptions {
 }
 
 /** NAdam as one in-place kernel per variable, advancing its chain's state (`m`, `v`, `step`, `muProduct`). */
-export function fusedNadam(options: FusedNadamOptions): FusedStep {
+export function fusedNadam(options: FusedNadamOptions, layout: ChainLayout): FusedStep {
   const decoupled = options.decoupledWeightDecay;
-  const layout = weightDecayLayout(options.weightDecay, decoupled);
   const psi = options.momentumDecay;
   return fusedPerParameter({
     kernel: nadamKernel,
-    slotsAt: layout.rule,
+    layout,
+    slotsAt: 'rule',
     constants: (count) => ({
       ...rateAndDecay(options, layout, count),
-      b1: beta1At(options.beta1, count(layout.rule)),
+      b1: beta1At(options.beta1, count('rule')),
     }),
     plan: (_key, _p, previous, { lr, wd, b1 }) => {
       const t = ((previous?.step as number | undefined) ?? 0) + 1;

@@ -1,7 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Params } from '@descent/core';
 import type { SlotValue, TransformState } from '../transform/transform-state';
-import { advanceChain, innerCount } from './chain-counters';
+import { elementState } from '../transform/named-chain';
+import { advanceChain, elementCount } from './chain-counters';
 import { compilePerParameter } from './compiled-per-parameter';
 import type { FusedStep, Preprocessing } from './fused-step';
 import type { FusedPerParameterOptions, VariablePlan } from './per-parameter-plan';
@@ -18,8 +19,8 @@ export function fusedPerParameter<C>(options: FusedPerParameterOptions<C>): Fuse
   return {
     path: () => kernel.path(),
     run(state: TransformState, grads: Params, params: Record<string, tf.Variable>, prep = {}) {
-      const constants = options.constants((i) => innerCount(state, i));
-      const own = state.inner[options.slotsAt];
+      const constants = options.constants((name) => elementCount(state, options.layout, name));
+      const own = elementState(state, options.layout, options.slotsAt);
       const keys = Object.keys(grads);
       // Every plan first: a hyperparameter out of range throws before any variable changes.
       const plans = keys.map((key) =>
@@ -48,7 +49,7 @@ export function fusedPerParameter<C>(options: FusedPerParameterOptions<C>): Fuse
         if (plan.numbers) Object.assign(next, plan.numbers);
         slots[key] = next;
       }
-      return advanceChain(state, options.slotsAt, slots, options.stateless);
+      return advanceChain(state, options.layout, options.slotsAt, slots, options.stateless);
     },
     compile: (state, keys, params, prep) => compilePerParameter(options, state, keys, params, prep),
   };

@@ -1,5 +1,6 @@
 import type { HyperParameter } from '@descent/core';
-import { rateAndDecay, weightDecayLayout } from './chain-layout';
+import type { ChainLayout } from '../transform/named-chain';
+import { rateAndDecay } from './chain-layout';
 import {
   DECAY_UNIFORMS,
   DECAY_ZEROABLE,
@@ -43,17 +44,17 @@ export interface FusedRadamOptions {
 }
 
 /** RAdam as one in-place kernel per variable, advancing its chain's state (`m`, `v`, `step`). */
-export function fusedRadam(options: FusedRadamOptions): FusedStep {
+export function fusedRadam(options: FusedRadamOptions, layout: ChainLayout): FusedStep {
   const decoupled = options.decoupledWeightDecay;
-  const layout = weightDecayLayout(options.weightDecay, decoupled);
   const b2 = options.beta2;
   const rhoInf = 2 / (1 - b2) - 1;
   return fusedPerParameter({
     kernel: radamKernel,
-    slotsAt: layout.rule,
+    layout,
+    slotsAt: 'rule',
     constants: (count) => ({
       ...rateAndDecay(options, layout, count),
-      b1: beta1At(options.beta1, count(layout.rule)),
+      b1: beta1At(options.beta1, count('rule')),
     }),
     plan: (_key, _p, previous, { lr, wd, b1 }) => {
       const t = ((previous?.step as number | undefined) ?? 0) + 1;

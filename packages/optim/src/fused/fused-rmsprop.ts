@@ -1,5 +1,6 @@
 import { type HyperParameter, hyperValue, type ValueExpr } from '@descent/core';
-import { rateAndDecay, weightDecayLayout } from './chain-layout';
+import type { ChainLayout } from '../transform/named-chain';
+import { rateAndDecay } from './chain-layout';
 import {
   DECAY_UNIFORMS,
   DECAY_ZEROABLE,
@@ -71,16 +72,16 @@ export interface FusedRmspropOptions {
 }
 
 /** RMSprop (plain or centered, with or without momentum) as one in-place kernel per variable. */
-export function fusedRmsprop(options: FusedRmspropOptions): FusedStep {
-  const layout = weightDecayLayout(options.weightDecay, false);
+export function fusedRmsprop(options: FusedRmspropOptions, layout: ChainLayout): FusedStep {
   const withMomentum = options.momentum !== 0;
   return fusedPerParameter({
     kernel: rmspropKernel(options.centered, withMomentum),
-    slotsAt: layout.rule,
+    layout,
+    slotsAt: 'rule',
     constants: (count) => ({
       ...rateAndDecay(options, layout, count),
       mu: withMomentum
-        ? hyperValue('momentum', options.momentum, count(layout.rule), { min: 0, max: 1 })
+        ? hyperValue('momentum', options.momentum, count('rule'), { min: 0, max: 1 })
         : 0,
     }),
     plan: (_key, _p, _previous, { lr, wd, mu }) => ({

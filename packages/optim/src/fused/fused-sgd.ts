@@ -1,7 +1,8 @@
 import { type HyperParameter, hyperValue, type NumberRange } from '@descent/core';
 import { fusedPerParameter } from './fused-per-parameter';
 import type { VariablePlan } from './per-parameter-plan';
-import { rateAndDecay, weightDecayLayout } from './chain-layout';
+import type { ChainLayout } from '../transform/named-chain';
+import { rateAndDecay } from './chain-layout';
 import type { FusedStep } from './fused-step';
 import { l2Gradient } from './decay-terms';
 import { isZero, type OptimizerKernel, optimizerKernel } from './optimizer-kernel';
@@ -53,21 +54,20 @@ export interface FusedSgdOptions {
  * variable, advancing the same state as its chain: the momentum buffer `buf` and each variable's
  * `step`; a constant momentum of 0 keeps no buffer at all, as `scaleByMomentum` does.
  */
-export function fusedSgd(options: FusedSgdOptions): FusedStep {
-  // The chain is [addL2Gradient?, scaleByMomentum, scaleByLearningRate].
-  const layout = weightDecayLayout(options.weightDecay, false);
+export function fusedSgd(options: FusedSgdOptions, layout: ChainLayout): FusedStep {
   const plain = options.momentum === 0;
   const range: NumberRange = options.nesterov
     ? { min: 0, minExclusive: true, max: 1 }
     : { min: 0, max: 1 };
   return fusedPerParameter({
     kernel: plain ? sgdKernel : sgdMomentumKernel,
-    slotsAt: layout.rule,
+    layout,
+    slotsAt: 'rule',
     // A constant momentum of 0 is a stateless pass-through in the chain: its state stays as is.
-    stateless: plain ? [layout.rule] : [],
+    stateless: plain ? ['rule'] : [],
     constants: (count) => ({
       ...rateAndDecay(options, layout, count),
-      mu: plain ? 0 : hyperValue('momentum', options.momentum, count(layout.rule), range),
+      mu: plain ? 0 : hyperValue('momentum', options.momentum, count('rule'), range),
     }),
     plan: (_key, _p, previous, { lr, wd: l2, mu }): VariablePlan => {
       if (plain) return { uniforms: { lr, l2 } };

@@ -13,7 +13,7 @@ export interface Preprocessing {
 }
 
 /**
- * A named optimizer's whole step written as one fused in-place kernel per variable (DESIGN §4):
+ * A named optimizer's whole step written as one fused in-place kernel per variable (WASM-SIMD or WebGPU):
  * it reads and writes the same {@link TransformState} its `chain(...)` spelling keeps, so the two
  * paths can alternate (e.g. after a backend switch) and are held equal by parity tests.
  */

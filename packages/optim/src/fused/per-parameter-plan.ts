@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerKernel } from './optimizer-kernel';
 import type { SlotValue } from '../transform/transform-state';
+import type { ChainLayout } from '../transform/named-chain';
 
 /** The slots one variable had after its previous step (undefined before its first). */
 export type PreviousSlots = Readonly<Record<string, SlotValue>> | undefined;
@@ -17,14 +18,16 @@ export interface VariablePlan {
 export interface FusedPerParameterOptions<C> {
   /** The kernel of every variable. */
   kernel: OptimizerKernel;
-  /** Index of the per-parameter transformation in the chain (where its slots live). */
-  slotsAt: number;
+  /** Where each element of the optimizer's named chain keeps its state. */
+  layout: ChainLayout;
+  /** The name of the per-parameter transformation in the chain (where its slots live). */
+  slotsAt: string;
   /** Chain elements whose state a step leaves as it is (stateless pass-throughs). */
-  stateless?: readonly number[];
+  stateless?: readonly string[];
   /** Initial value of each tensor slot; 0 where absent. */
   initial?: Readonly<Record<string, number>>;
   /** The step's hyperparameters, from each chain element's update count; throws on bad values. */
-  constants(count: (index: number | undefined) => number): C;
+  constants(count: (element: string) => number): C;
   /** The uniforms (and number slots) of one variable. */
   plan(key: string, p: tf.Variable, previous: PreviousSlots, constants: C): VariablePlan;
 }

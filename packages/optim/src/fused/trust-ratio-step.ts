@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type Ops, type Params, sameShape, type ValueExpr } from '@descent/core';
 import type { SlotValue, TransformState } from '../transform/transform-state';
-import { advanceChain, innerCount } from './chain-counters';
+import { type ChainLayout, elementState } from '../transform/named-chain';
+import { advanceChain, elementCount } from './chain-counters';
 import { preprocessingOf } from './fused-per-parameter';
 import type { PreviousSlots } from './per-parameter-plan';
 import type { FusedStep } from './fused-step';
@@ -47,14 +48,18 @@ export interface TrustRatioStepOptions<C> {
   direction: OptimizerKernel;
   /** Phase 2: reads `d` and the norms `pn2`, `dn2`, moves `p` (and its own state slots). */
   apply: (constants: C) => OptimizerKernel;
-  slotsAt: number;
-  stateless: readonly number[];
-  constants(count: (index: number | undefined) => number): C;
+  /** Where each element of the optimizer's named chain keeps its state. */
+  layout: ChainLayout;
+  /** The chain element whose per-parameter slots the kernels keep. */
+  slotsAt: string;
+  /** Chain elements whose state a step leaves as it is (stateless pass-throughs). */
+  stateless: readonly string[];
+  constants(count: (element: string) => number): C;
   plan(key: string, p: tf.Variable, previous: PreviousSlots, constants: C): TrustRatioPlan;
 }
 
 /**
- * LAMB and LARS as two in-place kernels per variable with one reduction between them (DESIGN §4):
+ * LAMB and LARS as two in-place kernels per variable with one reduction between them:
  * the first writes the update direction `d` into a scratch buffer the step keeps (one per
  * variable, as large as the variable), `‖p‖²` and `‖d‖²` are summed on the device by tfjs, and the
  * second scales `d` by the trust ratio read from those device scalars and moves `p`. Nothing is
@@ -74,9 +79,9 @@ export function trustRatioStep<C>(options: TrustRatioStepOptions<C>): FusedStep 
   return {
     path: () => options.direction.path(),
     run(state: TransformState, grads: Params, params: Record<string, tf.Variable>, prep = {}) {
-      const constants = options.constants((i) => innerCount(state, i));
+      const constants = options.constants((name) => elementCount(state, options.layout, name));
       const apply = options.apply(constants);
-      const own = state.inner[options.slotsAt];
+      const own = elementState(state, options.layout, options.slotsAt);
       const plans = Object.keys(grads).map((key) => {
         const p = params[key] as tf.Variable;
         return { key, p, plan: options.plan(key, p, own?.slots[key], constants) };
@@ -111,7 +116,7 @@ export function trustRatioStep<C>(options: TrustRatioStepOptions<C>): FusedStep 
         const { d: _scratch, ...kept } = directionSlots;
         slots[key] = { ...kept, ...applySlots, ...plan.numbers };
       }
-      return advanceChain(state, options.slotsAt, slots, options.stateless);
+      return advanceChain(state, options.layout, options.slotsAt, slots, options.stateless);
     },
     dispose() {
       for (const d of scratch.values()) d.dispose();
