@@ -40,14 +40,18 @@ const caseFilter = args
   .split(',');
 const selected = (c: BenchCase) => !caseFilter || caseFilter.some((f) => c.name.includes(f));
 
-/** Adam with tfjs's own defaults on both sides (ε = 1e-7), so the two do the same arithmetic. */
-const adamCase = (set: ShapeSet) =>
+/**
+ * Adam with tfjs's own defaults on both sides (ε = 1e-7), so the two do the same arithmetic;
+ * `keepInitial`: the variables' initial tensors stay alive (see `optimizerStepCase`).
+ */
+const adamCase = (set: ShapeSet, keepInitial = false) =>
   optimizerStepCase(
     'adam',
     set,
     28,
     () => adam({ learningRate: 1e-3, epsilon: 1e-7 }),
     () => tf.train.adam(1e-3, 0.9, 0.999, 1e-7),
+    { keepInitial },
   );
 
 /** SGD with momentum 0.9 on both sides (tfjs's Momentum equals torch's SGD without dampening). */
@@ -81,6 +85,7 @@ function casesFor(backend: BackendName): BenchCase[] {
       scaledSubtractCase(100_000),
       adamCase(uniform(100, 1_000)),
       adamCase(LENET_300_100),
+      adamCase(uniform(100, 1_000), true),
       sgdCase(uniform(100, 1_000)),
       rmspropCase(uniform(100, 1_000)),
       layerNormCase(64, 256),
@@ -107,7 +112,8 @@ function casesFor(backend: BackendName): BenchCase[] {
     : [layerNormCase(256, 1024), groupNormCase(16, 32, 64, 8)];
   return [
     ...subtract,
-    ...sets.map(adamCase),
+    ...sets.map((set) => adamCase(set)),
+    ...otherSets.map((set) => adamCase(set, true)),
     ...otherSets.map(sgdCase),
     ...otherSets.map(rmspropCase),
     ...norms,

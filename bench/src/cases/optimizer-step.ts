@@ -35,6 +35,9 @@ let run = 0;
  *
  * @param bytesPerParam - bytes the update rule must move per parameter (Adam: p, g, m, v read and
  *   p, m, v written, 7 × 4 = 28).
+ * @param keepInitial - keep the tensors the variables were made from alive, as
+ *   `tf.variable(tf.randomNormal(shape))` does in user code: each variable then shares its buffer
+ *   with that tensor until its first in-place write. Default false (a model's weights).
  */
 export function optimizerStepCase(
   label: string,
@@ -42,19 +45,22 @@ export function optimizerStepCase(
   bytesPerParam: number,
   makeDescent: () => tf.Optimizer,
   makeBaseline: () => tf.Optimizer,
+  { keepInitial = false }: { keepInitial?: boolean } = {},
 ): BenchCase {
   const elements = set.shapes.reduce((total, shape) => total + shape.reduce((a, b) => a * b, 1), 0);
   return {
-    name: `${label} ${set.name}`,
+    name: `${label} ${set.name}${keepInitial ? ' (initial tensors alive)' : ''}`,
     elements,
     bytesPerStep: elements * bytesPerParam,
     setup() {
       run += 1;
+      const initial: tf.Tensor[] = [];
       const make = (tag: string) =>
         set.shapes.map((shape, i) => {
           const init = tf.randomNormal(shape);
           const v = tf.variable(init, true, `bench${run}${tag}/${i}`);
-          init.dispose(); // the variable owns its buffer alone, as a model's weights do
+          if (keepInitial) initial.push(init);
+          else init.dispose(); // the variable owns its buffer alone, as a model's weights do
           return v;
         });
       const ours = make('d');
@@ -73,7 +79,7 @@ export function optimizerStepCase(
         dispose: () => {
           descent.dispose();
           baseline.dispose();
-          tf.dispose([...ours, ...theirs, ...grads]);
+          tf.dispose([...ours, ...theirs, ...grads, ...initial]);
         },
       };
     },
