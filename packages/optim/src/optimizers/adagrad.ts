@@ -7,10 +7,22 @@ import {
   hyperOption,
   NON_NEGATIVE,
   numberOption,
+  type Resolved,
 } from './optimizer-description';
 import { withWeightDecay } from './named-options';
 import type { PreprocessingOptions } from './preprocessing';
-import { fusedAdagrad } from '../fused/fused-adagrad';
+import type { ChainLayout } from '../transform/named-chain';
+import { rateAndDecay } from '../fused/chain-layout';
+import {
+  DECAY_UNIFORMS,
+  DECAY_ZEROABLE,
+  decayedStep,
+  decayUniforms,
+  l2Gradient,
+} from '../fused/decay-terms';
+import { fusedPerParameter } from '../fused/fused-per-parameter';
+import type { FusedStep } from '../fused/fused-step';
+import { type OptimizerKernel, optimizerKernel } from '../fused/optimizer-kernel';
 
 /** Options of {@link adagrad}. */
 export interface AdagradOptions extends PreprocessingOptions {
@@ -24,6 +36,48 @@ export interface AdagradOptions extends PreprocessingOptions {
   lrDecay?: number;
   /** `λ` ≥ 0: coupled L2 penalty added to the gradient first (torch's `weight_decay`). Default 0. */
   weightDecay?: HyperParameter;
+}
+
+/**
+ * One Adagrad step (torch.optim.Adagrad) in place: `g' = g + l2·p`, `s' = s + g'²`,
+ * `u = −lr·(g'/(√s' + ε))/(1 + (t − 1)·δ)`, with `lrdiv = 1 + (t − 1)·δ` a uniform.
+ */
+export const adagradKernel: OptimizerKernel = optimizerKernel({
+  name: 'adagradStep',
+  slots: ['sum'],
+  uniforms: [...DECAY_UNIFORMS, 'eps', 'lrdiv'],
+  zeroable: DECAY_ZEROABLE,
+  update: (r, o) => {
+    const g = l2Gradient(r, o);
+    const sum = o.add(r.sum!, o.mul(g, g));
+    return {
+      update: decayedStep(r, o, o.div(o.div(g, o.add(o.sqrt(sum), r.eps!)), r.lrdiv!)),
+      sum,
+    };
+  },
+});
+
+/** Adagrad as one in-place kernel per variable, advancing the state of its chain (`sum`, `step`). */
+export function fusedAdagrad(options: Resolved<AdagradOptions>, layout: ChainLayout): FusedStep {
+  return fusedPerParameter({
+    kernel: adagradKernel,
+    layout,
+    slotsAt: 'rule',
+    initial: { sum: options.initialAccumulatorValue },
+    constants: (count) => rateAndDecay(options, layout, count),
+    plan: (_key, _p, previous, { lr, wd }) => {
+      const t = ((previous?.step as number | undefined) ?? 0) + 1;
+      return {
+        uniforms: {
+          lr,
+          ...decayUniforms(wd, false),
+          eps: options.epsilon,
+          lrdiv: 1 + (t - 1) * options.lrDecay,
+        },
+        numbers: { step: t },
+      };
+    },
+  });
 }
 
 /**

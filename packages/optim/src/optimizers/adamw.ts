@@ -2,7 +2,7 @@ import type { HyperParameter } from '@descent/core';
 import { addDecayedWeights, type DecayMask } from '../transforms/add-decayed-weights';
 import { scaleByAdam } from '../transforms/scale-by-adam';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
-import { fusedAdam } from '../fused/fused-adam';
+import { fusedAdam } from './adam';
 import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
 import {
   booleanOption,

@@ -1,5 +1,5 @@
 import type { HyperParameter } from '@descent/core';
-import type { DecayMask } from '../transforms/add-decayed-weights';
+import { type DecayMask, isDecayed } from '../transforms/add-decayed-weights';
 import { scaleByAdam } from '../transforms/scale-by-adam';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByTrustRatio } from '../transforms/scale-by-trust-ratio';
@@ -11,10 +11,17 @@ import {
   NON_NEGATIVE,
   numberOption,
   requiredHyperOption,
+  type Resolved,
 } from './optimizer-description';
 import { withWeightDecay } from './named-options';
 import type { PreprocessingOptions } from './preprocessing';
-import { fusedLamb } from '../fused/fused-lamb';
+import type { ChainLayout } from '../transform/named-chain';
+import { rateAndDecay } from '../fused/chain-layout';
+import { beta1At } from '../transforms/adam-moments';
+import { adamMoments, MOMENT_UNIFORMS, momentUniforms } from '../fused/adam-terms';
+import type { FusedStep } from '../fused/fused-step';
+import { type OptimizerKernel, optimizerKernel } from '../fused/optimizer-kernel';
+import { trustRatioApplyKernel, trustRatioStep } from '../fused/trust-ratio-step';
 
 /** Options of {@link lamb}. */
 export interface LambOptions extends PreprocessingOptions {
@@ -30,6 +37,55 @@ export interface LambOptions extends PreprocessingOptions {
   weightDecay?: HyperParameter;
   /** Which parameters to decay (default all): a record by name (unlisted are decayed) or a predicate. */
   weightDecayMask?: DecayMask;
+}
+
+/**
+ * LAMB's first phase in place: the Adam moments and the direction
+ * `d = (m'/bc1)/(√(v'/bc2) + ε) + decay·p` into the scratch slot `d`.
+ */
+export const lambDirectionKernel: OptimizerKernel = optimizerKernel({
+  name: 'lambDirection',
+  slots: ['m', 'v', 'd'],
+  uniforms: [...MOMENT_UNIFORMS, 'eps', 'bc1', 'bc2', 'decay'],
+  movesParam: false,
+  update: (r, o) => {
+    const { m, v } = adamMoments(r, o, r.g!);
+    const adam = o.div(o.div(m, r.bc1!), o.add(o.sqrt(o.div(v, r.bc2!)), r.eps!));
+    return { m, v, d: o.add(adam, o.mul(r.p!, r.decay!)) };
+  },
+});
+
+/**
+ * LAMB (`chain(scaleByAdam, addDecayedWeights?, scaleByTrustRatio, scaleByLearningRate)`) as two
+ * in-place kernels per variable and one on-device reduction of `‖p‖²` and `‖d‖²` between them.
+ */
+export function fusedLamb(options: Resolved<LambOptions>, layout: ChainLayout): FusedStep {
+  return trustRatioStep({
+    direction: lambDirectionKernel,
+    apply: () => trustRatioApplyKernel,
+    layout,
+    slotsAt: 'rule',
+    stateless: ['trust'],
+    constants: (count) => ({
+      ...rateAndDecay(options, layout, count),
+      b1: beta1At(options.beta1, count('rule')),
+    }),
+    plan: (key, p, previous, { lr, b1, wd }) => {
+      const t = ((previous?.step as number | undefined) ?? 0) + 1;
+      const decayed = wd !== 0 && isDecayed(options.weightDecayMask, key, p);
+      return {
+        direction: {
+          ...momentUniforms(b1, options.beta2),
+          eps: options.epsilon,
+          bc1: 1 - b1 ** t,
+          bc2: 1 - options.beta2 ** t,
+          decay: decayed ? wd : 0,
+        },
+        apply: { lr, trust: 1, coef: 1, eps: 0, minNorm: 0 },
+        numbers: { step: t },
+      };
+    },
+  });
 }
 
 /**

@@ -2,10 +2,21 @@ import type { HyperParameter } from '@descent/core';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByLion } from '../transforms/scale-by-lion';
 import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
-import { chainCheckedOption, hyperOption, NON_NEGATIVE } from './optimizer-description';
+import {
+  chainCheckedOption,
+  hyperOption,
+  NON_NEGATIVE,
+  type Resolved,
+} from './optimizer-description';
 import { withWeightDecay } from './named-options';
 import type { PreprocessingOptions } from './preprocessing';
-import { fusedLion } from '../fused/fused-lion';
+import type { ChainLayout } from '../transform/named-chain';
+import { rateAndDecay } from '../fused/chain-layout';
+import { DECAY_UNIFORMS, decayedStep, decayUniforms } from '../fused/decay-terms';
+import { fusedPerParameter } from '../fused/fused-per-parameter';
+import { beta1At } from '../transforms/adam-moments';
+import type { FusedStep } from '../fused/fused-step';
+import { type OptimizerKernel, optimizerKernel } from '../fused/optimizer-kernel';
 
 /** Options of {@link lion}. */
 export interface LionOptions extends PreprocessingOptions {
@@ -17,6 +28,46 @@ export interface LionOptions extends PreprocessingOptions {
   beta2?: number;
   /** `λ` ≥ 0, decoupled weight decay multiplied by `η` (as AdamW), a number or a schedule. Default 0. */
   weightDecay?: HyperParameter;
+}
+
+/**
+ * One Lion step (Chen et al., 2023) in place: `u = −lr·(sign(β₁m + (1 − β₁)g) + decay·p)`,
+ * `m' = β₂m + (1 − β₂)g`; the sign is 1, −1, or 0 for ±0 and NaN, as `scaleBySign`.
+ */
+export const lionKernel: OptimizerKernel = optimizerKernel({
+  name: 'lionStep',
+  slots: ['m'],
+  uniforms: [...DECAY_UNIFORMS, 'b1', 'omb1', 'b2', 'omb2'],
+  zeroable: ['decay'],
+  update: (r, o) => {
+    const x = o.add(o.mul(r.m!, r.b1!), o.mul(r.g!, r.omb1!));
+    const sign = o.select(o.gt(x, 0), 1, o.select(o.lt(x, 0), -1, 0));
+    const m = o.add(o.mul(r.m!, r.b2!), o.mul(r.g!, r.omb2!));
+    return { update: decayedStep(r, o, sign), m };
+  },
+});
+
+/** Lion with decoupled weight decay as one in-place kernel per variable (state: `m`). */
+export function fusedLion(options: Resolved<LionOptions>, layout: ChainLayout): FusedStep {
+  return fusedPerParameter({
+    kernel: lionKernel,
+    layout,
+    slotsAt: 'rule',
+    constants: (count) => ({
+      ...rateAndDecay(options, layout, count),
+      b1: beta1At(options.beta1, count('rule')),
+    }),
+    plan: (_key, _p, _previous, { lr, wd, b1 }) => ({
+      uniforms: {
+        lr,
+        ...decayUniforms(wd, true),
+        b1,
+        omb1: 1 - b1,
+        b2: options.beta2,
+        omb2: 1 - options.beta2,
+      },
+    }),
+  });
 }
 
 /**

@@ -2,14 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Schedule } from '@descent/core';
 import { forEachBackend } from '@descent/core/testing';
 import { expect, it } from 'vitest';
-import { sgd } from '../optimizers/sgd';
-import { fromTransform } from '../optimizers/transform-optimizer';
+import { sgd } from './sgd';
+import { fromTransform } from './transform-optimizer';
 import { expectFusedParity, FUSED_PATH, parityVariables } from '../test-support/fused-parity';
 import { chain } from '../transform/chain';
 import { addL2Gradient } from '../transforms/add-l2-gradient';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByMomentum } from '../transforms/scale-by-momentum';
-import { sgdKernel, sgdMomentumKernel } from './fused-sgd';
+import { sgdKernel, sgdMomentumKernel } from './sgd';
 
 const rising: Schedule = Object.assign((step: number) => Math.min(0.9, 0.5 + 0.05 * step), {
   config: { type: 'test.rising' },

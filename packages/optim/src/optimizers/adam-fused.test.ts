@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { forEachBackend } from '@descent/core/testing';
-import { adam } from '../optimizers/adam';
-import { adamw } from '../optimizers/adamw';
-import { fromTransform } from '../optimizers/transform-optimizer';
+import { adam } from './adam';
+import { adamw } from './adamw';
+import { fromTransform } from './transform-optimizer';
 import { chain } from '../transform/chain';
 import { addL2Gradient } from '../transforms/add-l2-gradient';
 import { addDecayedWeights } from '../transforms/add-decayed-weights';
@@ -15,7 +15,7 @@ import {
   halving,
   parityVariables,
 } from '../test-support/fused-parity';
-import { adamKernel } from './fused-adam';
+import { adamKernel } from './adam';
 
 forEachBackend('fused Adam / AdamW', (backend) => {
   it(`takes the ${FUSED_PATH[backend]} path`, () => {
