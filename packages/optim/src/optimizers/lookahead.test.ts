@@ -2,7 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { expect, it } from 'vitest';
-import { expectClose, expectNoLeaks, forEachBackend } from '@descent/core/testing';
+import {
+  expectClose,
+  expectDescentError,
+  expectNoLeaks,
+  forEachBackend,
+} from '@descent/core/testing';
 import { chain } from '../transform/chain';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import {
@@ -291,4 +296,41 @@ it('lookahead keeps per-variable state: a subset step never mixes variables (cpu
     v.dispose();
   }
   expect(together.map((a) => Array.from(a))).toEqual(alone.map((a) => Array.from(a)));
+});
+
+it('restored state follows a tfjs-layers-renamed variable (name_1) exactly; the original may not share it (cpu)', async () => {
+  await tf.setBackend('cpu');
+  const base = `laRenamed${uniqueSuffix()}/kernel`;
+  const step = (opt: tf.Optimizer, name: string, k: number) => {
+    const g = tf.tensor([0.5 - k, 1 + 0.25 * k]);
+    opt.applyGradients({ [name]: g });
+    g.dispose();
+  };
+  const x = tf.variable(tf.tensor([1, 2]), true, base);
+  const first = lookahead(innerAdam(), { k: 2, alpha: 0.5 });
+  for (let k = 0; k < 3; k++) step(first, base, k);
+  const atSplit = Array.from(await x.data());
+  const saved = (await first.getWeights()).map((w) => ({
+    name: w.name,
+    tensor: tf.clone(w.tensor),
+  }));
+  for (let k = 3; k < 7; k++) step(first, base, k);
+  const expected = Array.from(await x.data());
+  first.dispose();
+
+  const renamed = tf.variable(tf.tensor(atSplit), true, `${base}_1`);
+  const second = lookahead(innerAdam(), { k: 2, alpha: 0.5 });
+  await second.setWeights(saved);
+  for (let k = 3; k < 7; k++) step(second, renamed.name, k);
+  expect(Array.from(await renamed.data())).toEqual(expected);
+  const before = Array.from(await x.data());
+  expectDescentError(
+    () => second.applyGradients({ [base]: tf.ones([2]) }),
+    'BAD_ARGUMENT',
+    base,
+    renamed.name,
+  );
+  expect(Array.from(await x.data())).toEqual(before);
+  second.dispose();
+  tf.dispose([x, renamed, ...saved.map((w) => w.tensor)]);
 });

@@ -88,7 +88,9 @@ export abstract class NamedOptimizer<O extends OptimizerOptions> extends Transfo
   /**
    * Sets `η` from the next step on (as `tf.train.sgd`'s `setLearningRate`, and assigning
    * `optimizer.learningRate`): a number or a schedule, checked as the option is. The state and
-   * the step count carry over; `getConfig()` holds the new value.
+   * the step count carry over (a schedule set mid-run is evaluated at the steps taken so far;
+   * from 0 where the optimizer had no learning rate, as `adafactor` without one); `getConfig()`
+   * holds the new value.
    *
    * @throws DescentError `BAD_HYPERPARAM` / `NON_FINITE` / `BAD_ARGUMENT` for a bad value; nothing changes then.
    */

@@ -19,7 +19,7 @@ import {
 import { readWeights, WeightSnapshots } from './state-codec';
 import { fillState, leafParam, stateLeaves, stateParams } from './state-weights';
 import { RepeatedSteps, sameNames } from './repeated-steps';
-import { findRestoreTarget, takeoverCandidates } from './variable-renames';
+import { findRestoreTarget, RestoredStates } from './variable-renames';
 
 export type { NamedTensor } from './gradient-input';
 
@@ -58,14 +58,8 @@ export class TransformOptimizer extends tf.Optimizer {
   private state: TransformState;
   /** Copies handed out by the last `getWeights()`, freed by the next call or `dispose()`. */
   private readonly snapshots = new WeightSnapshots();
-  /**
-   * Parameters whose state `setWeights` restored and that no variable has used yet, with their
-   * variables' shapes then: a variable whose name differs only by a tfjs-layers `_<n>` suffix takes
-   * such a state over (see {@link setWeights}).
-   */
-  private restored = new Map<string, readonly number[]>();
-  /** Variable name → the name its state is kept under, where they differ (a taken-over state). */
-  private aliases = new Map<string, string>();
+  /** States `setWeights` restored that no variable has used yet, and which variable took which over. */
+  private readonly restored = new RestoredStates();
   /** Shapes of the variables this optimizer has updated, to tell a disposed one from an unknown one. */
   private readonly seen = new Map<string, readonly number[]>();
 
@@ -101,7 +95,13 @@ export class TransformOptimizer extends tf.Optimizer {
     this.settleState();
     const grads = toGradientMap(variableGradients);
     const variables = resolveVariables(grads, this.seen);
-    const { keys, claimed } = this.stateKeys(variables);
+    let withState: Set<string> | undefined;
+    const hasState = (name: string) => {
+      withState ??= stateParams(this.state);
+      return withState.has(name);
+    };
+    const stateKeys = this.restored.keysFor(variables, hasState);
+    const { keys } = stateKeys;
     // The transformation sees every variable under its state key (its own name, or the name its
     // restored state was saved under), so name-based options (masks, partitions) keep matching.
     const keyedGrads: Params = {};
@@ -117,11 +117,10 @@ export class TransformOptimizer extends tf.Optimizer {
     for (const t of kept) tf.keep(t);
     disposeReplaced(previous, state, kept);
     this.state = state;
-    for (const [name, key] of keys) {
-      if (key !== name) this.aliases.set(name, key);
+    this.restored.commit(stateKeys);
+    for (const name of keys.keys()) {
       if (!this.seen.has(name)) this.seen.set(name, (variables[name] as tf.Variable).shape);
     }
-    for (const key of claimed) this.restored.delete(key);
     this.incrementIterations();
     const names = (
       Array.isArray(variableGradients)
@@ -313,8 +312,7 @@ export class TransformOptimizer extends tf.Optimizer {
     this.lastFusedNames = undefined;
     disposeState(this.state);
     this.state = state;
-    this.restored = new Map(Object.entries(params).map(([name, v]) => [name, v.shape]));
-    this.aliases.clear();
+    this.restored.restore(new Map(Object.entries(params).map(([name, v]) => [name, v.shape])));
     this.iterations_ = iterations;
   }
 
@@ -326,7 +324,6 @@ export class TransformOptimizer extends tf.Optimizer {
     disposeState(this.state);
     this.snapshots.dispose();
     this.restored.clear();
-    this.aliases.clear();
     this.state = this.transform.init({});
   }
 
@@ -337,70 +334,6 @@ export class TransformOptimizer extends tf.Optimizer {
       'an optimizer made with fromTransform() has no serializable config, so model.save({ includeOptimizer: true }) ' +
         'cannot save it: use a named optimizer (adam, adamw, sgd, …), or save its state with getWeights().',
     );
-  }
-
-  /**
-   * The key each variable's state lives under: its own name, or — for a variable with no state of
-   * its own — the restored state of the one name it differs from only by a tfjs-layers `_<n>`
-   * suffix (see {@link setWeights}). Pure: nothing is committed.
-   */
-  private stateKeys(variables: Record<string, tf.Variable>): {
-    keys: Map<string, string>;
-    claimed: string[];
-  } {
-    const keys = new Map<string, string>();
-    const taken = new Set(this.aliases.values());
-    const names = Object.keys(variables);
-    const claimed = names.filter((n) => this.restored.has(n) && !taken.has(n));
-    const withState = this.restored.size > 0 ? stateParams(this.state) : new Set<string>();
-    for (const name of names) {
-      const alias = this.aliases.get(name);
-      if (alias !== undefined) {
-        keys.set(name, alias);
-        continue;
-      }
-      if (taken.has(name)) {
-        const owner = [...this.aliases].find(([, key]) => key === name)?.[0];
-        throw new DescentError(
-          'BAD_ARGUMENT',
-          `variable ${name} would share its optimizer state with ${owner}, which took over the state ` +
-            `restored for ${name} (tfjs-layers renaming); train the two with separate optimizers.`,
-        );
-      }
-      if (this.restored.size === 0 || withState.has(name) || this.restored.has(name)) {
-        keys.set(name, name);
-        continue;
-      }
-      const candidates = takeoverCandidates(
-        name,
-        this.restored.keys(),
-        (s) => s in variables || taken.has(s) || claimed.includes(s),
-      );
-      if (candidates.length === 0) {
-        keys.set(name, name);
-        continue;
-      }
-      if (candidates.length > 1) {
-        throw new DescentError(
-          'BAD_ARGUMENT',
-          `variable ${name} has no optimizer state, and the state restored for ${candidates.join(', ')} ` +
-            'could each be its own (tfjs-layers renaming); restore with the variables named as saved.',
-        );
-      }
-      const from = candidates[0] as string;
-      const shape = this.restored.get(from) as readonly number[];
-      const v = variables[name] as tf.Variable;
-      if (formatShape(shape) !== formatShape(v.shape)) {
-        throw new DescentError(
-          'SHAPE_MISMATCH',
-          `variable ${name} has shape ${formatShape(v.shape)}, but the optimizer state restored for ` +
-            `${from} (the same variable before tfjs-layers renamed it) has shape ${formatShape(shape)}.`,
-        );
-      }
-      keys.set(name, from);
-      claimed.push(from);
-    }
-    return { keys, claimed };
   }
 }
 

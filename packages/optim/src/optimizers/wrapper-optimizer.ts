@@ -15,7 +15,7 @@ import {
 } from './gradient-input';
 import { readWeights, type StateEntry, WeightSnapshots } from './state-codec';
 import { decodeNumber } from './state-weights';
-import { findRestoreTarget, takeoverCandidates } from './variable-renames';
+import { findRestoreTarget, RestoredStates } from './variable-renames';
 
 /** Prefix of the inner optimizer's weights in a wrapper's `getWeights()`. */
 export const INNER_PREFIX = 'inner/';
@@ -72,8 +72,8 @@ export abstract class WrapperOptimizer extends tf.Optimizer {
   protected slots = new Map<string, WrapperSlots>();
   /** Tensors handed out by the last `getWeights()`, freed on the next call and by `dispose()`. */
   private readonly snapshots = new WeightSnapshots();
-  /** Variables whose state `setWeights` restored and that have not taken a step since. */
-  private restored = new Set<string>();
+  /** States `setWeights` restored that no variable has used yet (see `RestoredStates`). */
+  private readonly restored = new RestoredStates();
 
   constructor(inner: tf.Optimizer) {
     super();
@@ -150,7 +150,10 @@ export abstract class WrapperOptimizer extends tf.Optimizer {
   applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     const grads = toGradientMap(variableGradients);
     const variables = resolveVariables(grads);
-    const renames = this.planRenames(variables);
+    const stateKeys = this.restored.keysFor(variables, (name) => this.slots.has(name));
+    const renames = [...stateKeys.keys]
+      .filter(([name, key]) => key !== name)
+      .map(([name, key]): [string, string] => [key, name]);
     const move = (pairs: [string, string][]) => {
       for (const [from, to] of pairs) {
         this.slots.set(to, this.slots.get(from) as WrapperSlots);
@@ -164,38 +167,11 @@ export abstract class WrapperOptimizer extends tf.Optimizer {
       move(renames.map(([from, to]) => [to, from]));
       throw e;
     }
-    for (const [from] of renames) this.restored.delete(from);
-    for (const name of Object.keys(variables)) this.restored.delete(name);
+    this.restored.commit(stateKeys, { moved: true });
     for (const slots of this.slots.values()) {
       for (const value of Object.values(slots)) if (typeof value !== 'number') tf.keep(value);
     }
     this.incrementIterations();
-  }
-
-  /**
-   * Restored states that variables of this step take over: a variable without state whose name
-   * differs from a restored, not yet used one only by a tfjs-layers `_<n>` suffix (same shape).
-   */
-  private planRenames(variables: Record<string, tf.Variable>): [string, string][] {
-    if (this.restored.size === 0) return [];
-    const renames: [string, string][] = [];
-    const claimed = new Set<string>();
-    for (const [name, v] of Object.entries(variables)) {
-      if (this.slots.has(name)) continue;
-      const candidates = takeoverCandidates(
-        name,
-        this.restored,
-        (s) => s in variables || claimed.has(s),
-      );
-      const from = candidates.length === 1 ? (candidates[0] as string) : undefined;
-      const slots = from === undefined ? undefined : this.slots.get(from);
-      const like = slots && Object.values(slots).find((x): x is tf.Tensor => typeof x !== 'number');
-      if (from === undefined || (like && formatShape(like.shape) !== formatShape(v.shape)))
-        continue;
-      claimed.add(from);
-      renames.push([from, name]);
-    }
-    return renames;
   }
 
   /** `[iter, ...inner weights as inner/<name>, ...own slots as <prefix>/<variable>/<slot>]`. */
@@ -259,8 +235,10 @@ export abstract class WrapperOptimizer extends tf.Optimizer {
       ...(schema.optionalTensors ?? []),
       ...schema.numbers,
     ]);
+    const shapes = new Map<string, readonly number[]>();
     for (const [variable, slots] of own) {
       const v = findRestoreTarget(variable, `optimizer weight ${prefix}${variable}/…`);
+      shapes.set(variable, v.shape);
       for (const key of Object.keys(slots)) {
         if (!allowed.has(key)) {
           throw new DescentError(
@@ -317,7 +295,7 @@ export abstract class WrapperOptimizer extends tf.Optimizer {
     }
     this.disposeSlots();
     this.slots = restored;
-    this.restored = new Set(restored.keys());
+    this.restored.restore(shapes);
     this.setGlobals(globalValues);
     this.iterations_ = iterations;
   }

@@ -23,9 +23,6 @@ export interface AdaptiveClipOptions {
   info?: Record<string, ParamInfo>;
 }
 
-/** The keys of {@link AdaptiveClipOptions}; any other is rejected (UNKNOWN_PARAM). */
-const OPTION_KEYS: readonly (keyof AdaptiveClipOptions)[] = ['info'];
-
 /**
  * Adaptive gradient clipping (AGC; Brock et al., 2021, "High-Performance Large-Scale Image
  * Recognition Without Normalization"; optax's `adaptive_grad_clip`): clips each *unit's* update
@@ -72,7 +69,7 @@ export function adaptiveClip(
   eps = 1e-3,
   options: AdaptiveClipOptions = {},
 ): GradientTransformation {
-  checkOptions('adaptiveClip', options, OPTION_KEYS);
+  checkOptions('adaptiveClip', options, ['info'] satisfies (keyof AdaptiveClipOptions)[]);
   checkNumber('clipping', clipping, { min: 0, minExclusive: true });
   checkNumber('eps', eps, { min: 0 });
   const info = options.info ?? {};

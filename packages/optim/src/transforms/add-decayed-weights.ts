@@ -34,9 +34,6 @@ export interface AddDecayedWeightsOptions {
   mask?: DecayMask;
 }
 
-/** The keys of {@link AddDecayedWeightsOptions}; any other is rejected (UNKNOWN_PARAM). */
-const OPTION_KEYS: readonly (keyof AddDecayedWeightsOptions)[] = ['mask'];
-
 /**
  * Adds decoupled weight decay to the updates: `u ← u + λ·θ` for every parameter the mask selects
  * (optax's `add_decayed_weights`). Placed **after** an adaptive scaling and before
@@ -65,7 +62,7 @@ export function addDecayedWeights(
   weightDecay: HyperParameter,
   options: AddDecayedWeightsOptions = {},
 ): GradientTransformation {
-  checkOptions('addDecayedWeights', options, OPTION_KEYS);
+  checkOptions('addDecayedWeights', options, ['mask'] satisfies (keyof AddDecayedWeightsOptions)[]);
   hyperValue('weightDecay', weightDecay, 0, { min: 0 });
   const { mask } = options;
   checkDecayMask('mask', mask);

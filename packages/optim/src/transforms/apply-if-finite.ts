@@ -14,9 +14,6 @@ export interface ApplyIfFiniteOptions {
   maxConsecutiveErrors?: number;
 }
 
-/** The keys of {@link ApplyIfFiniteOptions}; any other is rejected (UNKNOWN_PARAM). */
-const OPTION_KEYS: readonly (keyof ApplyIfFiniteOptions)[] = ['maxConsecutiveErrors'];
-
 /** The slots this transformation adds to each parameter. */
 const SKIPPED = 'skipped';
 const CONSECUTIVE = 'consecutive';
@@ -68,7 +65,9 @@ export function applyIfFinite(
   inner: GradientTransformation,
   options: ApplyIfFiniteOptions = {},
 ): GradientTransformation {
-  checkOptions('applyIfFinite', options, OPTION_KEYS);
+  checkOptions('applyIfFinite', options, [
+    'maxConsecutiveErrors',
+  ] satisfies (keyof ApplyIfFiniteOptions)[]);
   if (typeof inner?.init !== 'function' || typeof inner?.update !== 'function') {
     throw new DescentError(
       'BAD_ARGUMENT',

@@ -10,9 +10,6 @@ export interface EmaOptions {
   debias?: boolean;
 }
 
-/** The keys of {@link EmaOptions}; any other is rejected (UNKNOWN_PARAM). */
-const OPTION_KEYS: readonly (keyof EmaOptions)[] = ['debias'];
-
 /**
  * Replaces updates by their exponential moving average (optax's `ema`):
  *
@@ -41,7 +38,7 @@ const OPTION_KEYS: readonly (keyof EmaOptions)[] = ['debias'];
  * ```
  */
 export function ema(decay: number, options: EmaOptions = {}): GradientTransformation {
-  checkOptions('ema', options, OPTION_KEYS);
+  checkOptions('ema', options, ['debias'] satisfies (keyof EmaOptions)[]);
   checkNumber('decay', decay, { min: 0, max: 1, maxExclusive: true });
   const debias = options.debias ?? true;
   return perParameter({

@@ -10,9 +10,6 @@ export interface MultiStepsOptions {
   everyK: number;
 }
 
-/** The keys of {@link MultiStepsOptions}; any other is rejected (UNKNOWN_PARAM). */
-const OPTION_KEYS: readonly (keyof MultiStepsOptions)[] = ['everyK'];
-
 /**
  * Gradient accumulation (optax's `MultiSteps`; survey §5.4, large-batch training on small
  * memory): accumulates `k` updates per parameter and runs `inner` on their **mean** every `k`-th
@@ -51,7 +48,7 @@ export function multiSteps(
   inner: GradientTransformation,
   options: MultiStepsOptions,
 ): GradientTransformation {
-  checkOptions('multiSteps', options, OPTION_KEYS);
+  checkOptions('multiSteps', options, ['everyK'] satisfies (keyof MultiStepsOptions)[]);
   if (typeof inner?.init !== 'function' || typeof inner?.update !== 'function') {
     throw new DescentError(
       'BAD_ARGUMENT',

@@ -47,9 +47,6 @@ export interface PartitionOptions {
   info?: Record<string, ParamInfo>;
 }
 
-/** The keys of {@link PartitionOptions}; any other is rejected (UNKNOWN_PARAM). */
-const OPTION_KEYS: readonly (keyof PartitionOptions)[] = ['default', 'info'];
-
 /**
  * Routes parameters to different transformations (optax's `partition` / `multi_transform`;
  * torch.optim's parameter groups): each parameter goes to the **first** group whose `match`
@@ -86,7 +83,7 @@ export function partition(
   groups: readonly PartitionGroup[],
   options: PartitionOptions = {},
 ): GradientTransformation {
-  checkOptions('partition', options, OPTION_KEYS);
+  checkOptions('partition', options, ['default', 'info'] satisfies (keyof PartitionOptions)[]);
   if (!Array.isArray(groups)) {
     throw new DescentError(
       'BAD_ARGUMENT',

@@ -29,17 +29,6 @@ export interface ScaleByAdaboundOptions {
   amsbound?: boolean;
 }
 
-/** The keys of {@link ScaleByAdaboundOptions}; any other is rejected (UNKNOWN_PARAM). */
-const OPTION_KEYS: readonly (keyof ScaleByAdaboundOptions)[] = [
-  'learningRate',
-  'finalLr',
-  'gamma',
-  'beta1',
-  'beta2',
-  'epsilon',
-  'amsbound',
-];
-
 /**
  * AdaBound's update (Luo et al., 2019; survey §5.3), **learning rate and sign included**: Adam's
  * per-element step size clipped into bounds that start at `[0, ∞)` and both converge to `η*`, so
@@ -71,7 +60,15 @@ const OPTION_KEYS: readonly (keyof ScaleByAdaboundOptions)[] = [
  * ```
  */
 export function scaleByAdabound(options: ScaleByAdaboundOptions = {}): GradientTransformation {
-  checkOptions('scaleByAdabound', options, OPTION_KEYS);
+  checkOptions('scaleByAdabound', options, [
+    'learningRate',
+    'finalLr',
+    'gamma',
+    'beta1',
+    'beta2',
+    'epsilon',
+    'amsbound',
+  ] satisfies (keyof ScaleByAdaboundOptions)[]);
   const {
     learningRate = 1e-3,
     finalLr = 0.1,

@@ -11,9 +11,6 @@ export interface ScaleByAdadeltaOptions {
   epsilon?: number;
 }
 
-/** The keys of {@link ScaleByAdadeltaOptions}; any other is rejected (UNKNOWN_PARAM). */
-const OPTION_KEYS: readonly (keyof ScaleByAdadeltaOptions)[] = ['rho', 'epsilon'];
-
 /**
  * Rescales updates by the ratio of the RMS of past updates to the RMS of past gradients: Adadelta
  * (Zeiler, 2012; survey §5.3), with torch.optim.Adadelta's algorithm:
@@ -37,7 +34,10 @@ const OPTION_KEYS: readonly (keyof ScaleByAdadeltaOptions)[] = ['rho', 'epsilon'
  * ```
  */
 export function scaleByAdadelta(options: ScaleByAdadeltaOptions = {}): GradientTransformation {
-  checkOptions('scaleByAdadelta', options, OPTION_KEYS);
+  checkOptions('scaleByAdadelta', options, [
+    'rho',
+    'epsilon',
+  ] satisfies (keyof ScaleByAdadeltaOptions)[]);
   const { rho = 0.9, epsilon = 1e-6 } = options;
   checkNumber('rho', rho, { min: 0, max: 1, maxExclusive: true });
   checkNumber('epsilon', epsilon, { min: 0, minExclusive: true });

@@ -16,9 +16,6 @@ export interface ScaleByAdamOptions {
   amsgrad?: boolean;
 }
 
-/** The keys of {@link ScaleByAdamOptions}; any other is rejected (UNKNOWN_PARAM). */
-const OPTION_KEYS: readonly (keyof ScaleByAdamOptions)[] = ['beta1', 'beta2', 'epsilon', 'amsgrad'];
-
 /**
  * Rescales updates by Adam's bias-corrected moment estimates (Kingma & Ba, 2015; survey §5.3):
  *
@@ -37,7 +34,12 @@ const OPTION_KEYS: readonly (keyof ScaleByAdamOptions)[] = ['beta1', 'beta2', 'e
  * ```
  */
 export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransformation {
-  checkOptions('scaleByAdam', options, OPTION_KEYS);
+  checkOptions('scaleByAdam', options, [
+    'beta1',
+    'beta2',
+    'epsilon',
+    'amsgrad',
+  ] satisfies (keyof ScaleByAdamOptions)[]);
   const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, amsgrad = false } = options;
   checkAdamOptions(beta1, beta2, epsilon);
   return perParameter({

@@ -14,9 +14,6 @@ export interface ScaleByAdamaxOptions {
   epsilon?: number;
 }
 
-/** The keys of {@link ScaleByAdamaxOptions}; any other is rejected (UNKNOWN_PARAM). */
-const OPTION_KEYS: readonly (keyof ScaleByAdamaxOptions)[] = ['beta1', 'beta2', 'epsilon'];
-
 /**
  * Rescales updates by Adamax's infinity-norm estimate (Kingma & Ba, 2015, §7.1; survey §5.3),
  * with torch.optim.Adamax's algorithm:
@@ -38,7 +35,11 @@ const OPTION_KEYS: readonly (keyof ScaleByAdamaxOptions)[] = ['beta1', 'beta2', 
  * ```
  */
 export function scaleByAdamax(options: ScaleByAdamaxOptions = {}): GradientTransformation {
-  checkOptions('scaleByAdamax', options, OPTION_KEYS);
+  checkOptions('scaleByAdamax', options, [
+    'beta1',
+    'beta2',
+    'epsilon',
+  ] satisfies (keyof ScaleByAdamaxOptions)[]);
   const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options;
   checkAdamOptions(beta1, beta2, epsilon);
   return perParameter({

@@ -21,15 +21,6 @@ export interface ScaleByFactoredRmsOptions {
   epsilon?: number;
 }
 
-/** The keys of {@link ScaleByFactoredRmsOptions}; any other is rejected (UNKNOWN_PARAM). */
-const OPTION_KEYS: readonly (keyof ScaleByFactoredRmsOptions)[] = [
-  'factored',
-  'decayRate',
-  'decayOffset',
-  'minDimSizeToFactor',
-  'epsilon',
-];
-
 /**
  * The two axes a factored estimator reduces over (optax's `_factored_dims`): the second-largest
  * (`d1`, the row axis of `v_col`'s reduction) and the largest (`d0`), ties broken toward the lower
@@ -78,7 +69,13 @@ export function factoredDims(
 export function scaleByFactoredRms(
   options: ScaleByFactoredRmsOptions = {},
 ): GradientTransformation {
-  checkOptions('scaleByFactoredRms', options, OPTION_KEYS);
+  checkOptions('scaleByFactoredRms', options, [
+    'factored',
+    'decayRate',
+    'decayOffset',
+    'minDimSizeToFactor',
+    'epsilon',
+  ] satisfies (keyof ScaleByFactoredRmsOptions)[]);
   const {
     factored = true,
     decayRate = 0.8,

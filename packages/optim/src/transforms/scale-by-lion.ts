@@ -12,9 +12,6 @@ export interface ScaleByLionOptions {
   beta2?: number;
 }
 
-/** The keys of {@link ScaleByLionOptions}; any other is rejected (UNKNOWN_PARAM). */
-const OPTION_KEYS: readonly (keyof ScaleByLionOptions)[] = ['beta1', 'beta2'];
-
 /**
  * Lion's sign update (Chen et al., 2023, *Symbolic Discovery of Optimization Algorithms*), as
  * optax's `scale_by_lion`:
@@ -33,7 +30,7 @@ const OPTION_KEYS: readonly (keyof ScaleByLionOptions)[] = ['beta1', 'beta2'];
  * ```
  */
 export function scaleByLion(options: ScaleByLionOptions = {}): GradientTransformation {
-  checkOptions('scaleByLion', options, OPTION_KEYS);
+  checkOptions('scaleByLion', options, ['beta1', 'beta2'] satisfies (keyof ScaleByLionOptions)[]);
   const { beta1 = 0.9, beta2 = 0.99 } = options;
   const beta1Range = { min: 0, max: 1, maxExclusive: true };
   hyperValue('beta1', beta1, 0, beta1Range);

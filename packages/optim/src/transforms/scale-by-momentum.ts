@@ -23,13 +23,6 @@ export interface ScaleByMomentumOptions {
   dampening?: number;
 }
 
-/** The keys of {@link ScaleByMomentumOptions}; any other is rejected (UNKNOWN_PARAM). */
-const OPTION_KEYS: readonly (keyof ScaleByMomentumOptions)[] = [
-  'momentum',
-  'nesterov',
-  'dampening',
-];
-
 /**
  * Heavy-ball or Nesterov momentum with torch.optim.SGD's exact semantics (Polyak, 1964;
  * Sutskever et al., 2013; survey §5.2):
@@ -58,7 +51,11 @@ const OPTION_KEYS: readonly (keyof ScaleByMomentumOptions)[] = [
  * ```
  */
 export function scaleByMomentum(options: ScaleByMomentumOptions = {}): GradientTransformation {
-  checkOptions('scaleByMomentum', options, OPTION_KEYS);
+  checkOptions('scaleByMomentum', options, [
+    'momentum',
+    'nesterov',
+    'dampening',
+  ] satisfies (keyof ScaleByMomentumOptions)[]);
   const { momentum = 0.9, nesterov = false, dampening = 0 } = options;
   checkBoolean('nesterov', nesterov);
   checkNumber('dampening', dampening, { min: 0, max: 1 });

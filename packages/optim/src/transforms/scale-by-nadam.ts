@@ -16,14 +16,6 @@ export interface ScaleByNadamOptions {
   momentumDecay?: number;
 }
 
-/** The keys of {@link ScaleByNadamOptions}; any other is rejected (UNKNOWN_PARAM). */
-const OPTION_KEYS: readonly (keyof ScaleByNadamOptions)[] = [
-  'beta1',
-  'beta2',
-  'epsilon',
-  'momentumDecay',
-];
-
 /**
  * Rescales updates by NAdam's Nesterov-accelerated moment estimates (Dozat, 2016; survey §5.3),
  * with torch.optim.NAdam's algorithm and momentum schedule:
@@ -48,7 +40,12 @@ const OPTION_KEYS: readonly (keyof ScaleByNadamOptions)[] = [
  * ```
  */
 export function scaleByNadam(options: ScaleByNadamOptions = {}): GradientTransformation {
-  checkOptions('scaleByNadam', options, OPTION_KEYS);
+  checkOptions('scaleByNadam', options, [
+    'beta1',
+    'beta2',
+    'epsilon',
+    'momentumDecay',
+  ] satisfies (keyof ScaleByNadamOptions)[]);
   const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, momentumDecay = 4e-3 } = options;
   checkAdamOptions(beta1, beta2, epsilon);
   checkNumber('momentumDecay', momentumDecay, { min: 0 });

@@ -16,14 +16,6 @@ export interface ScaleByPadamOptions {
   epsilon?: number;
 }
 
-/** The keys of {@link ScaleByPadamOptions}; any other is rejected (UNKNOWN_PARAM). */
-const OPTION_KEYS: readonly (keyof ScaleByPadamOptions)[] = [
-  'partial',
-  'beta1',
-  'beta2',
-  'epsilon',
-];
-
 /**
  * Rescales updates by Padam's partially adaptive moment estimates (Chen & Gu, 2018/2020,
  * "Closing the generalization gap of adaptive gradient methods"; survey §5.3): AMSGrad with the
@@ -48,7 +40,12 @@ const OPTION_KEYS: readonly (keyof ScaleByPadamOptions)[] = [
  * ```
  */
 export function scaleByPadam(options: ScaleByPadamOptions = {}): GradientTransformation {
-  checkOptions('scaleByPadam', options, OPTION_KEYS);
+  checkOptions('scaleByPadam', options, [
+    'partial',
+    'beta1',
+    'beta2',
+    'epsilon',
+  ] satisfies (keyof ScaleByPadamOptions)[]);
   const { partial = 1 / 8, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options;
   checkNumber('partial', partial, { min: 0, minExclusive: true, max: 0.5 });
   checkAdamOptions(beta1, beta2, epsilon);

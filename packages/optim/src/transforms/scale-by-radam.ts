@@ -14,9 +14,6 @@ export interface ScaleByRadamOptions {
   epsilon?: number;
 }
 
-/** The keys of {@link ScaleByRadamOptions}; any other is rejected (UNKNOWN_PARAM). */
-const OPTION_KEYS: readonly (keyof ScaleByRadamOptions)[] = ['beta1', 'beta2', 'epsilon'];
-
 /**
  * Rescales updates by Rectified Adam (Liu et al., 2020; survey §5.3), with torch.optim.RAdam's
  * algorithm: the adaptive step is used only once the variance of the adaptive learning rate is
@@ -42,7 +39,11 @@ const OPTION_KEYS: readonly (keyof ScaleByRadamOptions)[] = ['beta1', 'beta2', '
  * ```
  */
 export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransformation {
-  checkOptions('scaleByRadam', options, OPTION_KEYS);
+  checkOptions('scaleByRadam', options, [
+    'beta1',
+    'beta2',
+    'epsilon',
+  ] satisfies (keyof ScaleByRadamOptions)[]);
   const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options;
   checkAdamOptions(beta1, beta2, epsilon);
   const rhoInf = 2 / (1 - beta2) - 1;

@@ -22,14 +22,6 @@ export interface ScaleByRmsOptions {
   momentum?: HyperParameter;
 }
 
-/** The keys of {@link ScaleByRmsOptions}; any other is rejected (UNKNOWN_PARAM). */
-const OPTION_KEYS: readonly (keyof ScaleByRmsOptions)[] = [
-  'rho',
-  'epsilon',
-  'centered',
-  'momentum',
-];
-
 /**
  * Rescales updates by a running root mean square of the gradients: RMSprop (Tieleman & Hinton,
  * 2012, Lecture 6.5; survey §5.3), with torch.optim.RMSprop's algorithm:
@@ -54,7 +46,12 @@ const OPTION_KEYS: readonly (keyof ScaleByRmsOptions)[] = [
  * ```
  */
 export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformation {
-  checkOptions('scaleByRms', options, OPTION_KEYS);
+  checkOptions('scaleByRms', options, [
+    'rho',
+    'epsilon',
+    'centered',
+    'momentum',
+  ] satisfies (keyof ScaleByRmsOptions)[]);
   const { rho = 0.99, epsilon = 1e-8, centered = false, momentum = 0 } = options;
   checkNumber('rho', rho, { min: 0, max: 1, maxExclusive: true });
   checkNumber('epsilon', epsilon, { min: 0 });

@@ -13,13 +13,6 @@ export interface ScaleByRssOptions {
   lrDecay?: number;
 }
 
-/** The keys of {@link ScaleByRssOptions}; any other is rejected (UNKNOWN_PARAM). */
-const OPTION_KEYS: readonly (keyof ScaleByRssOptions)[] = [
-  'initialAccumulatorValue',
-  'epsilon',
-  'lrDecay',
-];
-
 /**
  * Rescales updates by the root of the sum of squared past gradients: AdaGrad (Duchi, Hazan &
  * Singer, 2011; survey §5.3), with torch.optim.Adagrad's conventions:
@@ -41,7 +34,11 @@ const OPTION_KEYS: readonly (keyof ScaleByRssOptions)[] = [
  * ```
  */
 export function scaleByRss(options: ScaleByRssOptions = {}): GradientTransformation {
-  checkOptions('scaleByRss', options, OPTION_KEYS);
+  checkOptions('scaleByRss', options, [
+    'initialAccumulatorValue',
+    'epsilon',
+    'lrDecay',
+  ] satisfies (keyof ScaleByRssOptions)[]);
   const { initialAccumulatorValue = 0, epsilon = 1e-10, lrDecay = 0 } = options;
   checkNumber('initialAccumulatorValue', initialAccumulatorValue, { min: 0 });
   checkNumber('epsilon', epsilon, { min: 0 });

@@ -22,14 +22,6 @@ export interface ScaleByTrustRatioOptions {
   mask?: DecayMask;
 }
 
-/** The keys of {@link ScaleByTrustRatioOptions}; any other is rejected (UNKNOWN_PARAM). */
-const OPTION_KEYS: readonly (keyof ScaleByTrustRatioOptions)[] = [
-  'minNorm',
-  'trustCoefficient',
-  'eps',
-  'mask',
-];
-
 /** Whether the mask selects parameter `name` (every parameter without a mask). */
 function isSelected(mask: DecayMask | undefined, name: string, param: tf.Tensor): boolean {
   if (mask === undefined) return true;
@@ -70,7 +62,12 @@ function isSelected(mask: DecayMask | undefined, name: string, param: tf.Tensor)
  * You et al., "Large Batch Training of Convolutional Networks" (2017), arXiv:1708.03888.
  */
 export function scaleByTrustRatio(options: ScaleByTrustRatioOptions = {}): GradientTransformation {
-  checkOptions('scaleByTrustRatio', options, OPTION_KEYS);
+  checkOptions('scaleByTrustRatio', options, [
+    'minNorm',
+    'trustCoefficient',
+    'eps',
+    'mask',
+  ] satisfies (keyof ScaleByTrustRatioOptions)[]);
   const { minNorm = 0, trustCoefficient = 1, eps = 0, mask } = options;
   checkNumber('minNorm', minNorm, { min: 0 });
   checkNumber('trustCoefficient', trustCoefficient, { min: 0, minExclusive: true });

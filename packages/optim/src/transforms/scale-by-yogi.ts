@@ -16,14 +16,6 @@ export interface ScaleByYogiOptions {
   initialAccumulatorValue?: number;
 }
 
-/** The keys of {@link ScaleByYogiOptions}; any other is rejected (UNKNOWN_PARAM). */
-const OPTION_KEYS: readonly (keyof ScaleByYogiOptions)[] = [
-  'beta1',
-  'beta2',
-  'epsilon',
-  'initialAccumulatorValue',
-];
-
 /**
  * Rescales updates by Yogi's moment estimates (Zaheer et al., 2018; survey §5.3), with optax's
  * `scale_by_yogi`: the second moment moves additively towards `g²` by at most `(1 − β₂)·g²` per
@@ -47,7 +39,12 @@ const OPTION_KEYS: readonly (keyof ScaleByYogiOptions)[] = [
  * ```
  */
 export function scaleByYogi(options: ScaleByYogiOptions = {}): GradientTransformation {
-  checkOptions('scaleByYogi', options, OPTION_KEYS);
+  checkOptions('scaleByYogi', options, [
+    'beta1',
+    'beta2',
+    'epsilon',
+    'initialAccumulatorValue',
+  ] satisfies (keyof ScaleByYogiOptions)[]);
   const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-3, initialAccumulatorValue = 1e-6 } = options;
   checkAdamOptions(beta1, beta2, epsilon);
   checkNumber('initialAccumulatorValue', initialAccumulatorValue, { min: 0 });
