@@ -38,6 +38,7 @@ export {
   type OptionSpec,
   type OwnOptions,
   type Resolved,
+  ADAM_MOMENT_OPTIONS,
   booleanOption,
   chainCheckedOption,
   DECAY_RATE,

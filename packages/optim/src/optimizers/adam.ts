@@ -3,11 +3,10 @@ import { scaleByAdam } from '../transforms/scale-by-adam';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
 import {
+  ADAM_MOMENT_OPTIONS,
   booleanOption,
-  DECAY_RATE,
   hyperOption,
   NON_NEGATIVE,
-  numberOption,
 } from './optimizer-description';
 import { withWeightDecay } from './named-options';
 import type { PreprocessingOptions } from './preprocessing';
@@ -148,9 +147,7 @@ export const Adam = defineOptimizer<AdamOptions>({
   className: 'descent.Adam',
   options: {
     learningRate: hyperOption(1e-3, NON_NEGATIVE),
-    beta1: hyperOption(0.9, DECAY_RATE),
-    beta2: numberOption(0.999, DECAY_RATE),
-    epsilon: numberOption(1e-8, NON_NEGATIVE),
+    ...ADAM_MOMENT_OPTIONS,
     amsgrad: booleanOption(false),
     weightDecay: hyperOption(0, NON_NEGATIVE),
   },

@@ -3,10 +3,9 @@ import { scaleByAdamax } from '../transforms/scale-by-adamax';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
 import {
-  DECAY_RATE,
+  ADAM_MOMENT_OPTIONS,
   hyperOption,
   NON_NEGATIVE,
-  numberOption,
   type Resolved,
 } from './optimizer-description';
 import { withWeightDecay } from './named-options';
@@ -109,9 +108,7 @@ export const Adamax = defineOptimizer<AdamaxOptions>({
   className: 'descent.Adamax',
   options: {
     learningRate: hyperOption(2e-3, NON_NEGATIVE),
-    beta1: hyperOption(0.9, DECAY_RATE),
-    beta2: numberOption(0.999, DECAY_RATE),
-    epsilon: numberOption(1e-8, NON_NEGATIVE),
+    ...ADAM_MOMENT_OPTIONS,
     weightDecay: hyperOption(0, NON_NEGATIVE),
   },
   chain: ({ beta1, beta2, epsilon, weightDecay, learningRate }) => ({

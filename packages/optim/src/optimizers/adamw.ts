@@ -5,12 +5,11 @@ import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { fusedAdam } from './adam';
 import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
 import {
+  ADAM_MOMENT_OPTIONS,
   booleanOption,
-  DECAY_RATE,
   hyperOption,
   maskOption,
   NON_NEGATIVE,
-  numberOption,
 } from './optimizer-description';
 import type { PreprocessingOptions } from './preprocessing';
 
@@ -72,9 +71,7 @@ export const AdamW = defineOptimizer<AdamWOptions>({
   className: 'descent.AdamW',
   options: {
     learningRate: hyperOption(1e-3, NON_NEGATIVE),
-    beta1: hyperOption(0.9, DECAY_RATE),
-    beta2: numberOption(0.999, DECAY_RATE),
-    epsilon: numberOption(1e-8, NON_NEGATIVE),
+    ...ADAM_MOMENT_OPTIONS,
     amsgrad: booleanOption(false),
     weightDecay: hyperOption(1e-2, NON_NEGATIVE),
     weightDecayMask: maskOption,

@@ -3,12 +3,11 @@ import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByNadam } from '../transforms/scale-by-nadam';
 import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
 import {
+  ADAM_MOMENT_OPTIONS,
   booleanOption,
   chainCheckedOption,
-  DECAY_RATE,
   hyperOption,
   NON_NEGATIVE,
-  numberOption,
   type Resolved,
 } from './optimizer-description';
 import { withWeightDecay } from './named-options';
@@ -126,9 +125,7 @@ export const NAdam = defineOptimizer<NAdamOptions>({
   className: 'descent.NAdam',
   options: {
     learningRate: hyperOption(2e-3, NON_NEGATIVE),
-    beta1: hyperOption(0.9, DECAY_RATE),
-    beta2: numberOption(0.999, DECAY_RATE),
-    epsilon: numberOption(1e-8, NON_NEGATIVE),
+    ...ADAM_MOMENT_OPTIONS,
     momentumDecay: chainCheckedOption(4e-3),
     weightDecay: hyperOption(0, NON_NEGATIVE),
     decoupledWeightDecay: booleanOption(false),

@@ -70,6 +70,16 @@ export function chainCheckedOption<T>(defaultValue?: T): OptionSpec<T> {
   return { ...(defaultValue === undefined ? {} : { default: defaultValue }), check: () => {} };
 }
 
+/**
+ * The Adam family's moment options: `β₁` in [0, 1) (a number or a schedule; default 0.9), `β₂` in
+ * [0, 1) (default 0.999) and `ε` ≥ 0 (default 1e-8, torch's). Spread into a description's options.
+ */
+export const ADAM_MOMENT_OPTIONS = {
+  beta1: hyperOption(0.9, DECAY_RATE),
+  beta2: numberOption(0.999, DECAY_RATE),
+  epsilon: numberOption(1e-8, NON_NEGATIVE),
+} as const;
+
 /** The options of `O` that a description declares (gradient preprocessing is common to all). */
 export type OwnOptions<O> = Omit<O, keyof PreprocessingOptions>;
 

@@ -3,11 +3,10 @@ import { scaleByLearningRate } from '../transforms/scale-by-learning-rate';
 import { scaleByRadam } from '../transforms/scale-by-radam';
 import { defineOptimizer, type NamedOptimizer } from './named-optimizer';
 import {
+  ADAM_MOMENT_OPTIONS,
   booleanOption,
-  DECAY_RATE,
   hyperOption,
   NON_NEGATIVE,
-  numberOption,
   type Resolved,
 } from './optimizer-description';
 import { withWeightDecay } from './named-options';
@@ -129,9 +128,7 @@ export const RAdam = defineOptimizer<RAdamOptions>({
   className: 'descent.RAdam',
   options: {
     learningRate: hyperOption(1e-3, NON_NEGATIVE),
-    beta1: hyperOption(0.9, DECAY_RATE),
-    beta2: numberOption(0.999, DECAY_RATE),
-    epsilon: numberOption(1e-8, NON_NEGATIVE),
+    ...ADAM_MOMENT_OPTIONS,
     weightDecay: hyperOption(0, NON_NEGATIVE),
     decoupledWeightDecay: booleanOption(false),
   },
