@@ -226,11 +226,11 @@ export function defineKernel<
     reads: Reads,
     uniforms: readonly number[],
   ): KernelPath => {
-    const inputs = () => reads.slice(0, inputCount);
-    const scalars = () => reads.slice(inputCount);
     if (path === 'wasm-simd') {
       const backend = wasmInternals()!;
-      if (runWasmKernel(backend, name, signature, outputs, inouts, inputs(), scalars(), uniforms)) {
+      const inputs = reads.slice(0, inputCount);
+      const scalars = reads.slice(inputCount);
+      if (runWasmKernel(backend, name, signature, outputs, inouts, inputs, scalars, uniforms)) {
         return path;
       }
     } else if (
@@ -239,7 +239,9 @@ export function defineKernel<
       reads.every(livesOnActiveBackend)
     ) {
       const backend = webGpuInternals()!;
-      runWebGpuKernel(backend, name, signature, outputs, inouts, inputs(), scalars(), uniforms);
+      const inputs = reads.slice(0, inputCount);
+      const scalars = reads.slice(inputCount);
+      runWebGpuKernel(backend, name, signature, outputs, inouts, inputs, scalars, uniforms);
       return path;
     }
     runReference(inouts, reads, uniforms);
@@ -261,10 +263,21 @@ export function defineKernel<
     const single = batch === undefined;
     const counted =
       hasCounts(signature, rows.length, reads, uniforms) && (!single || isRow(signature, rows[0]));
-    // A batch's inouts were checked when bound; only their liveness can change since.
-    const fits = (row: Buffers, r: number) =>
-      callFits(signature, row, reads, uniforms, r * readCount, r * width, !single);
-    if (!(counted && rows.every(fits))) explainRun(single, rows, reads, uniforms);
+    // A batch's inouts were checked when bound; only their liveness can change since. A plain
+    // loop: this runs on every call, and a closure per call costs more than the checks.
+    let fits = counted;
+    for (let r = 0; fits && r < rows.length; r++) {
+      fits = callFits(
+        signature,
+        rows[r] as Buffers,
+        reads,
+        uniforms,
+        r * readCount,
+        r * width,
+        !single,
+      );
+    }
+    if (!fits) explainRun(single, rows, reads, uniforms);
     const path = options.path === 'reference' ? 'reference' : pathOnActiveBackend();
     if (path === 'wasm-simd' && batch?.table(wasmInternals()!).run(reads, uniforms)) return path;
     if (single) return execute(path, rows[0] as Buffers, reads, uniforms as readonly number[]);
