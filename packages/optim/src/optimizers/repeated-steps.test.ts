@@ -244,6 +244,41 @@ forEachBackend('compiled fused steps', (backend) => {
   });
 });
 
+forEachBackend('compiled fused steps with null gradients (a frozen variable)', (backend) => {
+  it('skip the frozen variable, stay compiled, equal the composable chain; a compiled variable without a gradient takes the general path', async () => {
+    const { ours, theirs } = twinVariables('frozen');
+    const optimizer = adam({ learningRate: 0.01 });
+    const twin = composable(adam({ learningRate: 0.01 }));
+    const frozen = (vars: tf.Variable[]) => vars[1] as tf.Variable;
+    const feed = (k: number, skip: number, form: 'array' | 'map') => {
+      const grads = SHAPES.map((shape, i) => wave(shape, 0.37 * k + i));
+      for (const [opt, vars] of [
+        [optimizer, ours],
+        [twin, theirs],
+      ] as const) {
+        const named = vars.map((v, i) => ({ name: v.name, tensor: i === skip ? null : grads[i] }));
+        opt.applyGradients(
+          (form === 'array'
+            ? named
+            : Object.fromEntries(named.map((g) => [g.name, g.tensor]))) as NamedTensor[],
+        );
+      }
+      tf.dispose(grads);
+    };
+    const frozenBefore = Array.from(await frozen(ours).data());
+    for (let k = 0; k < 4; k++) feed(k, 1, k % 2 === 0 ? 'array' : 'map');
+    expect(compiled(optimizer)).toBe(backend !== 'cpu');
+    expect(Array.from(await frozen(ours).data())).toEqual(frozenBefore);
+    expect((await optimizer.getWeights()).some((w) => w.name.startsWith(`${frozen(ours).name}/`))).toBe(false);
+    feed(4, 0, 'array'); // variable 0, compiled, has no gradient now: the general path
+    feed(5, 1, 'array');
+    await expectSameValues(ours, theirs);
+    optimizer.dispose();
+    twin.dispose();
+    tf.dispose([...ours, ...theirs]);
+  });
+});
+
 forEachBackend('compiled fused steps: weight decay switching on and off', () => {
   it('a decay schedule that reaches 0, a decay mask and Nesterov: equal the composable chain', async () => {
     const decay: Schedule = Object.assign((t: number) => (t < 4 ? 0.1 : t < 8 ? 0 : 0.05), {

@@ -12,6 +12,7 @@ import type { NamedTensor } from './gradient-input';
  */
 export class RepeatedSteps {
   private readonly grads: tf.Tensor[];
+  private readonly named: ReadonlySet<string>;
 
   constructor(
     readonly names: readonly string[],
@@ -19,27 +20,34 @@ export class RepeatedSteps {
     readonly step: CompiledStep,
   ) {
     this.grads = new Array(names.length);
+    this.named = new Set(names);
   }
 
-  /** The gradients in compiled order, or `undefined` when this step is not one of these. */
+  /**
+   * The gradients in compiled order, or `undefined` when this step is not one of these. Entries
+   * of other variables whose gradient is `null` or `undefined` are skipped, as the general path
+   * skips them (a compiled variable without a gradient takes the general path).
+   */
   match(variableGradients: tf.NamedTensorMap | NamedTensor[]): readonly tf.Tensor[] | undefined {
     const { names, grads } = this;
+    let i = 0;
     if (Array.isArray(variableGradients)) {
-      if (variableGradients.length !== names.length) return undefined;
-      for (let i = 0; i < names.length; i++) {
-        const entry = variableGradients[i] as NamedTensor | null | undefined;
-        if (!entry || entry.name !== names[i]) return undefined;
-        grads[i] = entry.tensor;
+      for (const entry of variableGradients as (NamedTensor | null | undefined)[]) {
+        if (!entry || typeof entry.name !== 'string') return undefined;
+        if (entry.tensor == null && !this.named.has(entry.name)) continue;
+        if (entry.name !== names[i]) return undefined;
+        grads[i++] = entry.tensor;
       }
     } else {
       if (typeof variableGradients !== 'object' || variableGradients === null) return undefined;
-      let i = 0;
       for (const name in variableGradients) {
+        const g = variableGradients[name];
+        if (g == null && !this.named.has(name)) continue;
         if (name !== names[i]) return undefined;
-        grads[i++] = variableGradients[name] as tf.Tensor;
+        grads[i++] = g;
       }
-      if (i !== names.length) return undefined;
     }
+    if (i !== names.length) return undefined;
     return this.gradientsFit() ? grads : undefined;
   }
 
