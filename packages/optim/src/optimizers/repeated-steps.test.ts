@@ -269,7 +269,9 @@ forEachBackend('compiled fused steps with null gradients (a frozen variable)', (
     for (let k = 0; k < 4; k++) feed(k, 1, k % 2 === 0 ? 'array' : 'map');
     expect(compiled(optimizer)).toBe(backend !== 'cpu');
     expect(Array.from(await frozen(ours).data())).toEqual(frozenBefore);
-    expect((await optimizer.getWeights()).some((w) => w.name.startsWith(`${frozen(ours).name}/`))).toBe(false);
+    expect(
+      (await optimizer.getWeights()).some((w) => w.name.startsWith(`${frozen(ours).name}/`)),
+    ).toBe(false);
     feed(4, 0, 'array'); // variable 0, compiled, has no gradient now: the general path
     feed(5, 1, 'array');
     await expectSameValues(ours, theirs);
