@@ -44,7 +44,7 @@ export class RepeatedSteps {
         const g = variableGradients[name];
         if (g == null && !this.named.has(name)) continue;
         if (name !== names[i]) return undefined;
-        grads[i++] = g;
+        grads[i++] = g as tf.Tensor; // null only for a compiled variable: gradientsFit rejects it
       }
     }
     if (i !== names.length) return undefined;
