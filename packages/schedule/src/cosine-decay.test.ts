@@ -10,14 +10,14 @@ const multiplier = (fractions: number[]) => fractions.map((f) => 0.5 + 0.5 * Mat
 
 describe('cosineDecay', () => {
   it('matches the public vector: cosineDecay(0.1, 100, exponent 2) at 0, 10, 50, 75, 100', () => {
-    // SURVEY.md; optax CosineDecayTest.test_with_exponent
+    // optax CosineDecayTest.test_with_exponent
     const s = cosineDecay({ initValue: 0.1, decaySteps: 100, exponent: 2 });
     // float64 values of the closed form (optax's test lists float32 ones, e.g. 0.0951655358)
     expectValues(
       [0, 10, 50, 75, 100].map(s),
       [0.1, 0.0951655382444445, 0.025, 0.0021446609406726, 0],
     );
-    // SURVEY.md's 6-significant-digit vector
+    // the published 6-significant-digit vector
     const survey = [0.1, 0.0951655, 0.025, 0.00214466, 0];
     for (const [i, t] of [0, 10, 50, 75, 100].entries()) {
       expect(s(t)).toBeCloseTo(survey[i] as number, 7);

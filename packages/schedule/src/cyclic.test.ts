@@ -11,7 +11,7 @@ const TRIANGLE = [0, 0.25, 0.5, 0.75, 1, 0.75, 0.5, 0.25];
 
 describe('cyclic', () => {
   it('matches the public vector: triangular, base 1, max 5, stepSizeUp 4', () => {
-    // SURVEY.md; torch test_lr_scheduler.py test_cycle_lr_triangular_mode
+    // torch test_lr_scheduler.py test_cycle_lr_triangular_mode
     const s = cyclic({ baseValue: 1, maxValue: 5, stepSizeUp: 4 });
     expectValues(sample(s, 11), [1, 2, 3, 4, 5, 4, 3, 2, 1, 2, 3]);
     expect(s(1e6)).toBe(1); // 10⁶ is a multiple of the cycle length 8

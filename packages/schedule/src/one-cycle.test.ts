@@ -12,7 +12,7 @@ const annealCos = (start: number, end: number, pct: number) =>
 
 describe('oneCycle', () => {
   it('matches the public vector (linear, max 25, pctStart 0.3, divFactor 25, finalDivFactor 2, total 10)', () => {
-    // SURVEY.md; torch test_lr_scheduler.py test_onecycle_lr_linear_annealing
+    // torch test_lr_scheduler.py test_onecycle_lr_linear_annealing
     const s = oneCycle({
       maxValue: 25,
       totalSteps: 10,
