@@ -62,6 +62,8 @@ const KNOWN_OPTIONS = [
   'historySize',
   'lineSearchFn',
 ];
+/** `η` when none is given (torch's). */
+const DEFAULT_LEARNING_RATE = 1;
 const SCALARS = '__descent__/lbfgs';
 
 /**
@@ -117,7 +119,6 @@ export class LBFGS extends tf.Optimizer {
 
   /** The options as given (before defaults); a new `learningRate` is reflected here. */
   options: Readonly<LbfgsOptions>;
-  private rate: HyperParameter;
   private readonly settings: Omit<LbfgsSettings, 'learningRate' | 'checkLoss'>;
   private history: LbfgsHistory | undefined;
   private readonly snapshots = new WeightSnapshots();
@@ -126,7 +127,7 @@ export class LBFGS extends tf.Optimizer {
     super();
     checkOptions('lbfgs', options, KNOWN_OPTIONS);
     const {
-      learningRate = 1,
+      learningRate = DEFAULT_LEARNING_RATE,
       maxIter = 20,
       toleranceGrad = 1e-7,
       toleranceChange = 1e-9,
@@ -147,7 +148,6 @@ export class LBFGS extends tf.Optimizer {
       );
     }
     this.options = Object.freeze({ ...options });
-    this.rate = learningRate;
     this.settings = {
       maxIter,
       maxEval,
@@ -160,7 +160,7 @@ export class LBFGS extends tf.Optimizer {
 
   /** `η`, the step size (a number or a schedule of the step count). Assigning it is {@link setLearningRate}. */
   get learningRate(): HyperParameter {
-    return this.rate;
+    return this.options.learningRate ?? DEFAULT_LEARNING_RATE;
   }
 
   set learningRate(value: HyperParameter) {
@@ -175,7 +175,6 @@ export class LBFGS extends tf.Optimizer {
    */
   setLearningRate(value: HyperParameter): void {
     hyperValue('learningRate', value, 0, { min: 0, minExclusive: true });
-    this.rate = value;
     this.options = Object.freeze({ ...this.options, learningRate: value });
   }
 
@@ -413,7 +412,7 @@ export class LBFGS extends tf.Optimizer {
     overrides: Partial<LbfgsSettings>,
     drive: (reader: Reader<{ loss: number; history: LbfgsHistory }>, done: Done) => R,
   ): R {
-    const learningRate = hyperValue('learningRate', this.rate, this.iterations, {
+    const learningRate = hyperValue('learningRate', this.learningRate, this.iterations, {
       min: 0,
       minExclusive: true,
     });

@@ -324,13 +324,14 @@ it('restored state follows a tfjs-layers-renamed variable (name_1) exactly; the 
   for (let k = 3; k < 7; k++) step(second, renamed.name, k);
   expect(Array.from(await renamed.data())).toEqual(expected);
   const before = Array.from(await x.data());
+  const ones = tf.ones([2]);
   expectDescentError(
-    () => second.applyGradients({ [base]: tf.ones([2]) }),
+    () => second.applyGradients({ [base]: ones }),
     'BAD_ARGUMENT',
     base,
     renamed.name,
   );
   expect(Array.from(await x.data())).toEqual(before);
   second.dispose();
-  tf.dispose([x, renamed, ...saved.map((w) => w.tensor)]);
+  tf.dispose([x, renamed, ones, ...saved.map((w) => w.tensor)]);
 });
