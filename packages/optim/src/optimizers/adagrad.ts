@@ -12,7 +12,7 @@ import {
 import { withWeightDecay } from './named-options';
 import type { PreprocessingOptions } from './preprocessing';
 import type { ChainLayout } from '../transform/named-chain';
-import { rateAndDecay } from '../fused/chain-layout';
+import { rateAndDecay } from '../fused/rate-and-decay';
 import {
   DECAY_UNIFORMS,
   DECAY_ZEROABLE,

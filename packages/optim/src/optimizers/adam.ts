@@ -15,7 +15,7 @@ import { fusedPerParameter } from '../fused/fused-per-parameter';
 import type { PreviousSlots } from '../fused/per-parameter-plan';
 import { beta1At } from '../transforms/adam-moments';
 import type { ChainLayout } from '../transform/named-chain';
-import { rateAndDecay } from '../fused/chain-layout';
+import { rateAndDecay } from '../fused/rate-and-decay';
 import { adamMoments, MOMENT_UNIFORMS, momentUniforms } from '../fused/adam-terms';
 import {
   DECAY_UNIFORMS,

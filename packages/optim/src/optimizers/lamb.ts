@@ -16,7 +16,7 @@ import {
 import { withWeightDecay } from './named-options';
 import type { PreprocessingOptions } from './preprocessing';
 import type { ChainLayout } from '../transform/named-chain';
-import { rateAndDecay } from '../fused/chain-layout';
+import { rateAndDecay } from '../fused/rate-and-decay';
 import { beta1At } from '../transforms/adam-moments';
 import { adamMoments, MOMENT_UNIFORMS, momentUniforms } from '../fused/adam-terms';
 import type { FusedStep } from '../fused/fused-step';

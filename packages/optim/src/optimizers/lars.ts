@@ -15,7 +15,7 @@ import {
 } from './optimizer-description';
 import type { PreprocessingOptions } from './preprocessing';
 import type { ChainLayout } from '../transform/named-chain';
-import { rateAndDecay } from '../fused/chain-layout';
+import { rateAndDecay } from '../fused/rate-and-decay';
 import type { FusedStep } from '../fused/fused-step';
 import { type OptimizerKernel, optimizerKernel } from '../fused/optimizer-kernel';
 import {

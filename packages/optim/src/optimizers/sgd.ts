@@ -14,7 +14,7 @@ import type { PreprocessingOptions } from './preprocessing';
 import { fusedPerParameter } from '../fused/fused-per-parameter';
 import type { VariablePlan } from '../fused/per-parameter-plan';
 import type { ChainLayout } from '../transform/named-chain';
-import { rateAndDecay } from '../fused/chain-layout';
+import { rateAndDecay } from '../fused/rate-and-decay';
 import type { FusedStep } from '../fused/fused-step';
 import { l2Gradient } from '../fused/decay-terms';
 import { isZero, type OptimizerKernel, optimizerKernel } from '../fused/optimizer-kernel';
