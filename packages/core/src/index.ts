@@ -3,6 +3,7 @@ export { formatShape } from './validate/format-shape';
 export { isTensor } from './validate/is-tensor';
 export { describeValue } from './validate/describe-value';
 export { checkOptions } from './validate/check-options';
+export { OptionReader } from './validate/option-reader';
 export {
   checkTensor,
   checkShape,

@@ -1,5 +1,5 @@
 import { checkNumber, DescentError } from '@descent/core';
-import type { OptionReader } from './read-options';
+import type { ScheduleOptionReader } from './read-options';
 
 /**
  * `{ step: scale }`: at each `step` the value is multiplied by `scale` (optax's
@@ -14,7 +14,7 @@ export type BoundariesAndScales = Readonly<Record<number, number>>;
  * @throws DescentError `BAD_ARGUMENT` if it is not a record, `BAD_HYPERPARAM` for a key that is
  *   not an integer step ≥ 0 or a negative scale, `NON_FINITE` for a non-finite scale.
  */
-export function readBoundariesAndScales(reader: OptionReader): Array<[number, number]> {
+export function readBoundariesAndScales(reader: ScheduleOptionReader): Array<[number, number]> {
   const name = reader.name('boundariesAndScales');
   const value = reader.raw('boundariesAndScales') ?? {};
   if (typeof value !== 'object' || Array.isArray(value)) {

@@ -1,6 +1,6 @@
 import { checkNumber, registerScheduleKind, type Schedule } from '@descent/core';
 import { makeSchedule } from './make-schedule';
-import { OptionReader, optionsOf } from './read-options';
+import { ScheduleOptionReader, optionsOf } from './read-options';
 
 /**
  * A constant schedule: `η_t = value` at every step (optax's `constant_schedule`). Useful where a
@@ -25,6 +25,6 @@ export function constant(value: number): Schedule {
 }
 
 registerScheduleKind('constant', (config) => {
-  const reader = new OptionReader('constant', optionsOf(config), ['value']);
+  const reader = new ScheduleOptionReader('constant', optionsOf(config), ['value']);
   return constant(reader.number('value'));
 });

@@ -1,6 +1,6 @@
 import { registerScheduleKind, type Schedule } from '@descent/core';
 import { makeSchedule } from './make-schedule';
-import { OptionReader, optionsOf } from './read-options';
+import { ScheduleOptionReader, optionsOf } from './read-options';
 
 /** Options of {@link cosineDecay}. */
 export interface CosineDecayOptions {
@@ -46,7 +46,7 @@ export function cosineFactor(decaySteps: number, exponent: number, step: number)
  * ```
  */
 export function cosineDecay(options: CosineDecayOptions): Schedule {
-  const reader = new OptionReader('cosineDecay', options, KEYS);
+  const reader = new ScheduleOptionReader('cosineDecay', options, KEYS);
   const initValue = reader.number('initValue');
   const decaySteps = reader.steps('decaySteps', undefined, 1);
   const alpha = reader.number('alpha', 0);

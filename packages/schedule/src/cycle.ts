@@ -1,4 +1,4 @@
-import type { OptionReader } from './read-options';
+import type { ScheduleOptionReader } from './read-options';
 
 /** The cycle policies of torch's `CyclicLR` (Smith, 2017). */
 export const CYCLIC_MODES = ['triangular', 'triangular2', 'expRange'] as const;
@@ -15,7 +15,7 @@ export interface CycleOptions {
 }
 
 /** Reads `stepSizeUp` (≥ 1, default 2000), `stepSizeDown` (≥ 0, default `stepSizeUp`), `mode`, `gamma` ∈ (0, 1]. */
-export function readCycle(reader: OptionReader): CycleOptions {
+export function readCycle(reader: ScheduleOptionReader): CycleOptions {
   const stepSizeUp = reader.steps('stepSizeUp', 2000, 1);
   const stepSizeDown = reader.steps('stepSizeDown', stepSizeUp, 0);
   const mode = reader.oneOf('mode', CYCLIC_MODES, 'triangular');

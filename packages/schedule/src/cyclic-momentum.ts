@@ -1,7 +1,7 @@
 import { registerScheduleKind, type Schedule } from '@descent/core';
 import { type CyclicMode, cycleValue, readCycle } from './cycle';
 import { makeSchedule } from './make-schedule';
-import { OptionReader, optionsOf } from './read-options';
+import { ScheduleOptionReader, optionsOf } from './read-options';
 
 /** Options of {@link cyclicMomentum}. */
 export interface CyclicMomentumOptions {
@@ -48,7 +48,7 @@ const KEYS = ['baseMomentum', 'maxMomentum', 'stepSizeUp', 'stepSizeDown', 'mode
  * ```
  */
 export function cyclicMomentum(options: CyclicMomentumOptions = {}): Schedule {
-  const reader = new OptionReader('cyclicMomentum', options, KEYS);
+  const reader = new ScheduleOptionReader('cyclicMomentum', options, KEYS);
   const baseMomentum = reader.number('baseMomentum', 0.8);
   const maxMomentum = reader.number('maxMomentum', 0.9);
   const cycle = readCycle(reader);

@@ -1,7 +1,7 @@
 import { registerScheduleKind, type Schedule } from '@descent/core';
 import { type CyclicMode, cycleValue, readCycle } from './cycle';
 import { makeSchedule } from './make-schedule';
-import { OptionReader, optionsOf } from './read-options';
+import { ScheduleOptionReader, optionsOf } from './read-options';
 
 /** Options of {@link cyclic}. */
 export interface CyclicOptions {
@@ -49,7 +49,7 @@ const KEYS = ['baseValue', 'maxValue', 'stepSizeUp', 'stepSizeDown', 'mode', 'ga
  * ```
  */
 export function cyclic(options: CyclicOptions): Schedule {
-  const reader = new OptionReader('cyclic', options, KEYS);
+  const reader = new ScheduleOptionReader('cyclic', options, KEYS);
   const baseValue = reader.number('baseValue');
   const maxValue = reader.number('maxValue');
   const cycle = readCycle(reader);

@@ -1,6 +1,6 @@
 import { DescentError, registerScheduleKind, type Schedule } from '@descent/core';
 import { makeSchedule } from './make-schedule';
-import { OptionReader, optionsOf } from './read-options';
+import { ScheduleOptionReader, optionsOf } from './read-options';
 
 /** Options of {@link exponentialDecay}. */
 export interface ExponentialDecayOptions {
@@ -55,7 +55,7 @@ const KEYS = [
  * ```
  */
 export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
-  const reader = new OptionReader('exponentialDecay', options, KEYS);
+  const reader = new ScheduleOptionReader('exponentialDecay', options, KEYS);
   const initValue = reader.number('initValue');
   const transitionSteps = reader.steps('transitionSteps', undefined, 1);
   const decayRate = reader.number('decayRate', undefined, { min: 0, minExclusive: true });

@@ -6,7 +6,7 @@ import {
   type Schedule,
 } from '@descent/core';
 import { makeSchedule } from './make-schedule';
-import { describe, OptionReader, optionsOf, rebuild } from './read-options';
+import { describe, ScheduleOptionReader, optionsOf, rebuild } from './read-options';
 
 /**
  * Runs schedules one after another (optax's `join_schedules`): `schedules[0]` until
@@ -43,7 +43,7 @@ export function join(schedules: readonly Schedule[], boundaries: readonly number
       `join.schedules must be a non-empty array of Schedules, got ${describe(schedules)}.`,
     );
   }
-  const reader = new OptionReader('join', { schedules }, ['schedules']);
+  const reader = new ScheduleOptionReader('join', { schedules }, ['schedules']);
   const parts = schedules.map((s, i) => reader.schedule(`schedules[${i}]`, s));
   if (!Array.isArray(boundaries) || boundaries.length !== parts.length - 1) {
     throw new DescentError(

@@ -5,7 +5,7 @@ import {
   type Schedule,
 } from '@descent/core';
 import { makeSchedule } from './make-schedule';
-import { OptionReader, optionsOf, rebuild } from './read-options';
+import { ScheduleOptionReader, optionsOf, rebuild } from './read-options';
 
 /** Options of {@link linearScaling}. */
 export interface LinearScalingOptions {
@@ -41,7 +41,7 @@ const KEYS = ['baseValue', 'baseBatchSize', 'batchSize'];
  * ```
  */
 export function linearScaling(options: LinearScalingOptions): Schedule {
-  const reader = new OptionReader('linearScaling', options, KEYS);
+  const reader = new ScheduleOptionReader('linearScaling', options, KEYS);
   const base = reader.raw('baseValue');
   const baseValue = isSchedule(base)
     ? reader.schedule('baseValue', base)

@@ -1,7 +1,7 @@
 import { registerScheduleKind, type Schedule } from '@descent/core';
 import { makeSchedule } from './make-schedule';
 import { polynomialValue } from './polynomial-decay';
-import { OptionReader, optionsOf } from './read-options';
+import { ScheduleOptionReader, optionsOf } from './read-options';
 
 /** Options of {@link linearSchedule}. */
 export interface LinearScheduleOptions {
@@ -39,7 +39,7 @@ const KEYS = ['initValue', 'endValue', 'transitionSteps', 'transitionBegin'];
  * ```
  */
 export function linearSchedule(options: LinearScheduleOptions): Schedule {
-  const reader = new OptionReader('linearSchedule', options, KEYS);
+  const reader = new ScheduleOptionReader('linearSchedule', options, KEYS);
   const initValue = reader.number('initValue');
   const endValue = reader.number('endValue');
   const transitionSteps = reader.steps('transitionSteps', undefined, 1);

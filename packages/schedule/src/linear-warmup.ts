@@ -1,7 +1,7 @@
 import { registerScheduleKind, type Schedule } from '@descent/core';
 import { linearInterpolate } from './interpolate';
 import { makeSchedule } from './make-schedule';
-import { OptionReader, optionsOf, rebuild } from './read-options';
+import { ScheduleOptionReader, optionsOf, rebuild } from './read-options';
 
 /** Options of {@link linearWarmup}. */
 export interface LinearWarmupOptions {
@@ -40,7 +40,7 @@ const KEYS = ['warmupSteps', 'initValue'];
  * ```
  */
 export function linearWarmup(schedule: Schedule, options: LinearWarmupOptions): Schedule {
-  const reader = new OptionReader('linearWarmup', options, KEYS);
+  const reader = new ScheduleOptionReader('linearWarmup', options, KEYS);
   const inner = reader.schedule('schedule', schedule);
   const warmupSteps = reader.steps('warmupSteps');
   const initValue = reader.number('initValue', 0);

@@ -1,7 +1,7 @@
 import { registerScheduleKind, type Schedule } from '@descent/core';
 import { makeSchedule } from './make-schedule';
 import { type AnnealStrategy, phaseValue, readPhases } from './one-cycle-phases';
-import { OptionReader, optionsOf } from './read-options';
+import { ScheduleOptionReader, optionsOf } from './read-options';
 
 /** Options of {@link oneCycleMomentum}: the momentum bounds plus the phase options of {@link oneCycle}. */
 export interface OneCycleMomentumOptions {
@@ -48,7 +48,7 @@ const KEYS = ['baseMomentum', 'maxMomentum', 'totalSteps', 'pctStart', 'anneal',
  * ```
  */
 export function oneCycleMomentum(options: OneCycleMomentumOptions): Schedule {
-  const reader = new OptionReader('oneCycleMomentum', options, KEYS);
+  const reader = new ScheduleOptionReader('oneCycleMomentum', options, KEYS);
   const baseMomentum = reader.number('baseMomentum', 0.85);
   const maxMomentum = reader.number('maxMomentum', 0.95);
   const phases = readPhases(reader);

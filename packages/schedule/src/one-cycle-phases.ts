@@ -1,6 +1,6 @@
 import { DescentError } from '@descent/core';
 import { cosineInterpolate, linearInterpolate } from './interpolate';
-import type { OptionReader } from './read-options';
+import type { ScheduleOptionReader } from './read-options';
 
 /** How one-cycle phases anneal: torch's `anneal_strategy`. */
 export const ANNEAL_STRATEGIES = ['cos', 'linear'] as const;
@@ -20,7 +20,7 @@ export interface PhaseOptions {
  * Reads `totalSteps` (integer ≥ 1), `pctStart` ∈ (0, 1) (≤ 0.5 with `threePhase`, default 0.3),
  * `anneal` (default `'cos'`) and `threePhase` (default false).
  */
-export function readPhases(reader: OptionReader): PhaseOptions {
+export function readPhases(reader: ScheduleOptionReader): PhaseOptions {
   const totalSteps = reader.steps('totalSteps', undefined, 1);
   const pctStart = reader.number('pctStart', 0.3, {
     min: 0,

@@ -1,7 +1,7 @@
 import { registerScheduleKind, type Schedule } from '@descent/core';
 import { makeSchedule } from './make-schedule';
 import { type AnnealStrategy, phaseValue, readPhases } from './one-cycle-phases';
-import { OptionReader, optionsOf } from './read-options';
+import { ScheduleOptionReader, optionsOf } from './read-options';
 
 /** Options of {@link oneCycle}. */
 export interface OneCycleOptions {
@@ -56,7 +56,7 @@ const KEYS = [
  * ```
  */
 export function oneCycle(options: OneCycleOptions): Schedule {
-  const reader = new OptionReader('oneCycle', options, KEYS);
+  const reader = new ScheduleOptionReader('oneCycle', options, KEYS);
   const maxValue = reader.number('maxValue');
   const phases = readPhases(reader);
   const divFactor = reader.number('divFactor', 25, { min: 0, minExclusive: true });

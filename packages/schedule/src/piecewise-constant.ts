@@ -5,7 +5,7 @@ import {
   toRecord,
 } from './boundaries-and-scales';
 import { makeSchedule } from './make-schedule';
-import { OptionReader, optionsOf } from './read-options';
+import { ScheduleOptionReader, optionsOf } from './read-options';
 
 /** Options of {@link piecewiseConstant}. */
 export interface PiecewiseConstantOptions {
@@ -39,7 +39,7 @@ const KEYS = ['initValue', 'boundariesAndScales'];
  * ```
  */
 export function piecewiseConstant(options: PiecewiseConstantOptions): Schedule {
-  const reader = new OptionReader('piecewiseConstant', options, KEYS);
+  const reader = new ScheduleOptionReader('piecewiseConstant', options, KEYS);
   const initValue = reader.number('initValue');
   const pairs = readBoundariesAndScales(reader);
   const config = {

@@ -6,7 +6,7 @@ import {
 } from './boundaries-and-scales';
 import { cosineInterpolate, linearInterpolate } from './interpolate';
 import { makeSchedule } from './make-schedule';
-import { OptionReader, optionsOf } from './read-options';
+import { ScheduleOptionReader, optionsOf } from './read-options';
 
 /** Options of {@link piecewiseInterpolate}. */
 export interface PiecewiseInterpolateOptions {
@@ -47,7 +47,7 @@ const INTERPOLATIONS = ['linear', 'cosine'] as const;
  * ```
  */
 export function piecewiseInterpolate(options: PiecewiseInterpolateOptions): Schedule {
-  const reader = new OptionReader('piecewiseInterpolate', options, KEYS);
+  const reader = new ScheduleOptionReader('piecewiseInterpolate', options, KEYS);
   const initValue = reader.number('initValue');
   const pairs = readBoundariesAndScales(reader);
   const interpolation = reader.oneOf('interpolation', INTERPOLATIONS);

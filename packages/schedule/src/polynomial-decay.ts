@@ -1,6 +1,6 @@
 import { registerScheduleKind, type Schedule } from '@descent/core';
 import { makeSchedule } from './make-schedule';
-import { OptionReader, optionsOf } from './read-options';
+import { ScheduleOptionReader, optionsOf } from './read-options';
 
 /** Options of {@link polynomialDecay}. */
 export interface PolynomialDecayOptions {
@@ -54,7 +54,7 @@ export function polynomialValue(
  * ```
  */
 export function polynomialDecay(options: PolynomialDecayOptions): Schedule {
-  const reader = new OptionReader('polynomialDecay', options, KEYS);
+  const reader = new ScheduleOptionReader('polynomialDecay', options, KEYS);
   const initValue = reader.number('initValue');
   const endValue = reader.number('endValue');
   const power = reader.number('power', 1, { min: 0, minExclusive: true });

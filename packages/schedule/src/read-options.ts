@@ -1,91 +1,25 @@
 import {
-  checkKnownKeys,
-  checkNumber,
   DescentError,
   isSchedule,
-  type NumberRange,
+  OptionReader,
   type Schedule,
   type ScheduleConfig,
   scheduleFromConfig,
 } from '@descent/core';
 
 /**
- * Reads and validates the options object of one schedule kind, naming every field as
- * `<kind>.<field>` in its errors (`cosineDecay.decaySteps must be …`). Internal to the package.
+ * The option reader of every schedule kind: core's `OptionReader` (fields named
+ * `<kind>.<field>` in errors) plus step counts and nested schedules. Internal to the package.
  */
-export class OptionReader {
-  private readonly options: Record<string, unknown>;
-
-  /**
-   * @throws DescentError `BAD_ARGUMENT` if `options` is not a plain object, `UNKNOWN_PARAM` for a
-   *   key outside `known`.
-   */
-  constructor(
-    readonly kind: string,
-    options: unknown,
-    known: readonly string[],
-  ) {
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-      throw new DescentError(
-        'BAD_ARGUMENT',
-        `${kind} options must be an object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}.`,
-      );
-    }
-    checkKnownKeys(`${kind} options`, Object.keys(options), known);
-    this.options = options as Record<string, unknown>;
-  }
-
-  /** The field's full name in messages. */
-  name(field: string): string {
-    return `${this.kind}.${field}`;
-  }
-
-  /** The raw value of a field (`undefined` and `null` both mean absent). */
-  raw(field: string): unknown {
-    const v = this.options[field];
-    return v === null ? undefined : v;
-  }
-
-  /** A finite number in `range`; `fallback` when absent (required when `fallback` is undefined). */
-  number(field: string, fallback?: number, range: NumberRange = {}): number {
-    const v = this.raw(field) ?? fallback;
-    if (v === undefined) this.missing(field, 'a finite number');
-    checkNumber(this.name(field), v, range);
-    return Object.is(v, -0) ? 0 : v; // -0 would not survive JSON
-  }
-
-  /** A finite number in `range`, or `undefined` when absent. */
-  optionalNumber(field: string, range: NumberRange = {}): number | undefined {
-    return this.raw(field) === undefined ? undefined : this.number(field, undefined, range);
+export class ScheduleOptionReader extends OptionReader {
+  /** The schedule kind whose options these are. */
+  get kind(): string {
+    return this.what;
   }
 
   /** A step count: an integer ≥ `min` (default 0). */
   steps(field: string, fallback?: number, min = 0): number {
-    return this.number(field, fallback, { integer: true, min });
-  }
-
-  /** A boolean. */
-  boolean(field: string, fallback: boolean): boolean {
-    const v = this.raw(field) ?? fallback;
-    if (typeof v !== 'boolean') {
-      throw new DescentError(
-        'BAD_HYPERPARAM',
-        `${this.name(field)} must be a boolean, got ${describe(v)}.`,
-      );
-    }
-    return v;
-  }
-
-  /** One of `allowed` (exact strings). */
-  oneOf<T extends string>(field: string, allowed: readonly T[], fallback?: T): T {
-    const v = this.raw(field) ?? fallback;
-    if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-      throw new DescentError(
-        'BAD_HYPERPARAM',
-        `${this.name(field)} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(v)}.`,
-      );
-    }
-    return v as T;
+    return this.integer(field, fallback, { min });
   }
 
   /**
@@ -105,10 +39,6 @@ export class OptionReader {
       'BAD_ARGUMENT',
       `${this.name(field)} must be a Schedule (a function of the step with a config), got ${describe(value)}.`,
     );
-  }
-
-  private missing(field: string, what: string): never {
-    throw new DescentError('BAD_HYPERPARAM', `${this.name(field)} is required (${what}).`);
   }
 }
 

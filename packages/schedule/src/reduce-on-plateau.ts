@@ -9,7 +9,7 @@ import {
   type ScheduleConfig,
 } from '@descent/core';
 import { checkStep, deepFreeze } from './make-schedule';
-import { describe, OptionReader, optionsOf, rebuild } from './read-options';
+import { describe, ScheduleOptionReader, optionsOf, rebuild } from './read-options';
 
 /** Options of {@link reduceOnPlateau} (torch `ReduceLROnPlateau`'s, with torch's defaults). */
 export interface ReduceOnPlateauOptions {
@@ -201,7 +201,7 @@ function plateauSchedule(plateau: ReduceOnPlateau, base: HyperParameter): Platea
 }
 
 function readOptions(options: ReduceOnPlateauOptions): Required<ReduceOnPlateauOptions> {
-  const r = new OptionReader('reduceOnPlateau', options, OPTION_KEYS);
+  const r = new ScheduleOptionReader('reduceOnPlateau', options, OPTION_KEYS);
   return {
     factor: r.number('factor', 0.1, { min: 0, max: 1, minExclusive: true, maxExclusive: true }),
     patience: r.steps('patience', 10),
@@ -216,7 +216,7 @@ function readOptions(options: ReduceOnPlateauOptions): Required<ReduceOnPlateauO
 }
 
 function readState(state: ReduceOnPlateauState): ReduceOnPlateauState {
-  const r = new OptionReader('reduceOnPlateau.state', state, STATE_KEYS);
+  const r = new ScheduleOptionReader('reduceOnPlateau.state', state, STATE_KEYS);
   const best = r.raw('best');
   return {
     value: r.number('value'),

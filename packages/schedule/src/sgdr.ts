@@ -1,6 +1,6 @@
 import { registerScheduleKind, type Schedule } from '@descent/core';
 import { makeSchedule } from './make-schedule';
-import { OptionReader, optionsOf } from './read-options';
+import { ScheduleOptionReader, optionsOf } from './read-options';
 
 /** Options of {@link sgdr}. */
 export interface SgdrOptions {
@@ -53,7 +53,7 @@ export function sgdrCycle(t0: number, tMult: number, step: number): [number, num
  * ```
  */
 export function sgdr(options: SgdrOptions): Schedule {
-  const reader = new OptionReader('sgdr', options, KEYS);
+  const reader = new ScheduleOptionReader('sgdr', options, KEYS);
   const initValue = reader.number('initValue');
   const t0 = reader.steps('t0', undefined, 1);
   const tMult = reader.steps('tMult', 1, 1);

@@ -2,7 +2,7 @@ import { DescentError, registerScheduleKind, type Schedule } from '@descent/core
 import { cosineFactor } from './cosine-decay';
 import { makeSchedule } from './make-schedule';
 import { polynomialValue } from './polynomial-decay';
-import { OptionReader, optionsOf } from './read-options';
+import { ScheduleOptionReader, optionsOf } from './read-options';
 
 /** Options of {@link warmupCosineDecay}. */
 export interface WarmupCosineDecayOptions {
@@ -52,7 +52,7 @@ const KEYS = ['initValue', 'peakValue', 'warmupSteps', 'decaySteps', 'endValue',
  * ```
  */
 export function warmupCosineDecay(options: WarmupCosineDecayOptions): Schedule {
-  const reader = new OptionReader('warmupCosineDecay', options, KEYS);
+  const reader = new ScheduleOptionReader('warmupCosineDecay', options, KEYS);
   const initValue = reader.number('initValue');
   const peakValue = reader.number('peakValue');
   const warmupSteps = reader.steps('warmupSteps');
