@@ -2,11 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   checkTensor,
   DescentError,
+  describeValue,
   formatShape,
   isTensor,
   type Params,
   sameShape,
 } from '@descent/core';
+import { lossGradients } from './loss-gradients';
 
 /** A tensor with a name, as `getWeights`/`setWeights` exchange them (tfjs's `NamedTensor`). */
 export interface NamedTensor {
@@ -176,10 +178,15 @@ export function trainableVariables(
 }
 
 /**
- * `tf.Optimizer.minimize` (gradients by `computeGradients`, one `applyGradients`), except that
- * nothing leaks when a step fails: when `f` or its gradients throw (a non-scalar loss), or when
- * `applyGradients` throws, the gradients and the loss are disposed before the error is rethrown
- * (tfjs's own `minimize` leaks them).
+ * `tf.Optimizer.minimize`: the loss and its gradients (see {@link lossGradients}), then one
+ * `applyGradients` with the gradients in `varList`'s order (default: every trainable variable).
+ * `f`, `varList` and the loss function's result are checked before anything changes, and nothing
+ * leaks when a step fails: the gradients and the loss are disposed before the error is rethrown
+ * (tfjs's own `minimize` leaks them). An exception the loss function throws passes through.
+ *
+ * @throws DescentError `BAD_ARGUMENT` for an `f` that is not a function, an empty `varList` or one
+ *   of no live variables, or a result that is not a float32 scalar connected to the variables;
+ *   as `applyGradients` otherwise.
  */
 export function minimizeReleasing(
   optimizer: tf.Optimizer,
@@ -187,27 +194,51 @@ export function minimizeReleasing(
   returnCost: boolean,
   varList: tf.Variable[] | undefined,
 ): tf.Scalar | null {
-  // In a scope of its own: when f or the gradients fail (a non-scalar loss), what they made is freed.
-  const { value, grads } = tf.tidy(() => optimizer.computeGradients(f, varList) as never) as {
-    value: tf.Scalar;
-    grads: tf.NamedTensorMap;
-  };
-  try {
-    // In varList's order; a variable without a gradient (frozen, unused) has no entry.
-    optimizer.applyGradients(
-      varList == null
-        ? grads
-        : varList
-            .filter((v) => grads[v.name] != null)
-            .map((v) => ({ name: v.name, tensor: grads[v.name] as tf.Tensor })),
+  if (typeof f !== 'function') {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `minimize: the loss function f must be a function () => tf.Scalar, got ${describeValue(f)}.`,
     );
+  }
+  if (varList !== undefined) checkVarList('minimize', varList);
+  const list = varList ?? Object.values(trainableVariables('minimize', undefined));
+  if (list.length === 0) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      'minimize: varList is empty; there is nothing to optimize.',
+    );
+  }
+  const { value, grads } = lossGradients(f, list);
+  try {
+    optimizer.applyGradients(namedGradients(list, grads, varList === undefined));
   } catch (e) {
     value.dispose();
     throw e;
   } finally {
-    tf.dispose(grads);
+    for (const g of grads) g?.dispose();
   }
   if (returnCost) return value;
   value.dispose();
   return null;
+}
+
+/**
+ * The gradients by variable, without the missing ones (a frozen or unused variable has no entry):
+ * a map in registration order, or a list in `varList`'s order when the caller gave one.
+ */
+function namedGradients(
+  variables: readonly tf.Variable[],
+  grads: readonly (tf.Tensor | null | undefined)[],
+  asMap: boolean,
+): tf.NamedTensorMap | NamedTensor[] {
+  const map: tf.NamedTensorMap = {};
+  const list: NamedTensor[] = [];
+  for (let i = 0; i < variables.length; i++) {
+    const g = grads[i];
+    if (g == null) continue;
+    const name = (variables[i] as tf.Variable).name;
+    if (asMap) map[name] = g;
+    else list.push({ name, tensor: g });
+  }
+  return asMap ? map : list;
 }

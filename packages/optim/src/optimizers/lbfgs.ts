@@ -7,11 +7,11 @@ import {
   formatShape,
   type HyperParameter,
   hyperValue,
-  isTensor,
 } from '@descent/core';
 import { fromOptionsConfig, optionsToConfig } from './config-codec';
 import { readWeights, type StateEntry, WeightSnapshots } from './state-codec';
 import { decodeNumber } from './state-weights';
+import { lossGradients } from './loss-gradients';
 import {
   lookupVariable,
   type NamedTensor,
@@ -183,8 +183,8 @@ export class LBFGS extends tf.Optimizer {
    * loss before the step. The closure is called several times (up to `maxEval`); it must build
    * its graph from the variables each time. `varList` defaults to every trainable variable.
    *
-   * @throws DescentError `NON_FINITE` (first loss or gradient), `SHAPE_MISMATCH` (non-scalar loss),
-   *   `BAD_ARGUMENT` (not a function, no variable reaches the loss, or a synchronous read
+   * @throws DescentError `NON_FINITE` (first loss or gradient), `BAD_ARGUMENT` (not a function, a
+   *   result that is not a float32 scalar tensor, no variable reaches the loss, or a synchronous read
    *   impossible on this backend: use {@link stepAsync}), `DISPOSED`.
    */
   step(lossFn: () => tf.Scalar, varList?: tf.Variable[]): number {
@@ -455,18 +455,7 @@ export class LBFGS extends tf.Optimizer {
     const names = Object.keys(variables).sort();
     const list = names.map((n) => variables[n] as tf.Variable);
     return this.variableProblem(names, variables, function* (direction?: NamedVector) {
-      // Validated after the gradients are taken: throwing inside them would leak tfjs's tape.
-      let returned: unknown;
-      const f = () => {
-        returned = lossFn();
-        return isTensor(returned) ? returned : tf.scalar(0);
-      };
-      const { value, grads } = tf.engine().gradients(f, list, undefined, true);
-      const problem = lossProblem(returned, value, grads, names);
-      if (problem) {
-        tf.dispose([value, ...grads.filter((g): g is tf.Tensor => g != null)]);
-        throw problem;
-      }
+      const { value, grads } = lossGradients(lossFn, list);
       const grad: Record<string, tf.Tensor> = {};
       list.forEach((v, i) => {
         grad[v.name] = grads[i] ?? tf.zerosLike(v);
@@ -517,40 +506,6 @@ registerOptimizer(LBFGS);
  */
 export function lbfgs(options: LbfgsOptions = {}): LBFGS {
   return new LBFGS(options);
-}
-
-/** What is wrong with a loss function's result and gradients, if anything. */
-function lossProblem(
-  returned: unknown,
-  value: tf.Tensor,
-  grads: readonly (tf.Tensor | null | undefined)[],
-  names: readonly string[],
-): DescentError | undefined {
-  if (!isTensor(returned)) {
-    return new DescentError(
-      'BAD_ARGUMENT',
-      `the loss function must return a tf.Scalar, got ${typeof returned}.`,
-    );
-  }
-  if (value.rank !== 0) {
-    return new DescentError(
-      'SHAPE_MISMATCH',
-      `the loss function must return a scalar, got shape ${formatShape(value.shape)}.`,
-    );
-  }
-  if (value.dtype !== 'float32') {
-    return new DescentError(
-      'DTYPE_MISMATCH',
-      `the loss function must return a float32 scalar, got ${value.dtype}.`,
-    );
-  }
-  if (grads.every((g) => g == null)) {
-    return new DescentError(
-      'BAD_ARGUMENT',
-      `the loss does not depend on any of the variables ${names.slice(0, 6).join(', ')}.`,
-    );
-  }
-  return undefined;
 }
 
 /** Reads an evaluation's loss and gradient statistics (and `gᵀd`), disposing `value`. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkTensor, DescentError, formatShape, type Params } from '@descent/core';
+import { checkTensor, DescentError, describeValue, formatShape, type Params } from '@descent/core';
 import type { FusedStep } from '../fused/fused-step';
 import type { Preprocessor } from './preprocessing';
 import type { GradientTransformation } from '../transform/gradient-transformation';
@@ -10,7 +10,6 @@ import {
   type TransformState,
 } from '../transform/transform-state';
 import {
-  checkVarList,
   minimizeReleasing,
   type NamedTensor,
   resolveVariables,
@@ -63,22 +62,31 @@ export class TransformOptimizer extends tf.Optimizer {
   /** Shapes of the variables this optimizer has updated, to tell a disposed one from an unknown one. */
   private readonly seen = new Map<string, readonly number[]>();
 
+  /**
+   * @param transform - The gradient transformation that makes the updates.
+   * @throws DescentError `BAD_ARGUMENT` when `transform` is no `{ init, update }` transformation.
+   */
   constructor(transform: GradientTransformation) {
     super();
+    checkTransform(transform);
     this.transform = transform;
     this.state = transform.init({});
   }
 
   /**
-   * `tf.Optimizer.minimize`, with `varList` checked first (live variables); when the step fails, the
-   * gradients and the loss are disposed before the error is rethrown (tfjs's own `minimize` leaks them).
+   * `tf.Optimizer.minimize`, with `f`, `varList` (live variables) and the loss function's result
+   * checked first; when the step fails, the gradients and the loss are disposed before the error is
+   * rethrown (tfjs's own `minimize` leaks them). An exception `f` throws passes through unchanged.
+   *
+   * @throws DescentError `BAD_ARGUMENT` (`f` not a function, `varList` not live variables, a result
+   *   that is not a float32 scalar tensor connected to the variables), `DISPOSED`; as
+   *   {@link applyGradients} otherwise.
    */
   override minimize(
     f: () => tf.Scalar,
     returnCost = false,
     varList?: tf.Variable[],
   ): tf.Scalar | null {
-    if (varList !== undefined) checkVarList('minimize', varList);
     return minimizeReleasing(this, f, returnCost, varList);
   }
 
@@ -347,9 +355,28 @@ export class TransformOptimizer extends tf.Optimizer {
  * const opt = fromTransform(chain(clipByGlobalNorm(1), scaleByAdam(), scaleByLearningRate(1e-3)));
  * opt.minimize(() => loss(model), false);
  * ```
+ *
+ * @throws DescentError `BAD_ARGUMENT` when `transform` is no `{ init, update }` transformation.
  */
 export function fromTransform(transform: GradientTransformation): TransformOptimizer {
+  checkTransform(transform);
   return new TransformOptimizer(transform);
+}
+
+/** Asserts `transform` is a gradient transformation: an object with `init` and `update` functions. */
+function checkTransform(transform: unknown): asserts transform is GradientTransformation {
+  const t = transform as Partial<GradientTransformation> | null;
+  if (
+    typeof t !== 'object' ||
+    t === null ||
+    typeof t.init !== 'function' ||
+    typeof t.update !== 'function'
+  ) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `fromTransform: transform must be a GradientTransformation { init, update } (e.g. chain(…)), got ${describeValue(transform)}.`,
+    );
+  }
 }
 
 /** Every update belongs to a variable of this step and has its shape and dtype. */
