@@ -110,6 +110,7 @@ export {
 } from './losses/softmax-cross-entropy';
 export { mse, type MseOptions } from './losses/mse';
 export { accuracy } from './losses/accuracy';
+export { checkLabels } from './losses/check-labels';
 export {
   segmentNorm,
   segmentNormPath,

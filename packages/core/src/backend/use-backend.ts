@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DescentError } from '../errors/descent-error';
 import { ensureGradients } from '../gradients/ensure-gradients';
+import { checkOptions } from '../validate/check-options';
+import { describeValue } from '../validate/describe-value';
 import {
   BACKEND_NAMES,
   type BackendFallback,
@@ -40,7 +42,10 @@ const PACKAGES: Record<BackendName, string> = {
  *
  * @param prefer - one backend name (strict) or an ordered list; default `['webgpu', 'wasm', 'cpu']`.
  * @throws DescentError `BACKEND_UNAVAILABLE` if none of them starts, with each one's reason;
- *   `BAD_ARGUMENT` for an unknown name.
+ *   `BAD_ARGUMENT` for an unknown name, a `prefer` that is neither a name nor a non-empty list of
+ *   names, options that are no plain object or an `onFallback` that is no function, a `wasmPaths`
+ *   that is neither a string nor an object; `UNKNOWN_PARAM` for an unknown option — all before
+ *   any backend is touched.
  *
  * @example
  * ```ts
@@ -53,15 +58,8 @@ export async function useBackend(
   prefer: BackendName | readonly BackendName[] = BACKEND_NAMES,
   options: UseBackendOptions = {},
 ): Promise<BackendInfo> {
-  const order = typeof prefer === 'string' ? [prefer] : [...prefer];
-  for (const name of order) {
-    if (!BACKEND_NAMES.includes(name)) {
-      throw new DescentError(
-        'BAD_ARGUMENT',
-        `prefer holds unknown backend ${JSON.stringify(name)}; known: ${BACKEND_NAMES.join(', ')}.`,
-      );
-    }
-  }
+  const order = readPreference(prefer);
+  readOptions(options);
   const fallbacks: BackendFallback[] = [];
   const announce =
     options.onFallback ??
@@ -81,6 +79,51 @@ export async function useBackend(
     'BACKEND_UNAVAILABLE',
     `no requested backend could start: ${fallbacks.map((f) => `${f.name}: ${f.reason}`).join('; ')}.`,
   );
+}
+
+/** The backends to try, in order: `prefer` checked to be a name or a non-empty list of names. */
+function readPreference(prefer: unknown): BackendName[] {
+  const list = typeof prefer === 'string' ? [prefer] : Array.isArray(prefer) ? [...prefer] : null;
+  if (list === null || list.length === 0) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `prefer must be a backend name or a non-empty list of them (${BACKEND_NAMES.join(', ')}), got ${describeValue(prefer)}.`,
+    );
+  }
+  for (const name of list) {
+    if (!BACKEND_NAMES.includes(name as BackendName)) {
+      throw new DescentError(
+        'BAD_ARGUMENT',
+        `prefer holds unknown backend ${typeof name === 'string' ? JSON.stringify(name) : describeValue(name)}; known: ${BACKEND_NAMES.join(', ')}.`,
+      );
+    }
+  }
+  return list as BackendName[];
+}
+
+/** Checks {@link UseBackendOptions}: known keys, a function `onFallback`, string or map `wasmPaths`. */
+function readOptions(options: unknown): asserts options is UseBackendOptions {
+  checkOptions('useBackend', options, ['wasmPaths', 'onFallback']);
+  const { wasmPaths, onFallback } = options as Record<string, unknown>;
+  if (onFallback !== undefined && typeof onFallback !== 'function') {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `useBackend options.onFallback must be a function, got ${describeValue(onFallback)}.`,
+    );
+  }
+  const pathsOk =
+    wasmPaths === undefined ||
+    typeof wasmPaths === 'string' ||
+    (typeof wasmPaths === 'object' &&
+      wasmPaths !== null &&
+      !Array.isArray(wasmPaths) &&
+      Object.values(wasmPaths).every((v) => typeof v === 'string'));
+  if (!pathsOk) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `useBackend options.wasmPaths must be a URL prefix or a map of file name to URL, got ${describeValue(wasmPaths)}.`,
+    );
+  }
 }
 
 async function activate(name: BackendName, options: UseBackendOptions): Promise<string | null> {

@@ -24,6 +24,18 @@ export type DescentErrorCode =
 
 const DESCENT_ERROR = Symbol.for('descent.error');
 
+const CODES: readonly string[] = [
+  'SHAPE_MISMATCH',
+  'DTYPE_MISMATCH',
+  'NON_FINITE',
+  'BAD_HYPERPARAM',
+  'DISPOSED',
+  'NO_GRADIENTS',
+  'UNKNOWN_PARAM',
+  'BACKEND_UNAVAILABLE',
+  'BAD_ARGUMENT',
+];
+
 /**
  * The one error type of descent. Its `code` is stable and meant for programs; its message is
  * meant for people and names the offending parameter, its shape and what was expected.
@@ -41,7 +53,18 @@ export class DescentError extends Error {
   readonly code: DescentErrorCode;
   readonly [DESCENT_ERROR] = true;
 
+  /**
+   * @param code - one of the {@link DescentErrorCode}s.
+   * @param message - what went wrong, naming the parameter.
+   * @param options - `cause`: the underlying error, if any.
+   * @throws DescentError `BAD_ARGUMENT` for a code that is not a {@link DescentErrorCode} or a
+   *   message that is not a string (an error's code must stay one of the stable ones).
+   */
   constructor(code: DescentErrorCode, message: string, options?: { cause?: unknown }) {
+    if (!CODES.includes(code) || typeof message !== 'string') {
+      const what = CODES.includes(code) ? `message must be a string, got ${typeof message}` : `code must be one of ${CODES.join(', ')}, got ${typeof code === 'string' ? JSON.stringify(code) : typeof code}`;
+      throw new DescentError('BAD_ARGUMENT', `new DescentError: ${what}.`);
+    }
     super(`[${code}] ${message}`, options);
     this.name = 'DescentError';
     this.code = code;

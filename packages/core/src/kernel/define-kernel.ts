@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DescentError } from '../errors/descent-error';
+import { checkOptions } from '../validate/check-options';
+import { describeValue } from '../validate/describe-value';
 import { checkKnownKeys, checkNumber } from '../validate/number-checks';
 import { checkDtype, isTensor, sameShape } from '../validate/tensor-checks';
 import { formatShape } from '../validate/format-shape';
-import { type Expr, ops, type Ops, type ValueExpr } from './expr';
+import { checkExpr } from './check-expr';
+import { children, type Expr, ops, type Ops, type ValueExpr } from './expr';
 import { evaluateExpr } from './expr-to-tfjs';
 import type { KernelSignature } from './kernel-signature';
 import {
@@ -201,7 +204,8 @@ export function defineKernel<
     ),
   ) as Record<I | R | S | U, ValueExpr>;
   const outputs = definition.update(refs, ops) as Record<string, Expr>;
-  checkKnownKeys(`${name}: update() result`, Object.keys(outputs), signature.inouts);
+  validateOutputs(name, signature, outputs);
+  names.add(name);
   const fusedWasm = definition.fused?.wasm ?? true;
   const fusedWebGpu = definition.fused?.webgpu ?? true;
   const runReference = referencePath(definition, signature, outputs);
@@ -260,6 +264,7 @@ export function defineKernel<
     options: KernelCallOptions,
     batch?: { table(backend: WasmBackendInternals): WasmCallTable },
   ): KernelPath => {
+    if (!isCallOptions(options)) checkCallOptions(name, options);
     const single = batch === undefined;
     const counted =
       hasCounts(signature, rows.length, reads, uniforms) && (!single || isRow(signature, rows[0]));
@@ -351,6 +356,13 @@ export function defineKernel<
     for (const [r, row] of given.entries()) validateRow(name, signature, row, r);
     // Our own copy: the caller's arrays may change after the checks (the wasm table is sized once).
     const rows = given.map((row) => [...row]);
+    checkOptions(`${name}: batch`, batchOptions, ['internal']);
+    if (batchOptions.internal !== undefined && !Array.isArray(batchOptions.internal)) {
+      throw new DescentError(
+        'BAD_ARGUMENT',
+        `${name}: batch options.internal must be an array of inout names, got ${describeValue(batchOptions.internal)}.`,
+      );
+    }
     checkKnownKeys(`${name}: batch option internal`, batchOptions.internal ?? [], signature.inouts);
     const internal = new Set<string>(batchOptions.internal ?? []);
     const forget = signature.inouts.map((n) => !internal.has(n));
@@ -389,8 +401,24 @@ export function defineKernel<
     positional,
     batch,
     pathOnActiveBackend,
-    wgsl: (width: WgslWidth = 1) => generateWgsl(signature, outputs, width),
-    wasm: (sharedMemory = false) => generateWasm(signature, outputs, sharedMemory),
+    wgsl: (width: WgslWidth = 1) => {
+      if (width !== 1 && width !== 4) {
+        throw new DescentError(
+          'BAD_ARGUMENT',
+          `${name}: wgsl width must be 1 or 4, got ${describeValue(width)}.`,
+        );
+      }
+      return generateWgsl(signature, outputs, width);
+    },
+    wasm: (sharedMemory = false) => {
+      if (typeof sharedMemory !== 'boolean') {
+        throw new DescentError(
+          'BAD_ARGUMENT',
+          `${name}: wasm sharedMemory must be a boolean, got ${describeValue(sharedMemory)}.`,
+        );
+      }
+      return generateWasm(signature, outputs, sharedMemory);
+    },
   });
 }
 
@@ -434,16 +462,75 @@ function referencePath<I extends string, R extends string, U extends string, S e
   };
 }
 
+/** Every key a {@link KernelDefinition} may have. */
+const DEFINITION_KEYS = [
+  'name',
+  'inouts',
+  'inputs',
+  'scalars',
+  'uniforms',
+  'update',
+  'reference',
+  'fused',
+] as const;
+
+/**
+ * Checks a definition's fields (kinds, names) and that no kernel of its name exists; the name is
+ * taken only once the whole definition, its `update` result included, has been checked.
+ */
 function validateDefinition<I extends string, R extends string, U extends string, S extends string>(
   d: KernelDefinition<I, R, U, S>,
 ): KernelSignature {
+  checkOptions(
+    'defineKernel: definition',
+    d,
+    DEFINITION_KEYS,
+    `defineKernel: the definition must be a plain object { name, inouts, inputs, uniforms, update, … }, got ${describeValue(d)}.`,
+  );
+  if (typeof d.name !== 'string' || d.name === '') {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `defineKernel: definition.name must be a non-empty string, got ${describeValue(d.name)}.`,
+    );
+  }
+  const label = `defineKernel(${JSON.stringify(d.name)})`;
+  for (const field of ['inouts', 'inputs', 'uniforms', 'scalars'] as const) {
+    const list = d[field];
+    if (field === 'scalars' && list === undefined) continue;
+    if (!Array.isArray(list) || !list.every((n) => typeof n === 'string')) {
+      throw new DescentError(
+        'BAD_ARGUMENT',
+        `${label}: definition.${field} must be an array of names, got ${describeValue(list)}.`,
+      );
+    }
+  }
+  for (const field of ['update', 'reference'] as const) {
+    const fn = d[field];
+    if (typeof fn !== 'function' && (field === 'update' || fn !== undefined)) {
+      throw new DescentError(
+        'BAD_ARGUMENT',
+        `${label}: definition.${field} must be a function, got ${describeValue(fn)}.`,
+      );
+    }
+  }
+  if (d.fused !== undefined) {
+    checkOptions(`${label}: definition.fused`, d.fused, ['wasm', 'webgpu']);
+    for (const [key, value] of Object.entries(d.fused)) {
+      if (value !== undefined && typeof value !== 'boolean') {
+        throw new DescentError(
+          'BAD_ARGUMENT',
+          `${label}: definition.fused.${key} must be a boolean, got ${describeValue(value)}.`,
+        );
+      }
+    }
+  }
   const scalars = d.scalars ?? [];
   const all = [...d.inouts, ...d.inputs, ...scalars, ...d.uniforms];
   const bad = all.filter((n) => !IDENTIFIER.test(n));
   if (bad.length > 0 || new Set(all).size !== all.length || d.inouts.length === 0) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `defineKernel(${JSON.stringify(d.name)}): buffer and uniform names must be distinct identifiers with at least one inout; got inouts ${JSON.stringify(d.inouts)}, inputs ${JSON.stringify(d.inputs)}, scalars ${JSON.stringify(scalars)}, uniforms ${JSON.stringify(d.uniforms)}.`,
+      `${label}: buffer and uniform names must be distinct identifiers with at least one inout; got inouts ${JSON.stringify(d.inouts)}, inputs ${JSON.stringify(d.inputs)}, scalars ${JSON.stringify(scalars)}, uniforms ${JSON.stringify(d.uniforms)}.`,
     );
   }
   if (names.has(d.name)) {
@@ -452,13 +539,58 @@ function validateDefinition<I extends string, R extends string, U extends string
       `defineKernel: a kernel named ${JSON.stringify(d.name)} is already defined.`,
     );
   }
-  names.add(d.name);
   return {
     inouts: [...d.inouts],
     inputs: [...d.inputs],
     scalars: [...scalars],
     uniforms: [...d.uniforms],
   };
+}
+
+/**
+ * Checks what `update` returned: an object with a well-formed expression for every inout and no
+ * other key, reading only the signature's names.
+ */
+function validateOutputs(name: string, signature: KernelSignature, outputs: unknown): void {
+  const what = `${name}: update() result`;
+  checkOptions(what, outputs, signature.inouts);
+  const missing = signature.inouts.filter((n) => (outputs as Record<string, unknown>)[n] === undefined);
+  if (missing.length > 0) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${what} must give a new value for every inout; missing ${missing.join(', ')}.`,
+    );
+  }
+  checkExpr(what, outputs as Record<string, unknown>);
+  const known = new Set([
+    ...signature.inouts,
+    ...signature.inputs,
+    ...signature.scalars,
+    ...signature.uniforms,
+  ]);
+  const unknown = [...refNames(Object.values(outputs as Record<string, Expr>))].filter(
+    (n) => !known.has(n),
+  );
+  if (unknown.length > 0) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${what} reads ${unknown.map((n) => JSON.stringify(n)).join(', ')}, which the signature does not name.`,
+    );
+  }
+}
+
+/** The names of every `ref` reachable from `roots`. */
+function refNames(roots: readonly Expr[]): Set<string> {
+  const found = new Set<string>();
+  const seen = new Set<Expr>();
+  const visit = (node: Expr): void => {
+    if (seen.has(node)) return;
+    seen.add(node);
+    if (node.kind === 'ref') found.add(node.name);
+    for (const child of children(node)) visit(child);
+  };
+  for (const root of roots) visit(root);
+  return found;
 }
 
 /** The names of a record call: exactly the signature's (`UNKNOWN_PARAM` for any other). */
@@ -477,9 +609,46 @@ function checkNames(
   ) {
     return;
   }
-  checkKnownKeys(`${kernelName}: variables`, Object.keys(inouts ?? {}), signature.inouts);
-  checkKnownKeys(`${kernelName}: inputs`, Object.keys(inputs ?? {}), readNames);
-  checkKnownKeys(`${kernelName}: hyperparameters`, Object.keys(uniforms ?? {}), signature.uniforms);
+  const groups = [
+    ['variables', inouts, signature.inouts],
+    ['inputs', inputs, readNames],
+    ['hyperparameters', uniforms, signature.uniforms],
+  ] as const;
+  for (const [what, record, expected] of groups) {
+    checkOptions(
+      `${kernelName}: ${what}`,
+      record,
+      expected,
+      `${kernelName}: ${what} must be a plain object with ${expected.join(', ') || 'no names'}, got ${describeValue(record)}.`,
+    );
+    const missing = expected.filter((n) => !Object.hasOwn(record, n));
+    if (missing.length > 0) {
+      throw new DescentError(
+        'BAD_ARGUMENT',
+        `${kernelName}: ${what} lack ${missing.join(', ')}; a call takes ${expected.join(', ')}.`,
+      );
+    }
+  }
+}
+
+/** Whether call options are absent or `{ path }` with a known path (no message built). */
+function isCallOptions(options: unknown): boolean {
+  if (options === undefined) return true;
+  if (typeof options !== 'object' || options === null) return false;
+  const path = (options as KernelCallOptions).path;
+  if (path !== undefined && path !== 'auto' && path !== 'reference') return false;
+  for (const key in options) if (key !== 'path') return false;
+  return true;
+}
+
+/** Throws the error of call options that {@link isCallOptions} rejected. */
+function checkCallOptions(kernelName: string, options: unknown): void {
+  checkOptions(`${kernelName}: call`, options, ['path']);
+  const path = (options as KernelCallOptions).path;
+  throw new DescentError(
+    'BAD_ARGUMENT',
+    `${kernelName}: options.path must be 'auto' or 'reference', got ${describeValue(path)}.`,
+  );
 }
 
 /** Whether `calls` calls' worth of reads and hyperparameters came, as arrays. */

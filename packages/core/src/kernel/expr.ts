@@ -1,3 +1,5 @@
+import { checkConstant, checkNode } from './check-expr';
+
 /**
  * The element-wise expression language of fused kernels. A kernel's update rule is written once
  * as a small DAG of these nodes; code generators turn it into WASM SIMD (`f32x4`) and WGSL.
@@ -36,18 +38,39 @@ export type CompareOp = 'gt' | 'lt' | 'ge' | 'le';
 /** Anything a builder accepts: a node or a number literal. */
 export type Operand = ValueExpr | number;
 
-const lift = (x: Operand): ValueExpr => (typeof x === 'number' ? { kind: 'const', value: x } : x);
+const lift = (name: string, x: Operand): ValueExpr => {
+  if (typeof x === 'number') {
+    checkConstant(name, x);
+    return { kind: 'const', value: x };
+  }
+  checkNode(name, x, 'value');
+  return x;
+};
 const binary =
   (op: BinaryOp) =>
-  (a: Operand, b: Operand): ValueExpr => ({ kind: 'binary', op, a: lift(a), b: lift(b) });
+  (a: Operand, b: Operand): ValueExpr => ({
+    kind: 'binary',
+    op,
+    a: lift(`ops.${op}: a`, a),
+    b: lift(`ops.${op}: b`, b),
+  });
 const unary =
   (op: UnaryOp) =>
-  (x: Operand): ValueExpr => ({ kind: 'unary', op, x: lift(x) });
+  (x: Operand): ValueExpr => ({ kind: 'unary', op, x: lift(`ops.${op}: x`, x) });
 const compare =
   (op: CompareOp) =>
-  (a: Operand, b: Operand): BoolExpr => ({ kind: 'compare', op, a: lift(a), b: lift(b) });
+  (a: Operand, b: Operand): BoolExpr => ({
+    kind: 'compare',
+    op,
+    a: lift(`ops.${op}: a`, a),
+    b: lift(`ops.${op}: b`, b),
+  });
 
-/** Builders of the expression language, passed to a kernel's `update`. */
+/**
+ * Builders of the expression language, passed to a kernel's `update`. Each checks its operands
+ * (nodes, or finite numbers) and throws a `DescentError` (`BAD_ARGUMENT`, `NON_FINITE`) naming
+ * the builder and the operand.
+ */
 export const ops = {
   /** `a + b` */
   add: binary('add'),
@@ -76,14 +99,20 @@ export const ops = {
   /** `a ≤ b` */
   le: compare('le'),
   /** `cond ? then : otherwise`, element-wise. */
-  select: (cond: BoolExpr, whenTrue: Operand, whenFalse: Operand): ValueExpr => ({
-    kind: 'select',
-    cond,
-    whenTrue: lift(whenTrue),
-    whenFalse: lift(whenFalse),
-  }),
-  /** A literal. */
-  constant: (value: number): ValueExpr => ({ kind: 'const', value }),
+  select: (cond: BoolExpr, whenTrue: Operand, whenFalse: Operand): ValueExpr => {
+    checkNode('ops.select: cond', cond, 'bool');
+    return {
+      kind: 'select',
+      cond,
+      whenTrue: lift('ops.select: whenTrue', whenTrue),
+      whenFalse: lift('ops.select: whenFalse', whenFalse),
+    };
+  },
+  /** A literal (finite: the generated code has no literal for NaN or ±Infinity). */
+  constant: (value: number): ValueExpr => {
+    checkConstant('ops.constant: value', value);
+    return { kind: 'const', value };
+  },
 } as const;
 
 /** The type of {@link ops}, the second argument of a kernel's `update`. */

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DescentError } from '../errors/descent-error';
 import { formatShape } from '../validate/format-shape';
 import { checkDtype, checkTensor, sameShape } from '../validate/tensor-checks';
+import { checkLabels } from './check-labels';
 
 /**
  * The fraction of examples whose highest logit is the labelled class,
@@ -17,7 +18,9 @@ import { checkDtype, checkTensor, sameShape } from '../validate/tensor-checks';
  *   probability targets of `logits`' shape (their argmax is the class).
  * @returns a promise of the accuracy in [0, 1].
  * @throws DescentError `DTYPE_MISMATCH`, `SHAPE_MISMATCH`, `BAD_ARGUMENT`, `DISPOSED` — thrown
- *   synchronously, before any work.
+ *   synchronously, before any work; the promise rejects with `BAD_ARGUMENT` for an int32 id
+ *   outside `[0, C)`, naming its index and value (checked on the device read, see
+ *   {@link checkLabels}).
  * @example
  * ```ts
  * const acc = await accuracy(model.apply(params, xTest), yTest); // e.g. 0.975
@@ -48,13 +51,17 @@ export function accuracy(logits: tf.Tensor, labels: tf.Tensor): Promise<number> 
         : `accuracy: float32 labels must have the logits' shape ${formatShape(logits.shape)}, got ${formatShape(labels.shape)}.`,
     );
   }
+  const classes = logits.shape[logits.rank - 1] as number;
   const correct = tf.tidy(() => {
     const predicted = tf.argMax(logits, -1);
     const truth = asIds ? labels : tf.argMax(labels, -1);
     return tf.mean(tf.cast(tf.equal(predicted, truth), 'float32'));
   });
-  return correct.data().then(
-    (values) => {
+  // The ids are range-checked on the same read as the result (tfjs's equal would count an id
+  // outside [0, C) as a wrong prediction, silently).
+  const checked = asIds ? checkLabels('accuracy: labels', labels, classes) : undefined;
+  return Promise.all([correct.data(), checked]).then(
+    ([values]) => {
       correct.dispose();
       return values[0] as number;
     },

@@ -31,9 +31,11 @@ const KNOWN = ['reduction', 'labelSmoothing'] as const;
  * `−Σ_c y_c log softmax(z)_c`. Gradient `∂ℓ/∂z = (Σ_c y_c)·softmax(z) − y`; Hessian
  * `(Σ_c y_c)·(diag(p) − ppᵀ)`, `p = softmax(z)`.
  *
- * Labels are either **int32 class ids** of shape `z.shape[:-1]` (turned into one-hot targets; an
- * id outside `[0, C)` gives an all-zero target and a zero loss — ids are not range-checked, which
- * would need a device read) or **float32 targets** of `z`'s shape (one-hot or probabilities).
+ * Labels are either **int32 class ids** of shape `z.shape[:-1]` (turned into one-hot targets). Ids are
+ * **not range-checked** here — that needs a read back from the device, which a synchronous loss
+ * cannot do on webgpu in Node — and an id outside `[0, C)` gives an all-zero target and a zero
+ * loss for its example; call `await checkLabels('labels', labels, C)` (one device read) where ids
+ * may be out of range. or **float32 targets** of `z`'s shape (one-hot or probabilities).
  * No gradient flows into the labels.
  *
  * @param logits - float32 `[…, C]`, rank ≥ 1, `C ≥ 1` (not disposed).

@@ -4,6 +4,7 @@ import { describeValue } from '../validate/describe-value';
 import { formatShape } from '../validate/format-shape';
 import { type ParamInfo, checkParamInfo, computeFans } from '../params/param-info';
 import { type Params, checkParams } from '../params/params';
+import { checkDtype } from '../validate/tensor-checks';
 
 /** Options of an {@link ApplyFn} call. */
 export interface ApplyOptions {
@@ -84,9 +85,11 @@ export function isModel(value: unknown): value is Model {
 
 /**
  * The forward pass of a {@link Model}, or a bare {@link ApplyFn} as is. The returned function
- * calls `model.apply` as a method, so `this` inside it is still the model.
+ * calls `model.apply` as a method, so `this` inside it is still the model. A model is validated
+ * once here, with {@link checkModel} (so a model whose parameters are not float32 is refused).
  *
- * @throws DescentError `BAD_ARGUMENT` if `modelOrFn` is neither.
+ * @throws DescentError `BAD_ARGUMENT` if `modelOrFn` is neither; whatever {@link checkModel}
+ *   throws for a malformed model.
  *
  * @example
  * ```ts
@@ -97,6 +100,7 @@ export function isModel(value: unknown): value is Model {
 export function toApplyFn(modelOrFn: Model | ApplyFn): ApplyFn {
   if (typeof modelOrFn === 'function') return modelOrFn;
   if (isModel(modelOrFn)) {
+    checkModel('model', modelOrFn);
     const model = modelOrFn;
     return (params, x, opts) => model.apply(params, x, opts);
   }
@@ -108,12 +112,14 @@ export function toApplyFn(modelOrFn: Model | ApplyFn): ApplyFn {
 }
 
 /**
- * Validates a {@link Model}: its shape ({@link isModel}), its params (live tensors), that `info`
+ * Validates a {@link Model}: its shape ({@link isModel}), its params (live float32 tensors: a
+ * model's parameters are trained by gradients, which tfjs gives only for float32), that `info`
  * has exactly the keys of `params`, that every info entry is well formed, and that each tensor's
  * shape fits its layout and declared fans (`computeFans(shape, layout)` must equal
  * `{ fanIn, fanOut }`).
  *
  * @throws DescentError `BAD_ARGUMENT` (not a model, malformed info entry), `DISPOSED`,
+ * `DTYPE_MISMATCH` (a parameter that is not float32, e.g. an int32 kernel),
  * `UNKNOWN_PARAM` (names of params without info and info without params), `SHAPE_MISMATCH`
  * (the key, its shape, the layout and both fans).
  *
@@ -132,6 +138,9 @@ export function checkModel(name: string, model: unknown): asserts model is Model
     );
   }
   checkParams(`${name}.params`, model.params);
+  for (const key of Object.keys(model.params)) {
+    checkDtype(`${name}.params[${JSON.stringify(key)}]`, model.params[key], 'float32');
+  }
   checkSameKeys(name, model.params, model.info);
   for (const key of Object.keys(model.params)) {
     const label = `${name}.info[${JSON.stringify(key)}]`;

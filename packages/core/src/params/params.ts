@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DescentError } from '../errors/descent-error';
+import { checkOptions } from '../validate/check-options';
 import { describeValue } from '../validate/describe-value';
 import { formatShape } from '../validate/format-shape';
 import { checkSameShape, checkShape, checkTensor, isTensor } from '../validate/tensor-checks';
@@ -109,6 +110,7 @@ export function mapParams(
   fn: (tensor: tf.Tensor, name: string) => tf.Tensor,
   name = 'params',
 ): Params {
+  checkLabelName('mapParams: name', name);
   checkParams(name, params);
   checkFunction('mapParams: fn', fn);
   return tf.tidy(() => {
@@ -142,6 +144,14 @@ export function zipParams(
   fn: (x: tf.Tensor, y: tf.Tensor, name: string) => tf.Tensor,
   names: readonly [string, string] = ['a', 'b'],
 ): Params {
+  if (!Array.isArray(names) || names.length !== 2) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `zipParams: names must be a pair of strings, got ${describeValue(names)}.`,
+    );
+  }
+  checkLabelName('zipParams: names[0]', names[0]);
+  checkLabelName('zipParams: names[1]', names[1]);
   checkSameStructure(names[0], a, names[1], b);
   checkFunction('zipParams: fn', fn);
   return tf.tidy(() => {
@@ -276,7 +286,8 @@ export function disposeParams(params: Params): void {
  * @param options.trainable - default `true`.
  * @param options.prefix - default none; tfjs variable names are global and must be unique.
  * @throws DescentError `BAD_ARGUMENT` if a variable of one of the names already exists (dispose
- * it or pass a `prefix`) or an option has the wrong type; `DTYPE_MISMATCH` for complex64/string;
+ * it or pass a `prefix`), options are no plain object or an option has the wrong type;
+ * `UNKNOWN_PARAM` for an unknown option; `DTYPE_MISMATCH` for complex64/string;
  * and whatever {@link checkParams} throws — before any variable is created.
  *
  * @example
@@ -290,6 +301,7 @@ export function toVariables(
   options: ToVariablesOptions = {},
 ): Record<string, tf.Variable> {
   checkRealParams('params', params);
+  checkOptions('toVariables', options, ['trainable', 'prefix']);
   const { trainable = true, prefix = '' } = options;
   checkOptionType('toVariables: options.trainable', trainable, 'boolean');
   checkOptionType('toVariables: options.prefix', prefix, 'string');
@@ -420,6 +432,12 @@ function checkParamsObject(
 function checkRealParams(name: string, params: unknown): asserts params is Params {
   checkParams(name, params);
   for (const key of Object.keys(params)) checkCopyable(paramLabel(name, key), params[key]);
+}
+
+function checkLabelName(name: string, label: unknown): void {
+  if (typeof label !== 'string') {
+    throw new DescentError('BAD_ARGUMENT', `${name} must be a string, got ${describeValue(label)}.`);
+  }
 }
 
 function checkFunction(name: string, fn: unknown): void {

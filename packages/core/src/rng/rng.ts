@@ -311,7 +311,8 @@ export class Rng {
    * ```
    */
   shuffle<A extends { length: number; [index: number]: unknown }>(array: A): A {
-    if (typeof array !== 'object' || array === null || !Number.isInteger(array.length)) {
+    const length = typeof array === 'object' && array !== null ? array.length : undefined;
+    if (!Number.isInteger(length) || (length as number) < 0 || (length as number) > MAX_ARRAY_SIZE) {
       throw new DescentError(
         'BAD_ARGUMENT',
         `array must be an array or typed array, got ${describeValue(array)}.`,

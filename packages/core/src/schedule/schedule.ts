@@ -1,4 +1,5 @@
 import { DescentError } from '../errors/descent-error';
+import { describeValue } from '../validate/describe-value';
 import { checkNumber } from '../validate/number-checks';
 
 /**
@@ -41,7 +42,8 @@ export function isSchedule(value: unknown): value is Schedule {
  * The value of a hyperparameter at `step`, checked: `checkNumber(name, value, range)`.
  *
  * @throws DescentError `NON_FINITE` / `BAD_HYPERPARAM` naming the hyperparameter (and the step, for
- *   a schedule), `BAD_ARGUMENT` if it is neither a number nor a schedule.
+ *   a schedule), `BAD_ARGUMENT` if it is neither a number nor a schedule or `name` is no string;
+ *   `BAD_HYPERPARAM` / `NON_FINITE` for a `step` that is not a finite number ≥ 0.
  *
  * @example
  * ```ts
@@ -55,6 +57,13 @@ export function hyperValue(
   step: number,
   range?: Parameters<typeof checkNumber>[2],
 ): number {
+  if (typeof name !== 'string') {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `hyperValue: name must be a string, got ${describeValue(name)}.`,
+    );
+  }
+  checkNumber(`${name}: step`, step, { min: 0 });
   if (typeof value === 'number') {
     checkNumber(name, value, range);
     return value;
@@ -62,7 +71,7 @@ export function hyperValue(
   if (!isSchedule(value)) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${name} must be a number or a Schedule (a function of the step with a config), got ${typeof value}.`,
+      `${name} must be a number or a Schedule (a function of the step with a config), got ${describeValue(value)}.`,
     );
   }
   const v = value(step);
@@ -74,22 +83,46 @@ const kinds = new Map<string, (config: ScheduleConfig) => Schedule>();
 
 /**
  * Makes {@link scheduleFromConfig} able to rebuild schedules of kind `type`. `@descent/schedule`
- * registers each of its kinds when imported; register your own the same way.
+ * registers each of its kinds when imported; register your own the same way. Registering a kind
+ * again replaces its factory.
+ *
+ * @throws DescentError `BAD_ARGUMENT` if `type` is not a non-empty string or `fromConfig` is not a
+ *   function (nothing is registered then).
  */
 export function registerScheduleKind(
   type: string,
   fromConfig: (config: ScheduleConfig) => Schedule,
 ): void {
+  if (typeof type !== 'string' || type.trim() === '') {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `registerScheduleKind: type must be a non-empty string, got ${describeValue(type)}.`,
+    );
+  }
+  if (typeof fromConfig !== 'function') {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `registerScheduleKind(${JSON.stringify(type)}): fromConfig must be a function (config) => Schedule, got ${describeValue(fromConfig)}.`,
+    );
+  }
   kinds.set(type, fromConfig);
 }
 
 /**
  * Rebuilds a schedule from its JSON config (e.g. when a saved optimizer is loaded).
  *
- * @throws DescentError `BAD_ARGUMENT` for a kind nobody registered, naming the import that fixes it.
+ * @throws DescentError `BAD_ARGUMENT` for a config that is no object with a string `type`, for a
+ *   kind nobody registered (naming the import that fixes it), and when the registered factory
+ *   returns something that is not a schedule.
  */
 export function scheduleFromConfig(config: ScheduleConfig): Schedule {
-  const make = typeof config?.type === 'string' ? kinds.get(config.type) : undefined;
+  if (typeof config !== 'object' || config === null || typeof config.type !== 'string') {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `config must be a schedule config { type, … }, got ${describeValue(config)}.`,
+    );
+  }
+  const make = kinds.get(config.type);
   if (!make) {
     throw new DescentError(
       'BAD_ARGUMENT',
@@ -97,15 +130,46 @@ export function scheduleFromConfig(config: ScheduleConfig): Schedule {
         '(or the module that defines it) before loading this config.',
     );
   }
-  return make(config);
+  const schedule = make(config);
+  if (!isSchedule(schedule)) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `the factory registered for schedule kind ${JSON.stringify(config.type)} returned ${describeValue(schedule)}, not a Schedule (a function with a config).`,
+    );
+  }
+  return schedule;
 }
 
-/** The JSON form of a hyperparameter: the number itself, or the schedule's config. */
+/**
+ * The JSON form of a hyperparameter: the number itself, or the schedule's config.
+ *
+ * @throws DescentError `NON_FINITE` for NaN or ±Infinity (JSON has no such number),
+ *   `BAD_ARGUMENT` for anything that is neither a number nor a schedule.
+ */
 export function hyperToConfig(value: HyperParameter): number | ScheduleConfig {
-  return typeof value === 'number' ? value : value.config;
+  if (isSchedule(value)) return value.config;
+  checkHyperNumber('value', value);
+  return value;
 }
 
-/** Inverse of {@link hyperToConfig}. */
+/**
+ * Inverse of {@link hyperToConfig}.
+ *
+ * @throws DescentError `NON_FINITE` for NaN or ±Infinity, `BAD_ARGUMENT` for anything that is
+ *   neither a number nor a schedule config, and whatever {@link scheduleFromConfig} throws.
+ */
 export function hyperFromConfig(value: number | ScheduleConfig): HyperParameter {
-  return typeof value === 'number' ? value : scheduleFromConfig(value);
+  if (typeof value === 'object' && value !== null) return scheduleFromConfig(value);
+  checkHyperNumber('value', value);
+  return value;
+}
+
+function checkHyperNumber(name: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number') {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${name} must be a number or a Schedule (or its config), got ${describeValue(value)}.`,
+    );
+  }
+  checkNumber(name, value);
 }

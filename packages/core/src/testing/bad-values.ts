@@ -53,7 +53,16 @@ export function outOfRange(range: NumberRange): fc.Arbitrary<number> {
     options.push(fc.double({ min: lo, max: hi, noNaN: true }).filter((x) => !Number.isInteger(x)));
   }
   if (options.length === 0) throw new Error('outOfRange: the range excludes nothing');
-  return fc.oneof(...options);
+  // A double just below a bound of 0 may be -0, which is inside the range.
+  return fc.oneof(...options).filter((x) => !inRange(x, range));
+}
+
+function inRange(x: number, range: NumberRange): boolean {
+  return (
+    (!range.integer || Number.isInteger(x)) &&
+    (range.min === undefined || (range.minExclusive ? x > range.min : x >= range.min)) &&
+    (range.max === undefined || (range.maxExclusive ? x < range.max : x <= range.max))
+  );
 }
 
 /** A bad value for a numeric option with `range`: out of range, non-finite or not a number. */

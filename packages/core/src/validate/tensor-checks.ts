@@ -100,9 +100,20 @@ export async function checkFiniteTensor(name: string, value: unknown): Promise<v
   }
 }
 
-/** Element-wise shape equality. */
+/**
+ * Element-wise shape equality.
+ *
+ * @throws DescentError `BAD_ARGUMENT` if either is not an array.
+ */
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a === b) return true;
+  if (a === b && Array.isArray(a)) return true;
+  if (!Array.isArray(a) || !Array.isArray(b)) {
+    const bad = Array.isArray(a) ? 'b' : 'a';
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `sameShape: ${bad} must be a shape (an array of dimensions), got ${describeValue(bad === 'a' ? a : b)}.`,
+    );
+  }
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

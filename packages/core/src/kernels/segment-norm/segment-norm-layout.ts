@@ -1,5 +1,6 @@
 import { DescentError } from '../../errors/descent-error';
 import { formatShape } from '../../validate/format-shape';
+import { checkKnownKeys } from '../../validate/number-checks';
 
 /**
  * How {@link segmentNorm} views its input: `x` as `[outer, spatial, groups, groupSize]`
@@ -36,6 +37,7 @@ export function checkSegmentLayout(
     );
   }
   const l = layout as Record<string, unknown>;
+  checkKnownKeys(name, Object.keys(l), FIELDS);
   for (const key of FIELDS) {
     const v = l[key];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {

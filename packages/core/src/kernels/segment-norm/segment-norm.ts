@@ -3,7 +3,8 @@ import { DescentError } from '../../errors/descent-error';
 import type { KernelPath } from '../../kernel/define-kernel';
 import { livesOnActiveBackend, wasmInternals, webGpuInternals } from '../../kernel/tfjs-internals';
 import { formatShape } from '../../validate/format-shape';
-import { checkKnownKeys, checkNumber } from '../../validate/number-checks';
+import { checkOptions } from '../../validate/check-options';
+import { checkNumber } from '../../validate/number-checks';
 import { checkDtype, sameShape } from '../../validate/tensor-checks';
 import { checkSegmentLayout, type SegmentNormLayout } from './segment-norm-layout';
 import {
@@ -121,7 +122,8 @@ function fusedBackward(
  * @param epsilon - added to σ² inside the square root (> 0)
  * @returns y, x's shape (a new tensor)
  * @throws DescentError `SHAPE_MISMATCH` (layout does not cover x, γ/β not `[C]`), `DTYPE_MISMATCH`,
- * `DISPOSED`, `BAD_ARGUMENT` (layout), `BAD_HYPERPARAM` (ε ≤ 0), `UNKNOWN_PARAM` (options).
+ * `DISPOSED`, `BAD_ARGUMENT` (layout, options that are no plain object), `BAD_HYPERPARAM` / `NON_FINITE`
+ * (ε ≤ 0 or not finite), `UNKNOWN_PARAM` (options, layout fields).
  *
  * @example
  * ```ts
@@ -138,8 +140,8 @@ export function segmentNorm(
   epsilon: number,
   options: SegmentNormOptions = {},
 ): tf.Tensor {
-  const opts: SegmentNormOptions = options ?? {};
-  checkKnownKeys('segmentNorm: options', Object.keys(opts), ['path']);
+  checkOptions('segmentNorm', options, ['path']);
+  const opts: SegmentNormOptions = options;
   checkDtype('segmentNorm: x', x, 'float32');
   const channels = checkSegmentLayout('segmentNorm: layout', layout, x.size, x.shape);
   for (const [name, t] of [
