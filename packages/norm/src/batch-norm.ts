@@ -1,16 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DescentError, checkBoolean, formatShape } from '@descent/core';
-import { otherAxes, resolveAxis, sizeOver } from './axes';
+import { DescentError, formatShape } from '@descent/core';
+import { otherAxes, sizeOver } from './axes';
 import {
   type AffineParams,
+  axisOption,
   checkAffine,
   checkInput,
   checkMomentsState,
-  readOptions,
-  checkTraining,
   epsilonOption,
   momentumOption,
+  readOptions,
+  trainingOption,
 } from './checks';
+import { emptyOutput } from './empty-input';
 import type { BatchNormState } from './norm-state';
 import { moments, normalizeAffine } from './normalize';
 
@@ -82,29 +84,30 @@ export function batchNorm(
   state: BatchNormState,
   options: BatchNormOptions,
 ): NormResult {
-  const opts = readOptions('batchNorm', options, KNOWN);
+  const read = readOptions('batchNorm', options, KNOWN);
   checkInput('batchNorm: x', x, 2, '[N, …, C] with the channels on options.axis');
-  checkTraining('batchNorm: options.training', opts.training);
-  const axis = resolveAxis('batchNorm: options.axis', opts.axis ?? -1, x.shape);
-  const momentum = momentumOption('batchNorm: options.momentum', opts.momentum);
-  const epsilon = epsilonOption('batchNorm: options.epsilon', opts.epsilon);
-  const unbiased = opts.unbiasedRunningVariance ?? false;
-  checkBoolean('batchNorm: options.unbiasedRunningVariance', unbiased);
+  const training = trainingOption(read);
+  const axis = axisOption(read, x.shape);
+  const momentum = momentumOption(read);
+  const epsilon = epsilonOption(read);
+  const unbiased = read.boolean('unbiasedRunningVariance', false);
   const channels = x.shape[axis] as number;
   const what = `one per channel of x ${formatShape(x.shape)} on axis ${axis}`;
   checkAffine('batchNorm: params', params, [channels], what);
   checkMomentsState('batchNorm: state', state, [channels], what);
   const reduce = otherAxes(x.rank, [axis]);
   const count = sizeOver(x.shape, reduce);
-  if (opts.training && count < 2) {
+  if (training && count < 2) {
     throw new DescentError(
       'SHAPE_MISMATCH',
       `batchNorm: x ${formatShape(x.shape)} has ${count} value per channel; training needs at least 2 ` +
         'to estimate a variance.',
     );
   }
+  if (x.size === 0)
+    return { y: emptyOutput(x, [params.gamma, params.beta]), state: cloneState(state) };
   return batchNormCore(x, params, state, {
-    training: opts.training as boolean,
+    training,
     axis,
     momentum,
     epsilon,
@@ -131,7 +134,7 @@ function batchNormCore(
         params,
         paramShape,
       );
-      return { y, state: { mean: tf.clone(state.mean), variance: tf.clone(state.variance) } };
+      return { y, state: cloneState(state) };
     }
     const reduce = otherAxes(x.rank, [o.axis]);
     const { mean, variance } = moments(x, reduce);
@@ -166,4 +169,9 @@ export function updateRunning(
   const blend = (old: tf.Tensor, batch: tf.Tensor) =>
     tf.add(tf.mul(old, momentum), tf.mul(batch, 1 - momentum));
   return { mean: blend(state.mean, m), variance: blend(state.variance, v) };
+}
+
+/** New tensors holding the same running statistics (the inference result's state). */
+export function cloneState(state: BatchNormState): BatchNormState {
+  return { mean: tf.clone(state.mean), variance: tf.clone(state.variance) };
 }

@@ -1,19 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DescentError, checkBoolean, formatShape } from '@descent/core';
-import { otherAxes, resolveAxis, sizeOver } from './axes';
+import { DescentError, formatShape } from '@descent/core';
+import { otherAxes, sizeOver } from './axes';
 import type { NormResult } from './batch-norm';
-import { updateRunning } from './batch-norm';
+import { cloneState, updateRunning } from './batch-norm';
 import {
   type AffineParams,
+  axisOption,
   checkAffine,
   checkInput,
   checkMomentsState,
-  readOptions,
-  checkTraining,
   epsilonOption,
   momentumOption,
-  numberOption,
+  readOptions,
+  trainingOption,
 } from './checks';
+import { emptyOutput } from './empty-input';
 import type { BatchNormState } from './norm-state';
 import { affine, moments, normalizeAffine } from './normalize';
 import { stopGradient } from './stop-gradient';
@@ -73,33 +74,34 @@ export function batchRenorm(
   state: BatchNormState,
   options: BatchRenormOptions,
 ): NormResult {
-  const opts = readOptions('batchRenorm', options, KNOWN);
+  const read = readOptions('batchRenorm', options, KNOWN);
   checkInput('batchRenorm: x', x, 2, '[N, …, C] with the channels on options.axis');
-  checkTraining('batchRenorm: options.training', opts.training);
-  const axis = resolveAxis('batchRenorm: options.axis', opts.axis ?? -1, x.shape);
-  const rMax = numberOption('batchRenorm: options.rMax', opts.rMax, 3, { min: 1 });
-  const dMax = numberOption('batchRenorm: options.dMax', opts.dMax, 5, { min: 0 });
-  const momentum = momentumOption('batchRenorm: options.momentum', opts.momentum);
-  const epsilon = epsilonOption('batchRenorm: options.epsilon', opts.epsilon);
-  const unbiased = opts.unbiasedRunningVariance ?? false;
-  checkBoolean('batchRenorm: options.unbiasedRunningVariance', unbiased);
+  const training = trainingOption(read);
+  const axis = axisOption(read, x.shape);
+  const rMax = read.number('rMax', 3, { min: 1 });
+  const dMax = read.number('dMax', 5, { min: 0 });
+  const momentum = momentumOption(read);
+  const epsilon = epsilonOption(read);
+  const unbiased = read.boolean('unbiasedRunningVariance', false);
   const channels = x.shape[axis] as number;
   const what = `one per channel of x ${formatShape(x.shape)} on axis ${axis}`;
   checkAffine('batchRenorm: params', params, [channels], what);
   checkMomentsState('batchRenorm: state', state, [channels], what);
   const reduce = otherAxes(x.rank, [axis]);
   const count = sizeOver(x.shape, reduce);
-  if (opts.training && count < 2) {
+  if (training && count < 2) {
     throw new DescentError(
       'SHAPE_MISMATCH',
       `batchRenorm: x ${formatShape(x.shape)} has ${count} value per channel; training needs at least 2.`,
     );
   }
+  if (x.size === 0)
+    return { y: emptyOutput(x, [params.gamma, params.beta]), state: cloneState(state) };
   return tf.tidy(() => {
     const paramShape = x.shape.map((d, i) => (i === axis ? d : 1));
     const runMean = tf.reshape(state.mean, paramShape);
     const runStd = tf.sqrt(tf.add(tf.reshape(state.variance, paramShape), epsilon));
-    if (!opts.training) {
+    if (!training) {
       const y = normalizeAffine(
         x,
         runMean,
@@ -108,7 +110,7 @@ export function batchRenorm(
         params,
         paramShape,
       );
-      return { y, state: { mean: tf.clone(state.mean), variance: tf.clone(state.variance) } };
+      return { y, state: cloneState(state) };
     }
     const { mean, variance } = moments(x, reduce);
     const batchStd = tf.sqrt(tf.add(variance, epsilon));

@@ -1,16 +1,16 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import {
   DescentError,
-  checkBoolean,
+  OptionReader,
   checkDtype,
   checkKnownKeys,
-  checkNumber,
-  checkOptions,
   checkTensor,
   describeValue,
   formatShape,
+  isTensor,
   sameShape,
 } from '@descent/core';
+import { resolveAxis } from './axes';
 
 /**
  * Asserts `x` is a live float32 tensor of rank ≥ `minRank`; `layout` describes the expected axes
@@ -32,51 +32,44 @@ export function checkInput(
 }
 
 /**
- * Asserts `options` is a plain object (or undefined) with only `known` keys (core's
- * `checkOptions`, named after `fn`); returns it, `{}` for undefined.
+ * Reads `fn`'s options with core's `OptionReader` (fields named `<fn>.<field>` in errors; `null`
+ * reads as absent); `undefined` options read as `{}`.
+ *
+ * @throws DescentError `BAD_ARGUMENT` when `options` is not a plain object, `UNKNOWN_PARAM` for a
+ * key outside `known`.
  */
-export function readOptions<T extends object>(
-  fn: string,
-  options: T | undefined,
-  known: readonly string[],
-): Partial<T> {
-  if (options === undefined) return {};
-  checkOptions(fn, options, known);
-  return options;
+export function readOptions(fn: string, options: unknown, known: readonly string[]): OptionReader {
+  return new OptionReader(fn, options === undefined ? {} : options, known);
 }
 
-/** Asserts `options.training` is given and boolean (stateful ops make the caller say which mode). */
-export function checkTraining(name: string, value: unknown): asserts value is boolean {
-  if (value === undefined) {
+/** The required `training` option of the stateful ops (the caller must say which mode). */
+export function trainingOption(read: OptionReader): boolean {
+  if (read.raw('training') === undefined) {
     throw new DescentError(
       'BAD_HYPERPARAM',
-      `${name} is required: true uses (and updates from) batch statistics, false uses the running ones.`,
+      `${read.name('training')} is required: true uses (and updates from) batch statistics, false uses the running ones.`,
     );
   }
-  checkBoolean(name, value);
-}
-
-/** Reads a number option with a default and a range. */
-export function numberOption(
-  name: string,
-  value: unknown,
-  fallback: number,
-  range: Parameters<typeof checkNumber>[2],
-): number {
-  const v = value === undefined ? fallback : value;
-  checkNumber(name, v, range);
-  return v;
+  return read.boolean('training', false);
 }
 
 /** The epsilon of every normalization: finite and > 0. */
-export function epsilonOption(name: string, value: unknown): number {
-  return numberOption(name, value, 1e-3, { min: 0, minExclusive: true });
+export function epsilonOption(read: OptionReader, fallback = 1e-3): number {
+  return read.number('epsilon', fallback, { min: 0, minExclusive: true });
 }
 
 /** The running-statistics momentum: in [0, 1]. */
-export function momentumOption(name: string, value: unknown): number {
-  return numberOption(name, value, 0.99, { min: 0, max: 1 });
+export function momentumOption(read: OptionReader): number {
+  return read.number('momentum', 0.99, { min: 0, max: 1 });
 }
+
+/** The channel axis option (default `-1`), resolved against `shape`. */
+export function axisOption(read: OptionReader, shape: readonly number[]): number {
+  return resolveAxis(read.name('axis'), read.raw('axis') ?? -1, shape);
+}
+
+/** The most channels (or output units) a state may have: 2²⁴, a 64 MiB float32 vector. */
+export const MAX_CHANNELS = 2 ** 24;
 
 /** Affine parameters shared by every normalization: a scale `gamma` and a shift `beta`, both optional. */
 export interface AffineParams {
@@ -97,12 +90,11 @@ export function checkAffine(
   what: string,
   known: readonly string[] = ['gamma', 'beta'],
 ): asserts params is AffineParams {
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `${name} must be an object { gamma?, beta? }, got ${describeValue(params)}.`,
-    );
-  }
+  checkRecord(
+    name,
+    params,
+    `{ ${known.map((k) => (k === 'gamma' || k === 'beta' ? `${k}?` : k)).join(', ')} }`,
+  );
   checkKnownKeys(name, Object.keys(params), known);
   for (const key of ['gamma', 'beta'] as const) {
     const t = (params as Record<string, unknown>)[key];
@@ -135,14 +127,34 @@ export function checkMomentsState(
   shape: readonly number[],
   what: string,
 ): asserts state is { mean: tf.Tensor; variance: tf.Tensor } {
-  if (typeof state !== 'object' || state === null || Array.isArray(state)) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `${name} must be an object { mean, variance } (see batchNormState), got ${describeValue(state)}.`,
-    );
-  }
+  checkRecord(name, state, '{ mean, variance } (see batchNormState)');
   checkKnownKeys(name, Object.keys(state), ['mean', 'variance']);
   const s = state as Record<string, unknown>;
   checkParamShape(`${name}.mean`, s.mean, shape, what);
   checkParamShape(`${name}.variance`, s.variance, shape, what);
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || isTensor(value)) {
+    return false;
+  }
+  return Object.prototype.toString.call(value) === '[object Object]';
+}
+
+/**
+ * Asserts `value` is a plain object of named entries (not null, an array, a tensor, a Map or a
+ * function);
+ * `expected` describes it for the message, e.g. `'{ mean, variance }'`.
+ */
+export function checkRecord(
+  name: string,
+  value: unknown,
+  expected: string,
+): asserts value is Record<string, unknown> {
+  if (!isPlainRecord(value)) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${name} must be an object ${expected}, got ${describeValue(value)}.`,
+    );
+  }
 }

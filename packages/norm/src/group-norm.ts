@@ -1,12 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  DescentError,
-  checkNumber,
-  formatShape,
-  segmentNorm,
-  segmentNormPath,
-} from '@descent/core';
-import { type AffineParams, checkAffine, checkInput, readOptions, epsilonOption } from './checks';
+import { DescentError, formatShape, segmentNorm, segmentNormPath } from '@descent/core';
+import { type AffineParams, checkAffine, checkInput, epsilonOption, readOptions } from './checks';
+import { emptyOutput } from './empty-input';
 import { affine, moments } from './normalize';
 
 /** Options of {@link groupNorm}. */
@@ -45,16 +40,15 @@ export function groupNorm(
   params: AffineParams,
   options: GroupNormOptions = {},
 ): tf.Tensor {
-  const opts = readOptions('groupNorm', options, ['groups', 'epsilon']);
+  const read = readOptions('groupNorm', options, ['groups', 'epsilon']);
   checkInput('groupNorm: x', x, 2, '[N, …spatial, C] (e.g. NHWC) or [N, C]');
-  const groups = opts.groups ?? 32;
-  checkNumber('groupNorm: options.groups', groups, { integer: true, min: 1 });
-  const epsilon = epsilonOption('groupNorm: options.epsilon', opts.epsilon);
+  const groups = read.integer('groups', 32, { min: 1 });
+  const epsilon = epsilonOption(read);
   const channels = x.shape[x.rank - 1] as number;
   if (channels % groups !== 0) {
     throw new DescentError(
       'BAD_HYPERPARAM',
-      `groupNorm: options.groups = ${groups} does not divide the C = ${channels} channels of x ` +
+      `${read.name('groups')} = ${groups} does not divide the C = ${channels} channels of x ` +
         `${formatShape(x.shape)}; choose a divisor of ${channels}.`,
     );
   }
@@ -64,7 +58,8 @@ export function groupNorm(
     [channels],
     `one per channel of x ${formatShape(x.shape)}`,
   );
-  if (x.size > 0 && segmentNormPath() !== 'reference') {
+  if (x.size === 0) return emptyOutput(x, [params.gamma, params.beta]);
+  if (segmentNormPath() !== 'reference') {
     const layout = {
       outer: x.shape[0] as number,
       spatial: x.size / (x.shape[0] as number) / channels,

@@ -15,6 +15,7 @@ it('exports exactly the documented functions', () => {
       'batchNorm',
       'batchNormState',
       'batchRenorm',
+      'checkBatchNormState',
       'disposeState',
       'groupNorm',
       'instanceNorm',

@@ -1,6 +1,7 @@
 // Explicit named re-exports of the package's public API.
 export { batchNorm, type BatchNormOptions, type NormResult } from './batch-norm';
 export { batchRenorm, type BatchRenormOptions } from './batch-renorm';
+export { checkBatchNormState } from './check-batch-norm-state';
 export type { AffineParams } from './checks';
 export { groupNorm, type GroupNormOptions } from './group-norm';
 export { instanceNorm, type InstanceNormOptions } from './instance-norm';

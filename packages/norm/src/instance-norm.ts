@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { formatShape } from '@descent/core';
-import { type AffineParams, checkAffine, checkInput, readOptions, epsilonOption } from './checks';
+import { type AffineParams, checkAffine, checkInput, epsilonOption, readOptions } from './checks';
+import { emptyOutput } from './empty-input';
 import { moments, normalizeAffine } from './normalize';
 
 /** Options of {@link instanceNorm}. */
@@ -29,9 +30,9 @@ export function instanceNorm(
   params: AffineParams,
   options: InstanceNormOptions = {},
 ): tf.Tensor {
-  const opts = readOptions('instanceNorm', options, ['epsilon']);
+  const read = readOptions('instanceNorm', options, ['epsilon']);
   checkInput('instanceNorm: x', x, 3, '[N, …spatial, C] (e.g. NHWC)');
-  const epsilon = epsilonOption('instanceNorm: options.epsilon', opts.epsilon);
+  const epsilon = epsilonOption(read);
   const channels = x.shape[x.rank - 1] as number;
   checkAffine(
     'instanceNorm: params',
@@ -39,6 +40,7 @@ export function instanceNorm(
     [channels],
     `one per channel of x ${formatShape(x.shape)}`,
   );
+  if (x.size === 0) return emptyOutput(x, [params.gamma, params.beta]);
   return tf.tidy(() => {
     const spatial = Array.from({ length: x.rank - 2 }, (_, i) => i + 1);
     const { mean, variance } = moments(x, spatial);

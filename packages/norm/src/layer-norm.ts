@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { formatShape, segmentNorm, segmentNormPath } from '@descent/core';
 import { broadcastShape, resolveAxes } from './axes';
-import { type AffineParams, checkAffine, checkInput, readOptions, epsilonOption } from './checks';
+import { type AffineParams, checkAffine, checkInput, epsilonOption, readOptions } from './checks';
+import { emptyOutput } from './empty-input';
 import { moments, normalizeAffine } from './normalize';
 
 /** Options of {@link layerNorm}. */
@@ -43,10 +44,10 @@ export function layerNorm(
   params: AffineParams,
   options: LayerNormOptions = {},
 ): tf.Tensor {
-  const opts = readOptions('layerNorm', options, KNOWN);
+  const read = readOptions('layerNorm', options, KNOWN);
   checkInput('layerNorm: x', x, 1, 'the axes to normalize given by options.axis');
-  const axes = resolveAxes('layerNorm: options.axis', opts.axis ?? -1, x.shape);
-  const epsilon = epsilonOption('layerNorm: options.epsilon', opts.epsilon);
+  const axes = resolveAxes(read.name('axis'), read.raw('axis') ?? -1, x.shape);
+  const epsilon = epsilonOption(read);
   const shape = axes.map((a) => x.shape[a] as number);
   checkAffine(
     'layerNorm: params',
@@ -54,13 +55,9 @@ export function layerNorm(
     shape,
     `x ${formatShape(x.shape)} on the normalized axes [${axes.join(', ')}]`,
   );
+  if (x.size === 0) return emptyOutput(x, [params.gamma, params.beta]);
   const channels = x.shape[x.rank - 1] as number;
-  if (
-    axes.length === 1 &&
-    axes[0] === x.rank - 1 &&
-    x.size > 0 &&
-    segmentNormPath() !== 'reference'
-  ) {
+  if (axes.length === 1 && axes[0] === x.rank - 1 && segmentNormPath() !== 'reference') {
     const layout = { outer: x.size / channels, spatial: 1, groups: 1, groupSize: channels };
     return segmentNorm(x, params.gamma, params.beta, layout, epsilon);
   }

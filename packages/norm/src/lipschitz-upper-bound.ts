@@ -1,7 +1,10 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { DescentError, type Model, type ParamLayout, checkModel, formatShape } from '@descent/core';
-import { readOptions } from './checks';
-import { spectralNormValue, type SpectralNormValueOptions } from './spectral-norm-value';
+import {
+  type SpectralNormValueOptions,
+  readValueOptions,
+  spectralNormValueOf,
+} from './spectral-norm-value';
 
 /** One factor of a {@link LipschitzBound}. */
 export interface LipschitzFactor {
@@ -65,7 +68,7 @@ export async function lipschitzUpperBound(
   options: LipschitzOptions = {},
 ): Promise<LipschitzBound> {
   checkModel('lipschitzUpperBound: model', model);
-  const opts = readOptions('lipschitzUpperBound', options, ['method', 'iterations', 'tol']);
+  const settings = readValueOptions('lipschitzUpperBound', options);
   const weights = Object.keys(model.params).filter((key) => model.info[key]?.role === 'weight');
   for (const key of weights) {
     const info = model.info[key];
@@ -83,7 +86,11 @@ export async function lipschitzUpperBound(
   for (const key of weights) {
     const info = model.info[key] as NonNullable<(typeof model.info)[string]>;
     const w = model.params[key] as tf.Tensor;
-    const sigma = await spectralNormValue(w, opts);
+    const sigma = await spectralNormValueOf(
+      `lipschitzUpperBound: model.params[${JSON.stringify(key)}]`,
+      w,
+      settings,
+    );
     const receptive =
       info.layout === 'conv2d' ? (w.shape[0] as number) * (w.shape[1] as number) : 1;
     const factor = Math.sqrt(receptive) * sigma;

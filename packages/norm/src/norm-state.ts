@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DescentError, checkNumber, isTensor } from '@descent/core';
+import { checkNumber, isTensor } from '@descent/core';
+import { MAX_CHANNELS, checkRecord } from './checks';
 
 /**
  * Running statistics of {@link batchNorm}, {@link batchRenorm} and {@link switchableNorm}: one
@@ -16,7 +17,8 @@ export type BatchNormState = {
  * The initial running statistics for `channels` channels: mean 0, variance 1 (Keras' and
  * torch's `moving_mean`/`running_mean` zeros and `moving_variance`/`running_var` ones).
  *
- * @throws DescentError `BAD_HYPERPARAM` unless `channels` is an integer ≥ 1.
+ * @throws DescentError `BAD_HYPERPARAM` unless `channels` is an integer in [1, 2²⁴], `NON_FINITE`
+ * for NaN or ±∞.
  *
  * @example
  * ```ts
@@ -24,7 +26,7 @@ export type BatchNormState = {
  * ```
  */
 export function batchNormState(channels: number): BatchNormState {
-  checkNumber('batchNormState: channels', channels, { integer: true, min: 1 });
+  checkNumber('batchNormState: channels', channels, { integer: true, min: 1, max: MAX_CHANNELS });
   return { mean: tf.zeros([channels]), variance: tf.ones([channels]) };
 }
 
@@ -32,6 +34,9 @@ export function batchNormState(channels: number): BatchNormState {
  * Disposes every tensor of a state object (e.g. the previous {@link BatchNormState} or
  * {@link SpectralNormState} once the op has returned the next one). Non-tensor entries are
  * ignored; already disposed tensors are fine.
+ *
+ * @throws DescentError `BAD_ARGUMENT` unless `state` is an object of named entries (not null, an
+ * array, a tensor or a function).
  *
  * **Ownership rule of this package:** every stateful op returns a state of *new* tensors (even
  * in inference mode, where they are clones that share memory with the old ones); the old state
@@ -45,12 +50,7 @@ export function batchNormState(channels: number): BatchNormState {
  * ```
  */
 export function disposeState(state: object): void {
-  if (typeof state !== 'object' || state === null) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `disposeState: state must be an object, got ${String(state)}.`,
-    );
-  }
+  checkRecord('disposeState: state', state, 'of tensors such as { mean, variance } or { u }');
   for (const value of Object.values(state)) {
     if (isTensor(value) && !value.isDisposed) value.dispose();
   }
@@ -60,6 +60,8 @@ export function disposeState(state: object): void {
  * Marks every tensor of a state object with `tf.keep`, so it survives the `tf.tidy` it was made
  * in — in particular the forward pass of `tf.grads` / `tf.variableGrads`, which disposes every
  * tensor the loss function made except the loss. Returns the same object.
+ *
+ * @throws DescentError `BAD_ARGUMENT` unless `state` is an object of named entries.
  *
  * @example
  * ```ts
@@ -74,12 +76,7 @@ export function disposeState(state: object): void {
  * ```
  */
 export function keepState<S extends object>(state: S): S {
-  if (typeof state !== 'object' || state === null) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `keepState: state must be an object, got ${String(state)}.`,
-    );
-  }
+  checkRecord('keepState: state', state, 'of tensors such as { mean, variance } or { u }');
   for (const value of Object.values(state)) {
     if (isTensor(value)) tf.keep(value);
   }

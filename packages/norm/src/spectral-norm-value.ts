@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { DescentError, Rng, checkNumber, checkTensor, formatShape } from '@descent/core';
+import { DescentError, Rng, checkTensor, formatShape } from '@descent/core';
 import { readOptions } from './checks';
 import { powerIterationSigma, smallGram, symmetricEigenvalues } from './float64-linalg';
 
@@ -41,25 +41,40 @@ export async function spectralNormValue(
   W: tf.Tensor,
   options: SpectralNormValueOptions = {},
 ): Promise<number> {
-  const opts = readOptions('spectralNormValue', options, KNOWN);
-  checkTensor('spectralNormValue: W', W);
+  const settings = readValueOptions('spectralNormValue', options);
+  return spectralNormValueOf('spectralNormValue: W', W, settings);
+}
+
+/** The checked options of {@link spectralNormValue}. Internal. */
+export interface ValueSettings {
+  method: 'auto' | 'exact' | 'power';
+  iterations: number;
+  tol: number;
+}
+
+/** Reads {@link SpectralNormValueOptions} as `fn`'s options (fields named `<fn>.<field>`). Internal. */
+export function readValueOptions(fn: string, options: unknown): ValueSettings {
+  const read = readOptions(fn, options, KNOWN);
+  return {
+    method: read.oneOf('method', ['auto', 'exact', 'power'], 'auto'),
+    iterations: read.integer('iterations', 1000, { min: 1 }),
+    tol: read.number('tol', 1e-12, { min: 0 }),
+  };
+}
+
+/** {@link spectralNormValue} with checked options; `name` names `W` in errors. Internal. */
+export async function spectralNormValueOf(
+  name: string,
+  W: tf.Tensor,
+  settings: ValueSettings,
+): Promise<number> {
+  checkTensor(name, W);
   if (W.rank < 1) {
     throw new DescentError(
       'SHAPE_MISMATCH',
-      `spectralNormValue: W has shape ${formatShape(W.shape)}; expected rank ≥ 1.`,
+      `${name} has shape ${formatShape(W.shape)}; expected rank ≥ 1.`,
     );
   }
-  const method = opts.method ?? 'auto';
-  if (!['auto', 'exact', 'power'].includes(method)) {
-    throw new DescentError(
-      'BAD_HYPERPARAM',
-      `spectralNormValue: options.method must be 'auto', 'exact' or 'power', got ${JSON.stringify(method)}.`,
-    );
-  }
-  const iterations = opts.iterations ?? 1000;
-  checkNumber('spectralNormValue: options.iterations', iterations, { integer: true, min: 1 });
-  const tol = opts.tol ?? 1e-12;
-  checkNumber('spectralNormValue: options.tol', tol, { min: 0 });
   const cols = W.rank === 1 ? 1 : (W.shape[W.rank - 1] as number);
   const rows = cols === 0 ? 0 : W.size / cols;
   const data = await W.data();
@@ -67,10 +82,11 @@ export async function spectralNormValue(
     if (!Number.isFinite(data[i] as number)) {
       throw new DescentError(
         'NON_FINITE',
-        `spectralNormValue: W (shape ${formatShape(W.shape)}) holds ${data[i]} at flat index ${i}.`,
+        `${name} (shape ${formatShape(W.shape)}) holds ${data[i]} at flat index ${i}.`,
       );
     }
   }
+  const { method, iterations, tol } = settings;
   return largestSingularValue(data as ArrayLike<number>, rows, cols, method, iterations, tol);
 }
 

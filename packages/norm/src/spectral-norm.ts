@@ -1,6 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DescentError, type Rng, checkNumber, formatShape } from '@descent/core';
-import { checkInput, readOptions, checkParamShape, checkTraining } from './checks';
+import { DescentError, type Rng, checkKnownKeys, describeValue, formatShape } from '@descent/core';
+import {
+  MAX_CHANNELS,
+  checkInput,
+  checkParamShape,
+  checkRecord,
+  epsilonOption,
+  readOptions,
+  trainingOption,
+} from './checks';
+import { emptyOutput } from './empty-input';
 import { stopGradient } from './stop-gradient';
 
 /** The persistent state of {@link spectralNorm}: the power-iteration vector. */
@@ -64,30 +73,25 @@ export function spectralNorm(
   state: SpectralNormState,
   options: SpectralNormOptions,
 ): SpectralNormResult {
-  const opts = readOptions('spectralNorm', options, ['training', 'iterations', 'epsilon']);
+  const read = readOptions('spectralNorm', options, ['training', 'iterations', 'epsilon']);
   checkInput('spectralNorm: W', W, 2, 'a kernel such as [in, out] or [kh, kw, in, out]');
-  checkTraining('spectralNorm: options.training', opts.training);
-  const iterations = opts.iterations ?? 1;
-  checkNumber('spectralNorm: options.iterations', iterations, { integer: true, min: 0 });
-  const epsilon = opts.epsilon ?? 1e-12;
-  checkNumber('spectralNorm: options.epsilon', epsilon, { min: 0, minExclusive: true });
+  const training = trainingOption(read);
+  const iterations = read.integer('iterations', 1, { min: 0 });
+  const epsilon = epsilonOption(read, 1e-12);
   const out = W.shape[W.rank - 1] as number;
-  if (typeof state !== 'object' || state === null) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `spectralNorm: state must be an object { u } (see spectralNormState), got ${String(state)}.`,
-    );
-  }
+  checkRecord('spectralNorm: state', state, '{ u } (see spectralNormState)');
+  checkKnownKeys('spectralNorm: state', Object.keys(state), ['u']);
   checkParamShape(
     'spectralNorm: state.u',
     state.u,
     [out],
     `one entry per output unit of W ${formatShape(W.shape)}`,
   );
+  if (W.size === 0) return { w: emptyOutput(W, []), state: { u: tf.clone(state.u) } };
   return tf.tidy(() => {
     const M = tf.reshape(W, [-1, out]);
-    let u = tf.reshape(state.u, [out, 1]);
-    if (opts.training) {
+    let u = usableStart(tf.reshape(state.u, [out, 1]), epsilon);
+    if (training) {
       // The iteration itself is no part of the gradient: it only moves u.
       const Mc = stopGradient(M);
       for (let i = 0; i < iterations; i++) {
@@ -96,11 +100,23 @@ export function spectralNorm(
       }
     }
     const uConst = stopGradient(u);
-    const sigma = l2(tf.matMul(M, uConst));
+    const sigma = tf.maximum(l2(tf.matMul(M, uConst)), epsilon);
     const w = tf.div(W, sigma);
-    const next = tf.reshape(opts.training ? uConst : tf.clone(state.u), [out]);
+    const next = tf.reshape(training ? uConst : tf.clone(state.u), [out]);
     return { w, state: { u: next } };
   });
+}
+
+/**
+ * `u` itself when its norm is finite and above `epsilon`, else (a zero, NaN or infinite `u`, whose
+ * power iteration would give 0/0) the uniform unit vector `1/√out` — chosen on the device, so
+ * no value is read.
+ */
+function usableStart(u: tf.Tensor, epsilon: number): tf.Tensor {
+  const norm = l2(u);
+  const usable = tf.logicalAnd(tf.isFinite(norm), tf.greater(norm, epsilon));
+  const uniform = tf.fill(u.shape, 1 / Math.sqrt(u.shape[0] as number));
+  return tf.where(usable, u, uniform);
 }
 
 /**
@@ -121,7 +137,7 @@ export function spectralNormState(kernelShape: readonly number[], rng: Rng): Spe
   if (!ok) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `spectralNormState: kernelShape must be an array of positive integers, got ${JSON.stringify(kernelShape)}.`,
+      `spectralNormState: kernelShape must be an array of positive integers, got ${describeShapeArg(kernelShape)}.`,
     );
   }
   if (kernelShape.length < 2) {
@@ -137,11 +153,24 @@ export function spectralNormState(kernelShape: readonly number[], rng: Rng): Spe
     );
   }
   const out = kernelShape[kernelShape.length - 1] as number;
+  if (out > MAX_CHANNELS) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `spectralNormState: kernelShape ${formatShape(kernelShape)} has ${out} output units; at most ` +
+        `${MAX_CHANNELS} are supported.`,
+    );
+  }
   const values = rng.normalArray(out);
   let norm = 0;
   for (const v of values) norm += v * v;
   norm = Math.sqrt(norm) || 1;
   return { u: tf.tensor1d(values.map((v) => v / norm)) };
+}
+
+function describeShapeArg(value: unknown): string {
+  return Array.isArray(value)
+    ? `[${value.map((d) => describeValue(d)).join(', ')}]`
+    : describeValue(value);
 }
 
 function normalize(t: tf.Tensor, epsilon: number): tf.Tensor {

@@ -1,17 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DescentError, formatShape } from '@descent/core';
 import { sizeOver } from './axes';
-import { updateRunning, type NormResult } from './batch-norm';
+import { cloneState, updateRunning, type NormResult } from './batch-norm';
 import {
   checkAffine,
   checkInput,
   checkMomentsState,
-  readOptions,
   checkParamShape,
-  checkTraining,
   epsilonOption,
   momentumOption,
+  readOptions,
+  trainingOption,
 } from './checks';
+import { emptyOutput } from './empty-input';
 import type { BatchNormState } from './norm-state';
 import { affine } from './normalize';
 
@@ -65,11 +66,11 @@ export function switchableNorm(
   state: BatchNormState,
   options: SwitchableNormOptions,
 ): NormResult {
-  const opts = readOptions('switchableNorm', options, KNOWN);
+  const read = readOptions('switchableNorm', options, KNOWN);
   checkInput('switchableNorm: x', x, 3, '[N, …spatial, C] (e.g. NHWC)');
-  checkTraining('switchableNorm: options.training', opts.training);
-  const momentum = momentumOption('switchableNorm: options.momentum', opts.momentum);
-  const epsilon = epsilonOption('switchableNorm: options.epsilon', opts.epsilon);
+  const training = trainingOption(read);
+  const momentum = momentumOption(read);
+  const epsilon = epsilonOption(read);
   const channels = x.shape[x.rank - 1] as number;
   const what = `one per channel of x ${formatShape(x.shape)}`;
   checkAffine('switchableNorm: params', params, [channels], what, [
@@ -84,11 +85,15 @@ export function switchableNorm(
   const spatial = Array.from({ length: x.rank - 2 }, (_, i) => i + 1);
   const batchAxes = [0, ...spatial];
   const count = sizeOver(x.shape, batchAxes);
-  if (opts.training && count < 2) {
+  if (training && count < 2) {
     throw new DescentError(
       'SHAPE_MISMATCH',
       `switchableNorm: x ${formatShape(x.shape)} has ${count} value per channel; training needs at least 2.`,
     );
+  }
+  if (x.size === 0) {
+    const given = [params.gamma, params.beta, params.meanLogits, params.varLogits];
+    return { y: emptyOutput(x, given), state: cloneState(state) };
   }
   return tf.tidy(() => {
     const paramShape = x.shape.map((d, i) => (i === x.rank - 1 ? d : 1));
@@ -101,14 +106,14 @@ export function switchableNorm(
     let meanBn: tf.Tensor;
     let varBn: tf.Tensor;
     let next: BatchNormState;
-    if (opts.training) {
+    if (training) {
       meanBn = tf.mean(meanIn, [0], true);
       varBn = tf.mean(tf.square(tf.sub(x, meanBn)), batchAxes, true);
       next = updateRunning(state, meanBn, varBn, channels, momentum, 0);
     } else {
       meanBn = tf.reshape(state.mean, paramShape);
       varBn = tf.reshape(state.variance, paramShape);
-      next = { mean: tf.clone(state.mean), variance: tf.clone(state.variance) };
+      next = cloneState(state);
     }
     const wm = tf.softmax(params.meanLogits);
     const wv = tf.softmax(params.varLogits);

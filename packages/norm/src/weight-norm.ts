@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { formatShape } from '@descent/core';
-import { otherAxes, resolveAxis } from './axes';
-import { checkInput, readOptions, checkParamShape } from './checks';
+import { otherAxes } from './axes';
+import { axisOption, checkInput, checkParamShape, readOptions } from './checks';
+import { emptyOutput } from './empty-input';
 
 /** Options of {@link weightNorm}. */
 export interface WeightNormOptions {
@@ -33,9 +34,9 @@ export interface WeightNormOptions {
  * ```
  */
 export function weightNorm(v: tf.Tensor, g: tf.Tensor, options: WeightNormOptions = {}): tf.Tensor {
-  const opts = readOptions('weightNorm', options, ['axis']);
+  const read = readOptions('weightNorm', options, ['axis']);
   checkInput('weightNorm: v', v, 2, 'a kernel such as [in, out] or [kh, kw, in, out]');
-  const axis = resolveAxis('weightNorm: options.axis', opts.axis ?? -1, v.shape);
+  const axis = axisOption(read, v.shape);
   const units = v.shape[axis] as number;
   checkParamShape(
     'weightNorm: g',
@@ -43,6 +44,7 @@ export function weightNorm(v: tf.Tensor, g: tf.Tensor, options: WeightNormOption
     [units],
     `one gain per output unit of v ${formatShape(v.shape)} on axis ${axis}`,
   );
+  if (v.size === 0) return emptyOutput(v, [g]);
   return tf.tidy(() => {
     const norm = tf.sqrt(tf.sum(tf.square(v), otherAxes(v.rank, [axis]), true));
     const gain = tf.reshape(
