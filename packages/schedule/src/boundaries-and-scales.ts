@@ -38,6 +38,30 @@ export function readBoundariesAndScales(reader: ScheduleOptionReader): Array<[nu
   return pairs.sort((a, b) => a[0] - b[0]);
 }
 
+/**
+ * The accumulated values `v₀, v₀·s₁, v₀·s₁·s₂, …` in step order, each checked to be finite.
+ *
+ * @throws DescentError `BAD_HYPERPARAM` naming `initValue` and the scale whose product overflows.
+ */
+export function accumulate(
+  reader: ScheduleOptionReader,
+  initValue: number,
+  pairs: Readonly<Array<[number, number]>>,
+): number[] {
+  const values = [initValue];
+  for (const [step, scale] of pairs) {
+    const v = scale * (values[values.length - 1] as number);
+    values.push(
+      reader.derived(
+        ['initValue', `boundariesAndScales[${step}]`],
+        `the value from step ${step} on`,
+        v,
+      ),
+    );
+  }
+  return values;
+}
+
 /** The config form of the pairs: a record keyed by step (integer keys keep ascending order). */
 export function toRecord(pairs: Readonly<Array<[number, number]>>): Record<string, number> {
   return Object.fromEntries(pairs.map(([step, scale]) => [String(step), scale]));

@@ -1,4 +1,5 @@
 import { checkNumber, registerScheduleKind, type Schedule } from '@descent/core';
+import { withBound } from './bound';
 import { makeSchedule } from './make-schedule';
 import { ScheduleOptionReader, optionsOf } from './read-options';
 
@@ -21,7 +22,10 @@ import { ScheduleOptionReader, optionsOf } from './read-options';
 export function constant(value: number): Schedule {
   checkNumber('constant.value', value);
   const v = Object.is(value, -0) ? 0 : value;
-  return makeSchedule({ type: 'constant', value: v }, () => v);
+  return withBound(
+    makeSchedule({ type: 'constant', value: v }, () => v),
+    Math.abs(v),
+  );
 }
 
 registerScheduleKind('constant', (config) => {

@@ -1,4 +1,5 @@
 import { registerScheduleKind, type Schedule } from '@descent/core';
+import { withBound } from './bound';
 import { makeSchedule } from './make-schedule';
 import { ScheduleOptionReader, optionsOf } from './read-options';
 
@@ -8,7 +9,7 @@ export interface CosineDecayOptions {
   initValue: number;
   /** `T`, the length of the decay: an integer ≥ 1. Required. */
   decaySteps: number;
-  /** `α`, the final multiplier: the value ends at `α·η₀` (any finite number). Default 0. */
+  /** `α` ∈ [0, 1], the final multiplier: the value ends at `α·η₀` (Keras: a fraction of `η₀`). Default 0. */
   alpha?: number;
   /** `p > 0`, applied to the cosine factor. Default 1. */
   exponent?: number;
@@ -19,7 +20,8 @@ const KEYS = ['initValue', 'decaySteps', 'alpha', 'exponent'];
 /** The cosine factor `c^p` with `c = ½(1 + cos(π·min(t, T)/T))`, in [0, 1]. */
 export function cosineFactor(decaySteps: number, exponent: number, step: number): number {
   const count = Math.min(step, decaySteps);
-  return (0.5 * (1 + Math.cos((Math.PI * count) / decaySteps))) ** exponent;
+  // π·(count/T), not (π·count)/T: the product would overflow for a huge T.
+  return (0.5 * (1 + Math.cos(Math.PI * (count / decaySteps)))) ** exponent;
 }
 
 /**
@@ -36,8 +38,8 @@ export function cosineFactor(decaySteps: number, exponent: number, step: number)
  * Defaults: `alpha` 0, `exponent` 1. Config:
  * `{ type: 'cosineDecay', initValue, decaySteps, alpha, exponent }`.
  *
- * @throws DescentError `BAD_HYPERPARAM`, `NON_FINITE` or `UNKNOWN_PARAM` naming the field, at
- *   construction and in `scheduleFromConfig`.
+ * @throws DescentError `BAD_HYPERPARAM` (also `alpha` outside [0, 1]), `NON_FINITE` or
+ *   `UNKNOWN_PARAM` naming the field, at construction and in `scheduleFromConfig`.
  *
  * @example
  * ```ts
@@ -49,13 +51,14 @@ export function cosineDecay(options: CosineDecayOptions): Schedule {
   const reader = new ScheduleOptionReader('cosineDecay', options, KEYS);
   const initValue = reader.number('initValue');
   const decaySteps = reader.steps('decaySteps', undefined, 1);
-  const alpha = reader.number('alpha', 0);
+  const alpha = reader.number('alpha', 0, { min: 0, max: 1 });
   const exponent = reader.number('exponent', 1, { min: 0, minExclusive: true });
   const config = { type: 'cosineDecay', initValue, decaySteps, alpha, exponent };
-  return makeSchedule(
+  const schedule = makeSchedule(
     config,
     (step) => initValue * ((1 - alpha) * cosineFactor(decaySteps, exponent, step) + alpha),
   );
+  return withBound(schedule, Math.abs(initValue));
 }
 
 registerScheduleKind('cosineDecay', (config) =>

@@ -1,13 +1,14 @@
 import { registerScheduleKind, type Schedule } from '@descent/core';
 import { type CyclicMode, cycleValue, readCycle } from './cycle';
+import { withBound } from './bound';
 import { makeSchedule } from './make-schedule';
 import { ScheduleOptionReader, optionsOf } from './read-options';
 
 /** Options of {@link cyclicMomentum}. */
 export interface CyclicMomentumOptions {
-  /** `μ_base`, reached when the learning rate peaks (any finite number). Default 0.8 (torch). */
+  /** `μ_base` ∈ [0, 1], reached when the learning rate peaks. Default 0.8 (torch). */
   baseMomentum?: number;
-  /** `μ_max`, at the bottom of the learning-rate cycle (any finite number). Default 0.9 (torch). */
+  /** `μ_max` ∈ [0, 1], at the bottom of the learning-rate cycle. Default 0.9 (torch). */
   maxMomentum?: number;
   /** As {@link CyclicOptions.stepSizeUp}. Default 2000. */
   stepSizeUp?: number;
@@ -18,6 +19,9 @@ export interface CyclicMomentumOptions {
   /** As {@link CyclicOptions.gamma}. Default 1. */
   gamma?: number;
 }
+
+/** A momentum coefficient: [0, 1] (Smith, 2018; torch's `base_momentum`, `max_momentum`). */
+export const MOMENTUM = { min: 0, max: 1 } as const;
 
 const KEYS = ['baseMomentum', 'maxMomentum', 'stepSizeUp', 'stepSizeDown', 'mode', 'gamma'];
 
@@ -35,8 +39,8 @@ const KEYS = ['baseMomentum', 'maxMomentum', 'stepSizeUp', 'stepSizeDown', 'mode
  * `stepSizeUp`, `mode` `'triangular'`, `gamma` 1. Config:
  * `{ type: 'cyclicMomentum', baseMomentum, maxMomentum, stepSizeUp, stepSizeDown, mode, gamma }`.
  *
- * @throws DescentError `BAD_HYPERPARAM`, `NON_FINITE` or `UNKNOWN_PARAM` naming the field, at
- *   construction and in `scheduleFromConfig`.
+ * @throws DescentError `BAD_HYPERPARAM` (also a momentum outside [0, 1]), `NON_FINITE` or
+ *   `UNKNOWN_PARAM` naming the field, at construction and in `scheduleFromConfig`.
  *
  * @example
  * ```ts
@@ -49,11 +53,14 @@ const KEYS = ['baseMomentum', 'maxMomentum', 'stepSizeUp', 'stepSizeDown', 'mode
  */
 export function cyclicMomentum(options: CyclicMomentumOptions = {}): Schedule {
   const reader = new ScheduleOptionReader('cyclicMomentum', options, KEYS);
-  const baseMomentum = reader.number('baseMomentum', 0.8);
-  const maxMomentum = reader.number('maxMomentum', 0.9);
+  const baseMomentum = reader.number('baseMomentum', 0.8, MOMENTUM);
+  const maxMomentum = reader.number('maxMomentum', 0.9, MOMENTUM);
   const cycle = readCycle(reader);
   const config = { type: 'cyclicMomentum', baseMomentum, maxMomentum, ...cycle };
-  return makeSchedule(config, (step) => cycleValue(cycle, maxMomentum, baseMomentum, step));
+  const schedule = makeSchedule(config, (step) =>
+    cycleValue(cycle, maxMomentum, baseMomentum, step),
+  );
+  return withBound(schedule, Math.max(baseMomentum, maxMomentum));
 }
 
 registerScheduleKind('cyclicMomentum', (config) =>

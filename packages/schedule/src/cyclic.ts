@@ -1,13 +1,14 @@
 import { registerScheduleKind, type Schedule } from '@descent/core';
 import { type CyclicMode, cycleValue, readCycle } from './cycle';
+import { withBound } from './bound';
 import { makeSchedule } from './make-schedule';
 import { ScheduleOptionReader, optionsOf } from './read-options';
 
 /** Options of {@link cyclic}. */
 export interface CyclicOptions {
-  /** `η_base`, the bottom of the cycle (any finite number). Required. */
+  /** `η_base`, the bottom of the cycle: a learning rate, a finite number ≥ 0 (torch's `base_lr`). Required. */
   baseValue: number;
-  /** `η_max`, the top of the (first) cycle (any finite number). Required. */
+  /** `η_max`, the top of the (first) cycle: a finite number ≥ 0 (torch's `max_lr`). Required. */
   maxValue: number;
   /** Steps from the bottom to the top: an integer ≥ 1. Default 2000 (torch). */
   stepSizeUp?: number;
@@ -39,7 +40,8 @@ const KEYS = ['baseValue', 'maxValue', 'stepSizeUp', 'stepSizeDown', 'mode', 'ga
  * the matching momentum cycle. Config:
  * `{ type: 'cyclic', baseValue, maxValue, stepSizeUp, stepSizeDown, mode, gamma }`.
  *
- * @throws DescentError `BAD_HYPERPARAM` (also for an unknown `mode`), `NON_FINITE` or
+ * @throws DescentError `BAD_HYPERPARAM` (also for an unknown `mode`, a negative `baseValue` or
+ *   `maxValue`), `NON_FINITE` or
  *   `UNKNOWN_PARAM` naming the field, at construction and in `scheduleFromConfig`.
  *
  * @example
@@ -50,11 +52,12 @@ const KEYS = ['baseValue', 'maxValue', 'stepSizeUp', 'stepSizeDown', 'mode', 'ga
  */
 export function cyclic(options: CyclicOptions): Schedule {
   const reader = new ScheduleOptionReader('cyclic', options, KEYS);
-  const baseValue = reader.number('baseValue');
-  const maxValue = reader.number('maxValue');
+  const baseValue = reader.number('baseValue', undefined, { min: 0 });
+  const maxValue = reader.number('maxValue', undefined, { min: 0 });
   const cycle = readCycle(reader);
   const config = { type: 'cyclic', baseValue, maxValue, ...cycle };
-  return makeSchedule(config, (step) => cycleValue(cycle, baseValue, maxValue, step));
+  const schedule = makeSchedule(config, (step) => cycleValue(cycle, baseValue, maxValue, step));
+  return withBound(schedule, Math.max(baseValue, maxValue));
 }
 
 registerScheduleKind('cyclic', (config) => cyclic(optionsOf(config) as unknown as CyclicOptions));

@@ -1,4 +1,5 @@
 import { DescentError, registerScheduleKind, type Schedule } from '@descent/core';
+import { withBound } from './bound';
 import { makeSchedule } from './make-schedule';
 import { ScheduleOptionReader, optionsOf } from './read-options';
 
@@ -80,7 +81,7 @@ export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
     ...(endValue === undefined ? {} : { endValue }),
   };
   const clip = endValue === undefined ? undefined : decayRate < 1 ? Math.max : Math.min;
-  return makeSchedule(config, (step) => {
+  const schedule = makeSchedule(config, (step) => {
     const decreased = step - transitionBegin;
     let p = decreased / transitionSteps;
     if (staircase) p = Math.floor(p);
@@ -88,6 +89,8 @@ export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
     const decayed = decreased <= 0 || initValue === 0 ? initValue : initValue * decayRate ** p;
     return clip === undefined ? decayed : clip(decayed, endValue as number);
   });
+  // γ ≤ 1 moves η₀ toward 0 (or holds it); γ > 1 is capped by endValue.
+  return withBound(schedule, Math.max(Math.abs(initValue), Math.abs(endValue ?? 0)));
 }
 
 registerScheduleKind('exponentialDecay', (config) =>

@@ -5,6 +5,7 @@ import {
   registerScheduleKind,
   type Schedule,
 } from '@descent/core';
+import { boundOf, maxBound, withBound } from './bound';
 import { makeSchedule } from './make-schedule';
 import { describe, ScheduleOptionReader, optionsOf, rebuild } from './read-options';
 
@@ -61,12 +62,14 @@ export function join(schedules: readonly Schedule[], boundaries: readonly number
     return b;
   });
   const config = { type: 'join', schedules: parts.map((s) => s.config), boundaries: bounds };
-  return makeSchedule(config, (step) => {
+  const schedule = makeSchedule(config, (step) => {
     let i = 0;
     while (i < bounds.length && step >= (bounds[i] as number)) i++;
     const offset = i === 0 ? 0 : (bounds[i - 1] as number);
     return (parts[i] as Schedule)(step - offset);
   });
+  const bound = maxBound(...parts.map(boundOf));
+  return bound === undefined ? schedule : withBound(schedule, bound);
 }
 
 registerScheduleKind('join', (config) => {

@@ -1,9 +1,5 @@
-import {
-  type HyperParameter,
-  isSchedule,
-  registerScheduleKind,
-  type Schedule,
-} from '@descent/core';
+import { type HyperParameter, registerScheduleKind, type Schedule } from '@descent/core';
+import { boundOf, LARGEST_PRODUCT, withBound } from './bound';
 import { makeSchedule } from './make-schedule';
 import { ScheduleOptionReader, optionsOf, rebuild } from './read-options';
 
@@ -31,6 +27,11 @@ const KEYS = ['baseValue', 'baseBatchSize', 'batchSize'];
  * a gradual warmup ({@link linearWarmup}) for large `k`. Config:
  * `{ type: 'linearScaling', baseValue: <number or schedule config>, baseBatchSize, batchSize }`.
  *
+ * The scaled values must stay below half the largest double: `BAD_HYPERPARAM` at construction
+ * otherwise, for a number or a schedule of this package (whose largest value its options give). A
+ * schedule of another kind (your own `makeSchedule`) has no known bound and is not checked here;
+ * an optimizer that reads a non-finite value from it refuses it then.
+ *
  * @throws DescentError `BAD_HYPERPARAM`, `NON_FINITE`, `UNKNOWN_PARAM` or `BAD_ARGUMENT` naming
  *   the field, at construction and in `scheduleFromConfig`.
  *
@@ -43,21 +44,31 @@ const KEYS = ['baseValue', 'baseBatchSize', 'batchSize'];
 export function linearScaling(options: LinearScalingOptions): Schedule {
   const reader = new ScheduleOptionReader('linearScaling', options, KEYS);
   const base = reader.raw('baseValue');
-  const baseValue = isSchedule(base)
-    ? reader.schedule('baseValue', base)
-    : reader.number('baseValue');
+  const baseValue =
+    typeof base === 'function' ? reader.schedule('baseValue', base) : reader.number('baseValue');
   const baseBatchSize = reader.steps('baseBatchSize', undefined, 1);
   const batchSize = reader.steps('batchSize', undefined, 1);
   const k = batchSize / baseBatchSize;
+  const baseBound = boundOf(baseValue);
+  const bound =
+    baseBound === undefined
+      ? undefined
+      : reader.derived(
+          ['baseValue', 'batchSize', 'baseBatchSize'],
+          'the largest value |baseValue|·batchSize/baseBatchSize',
+          baseBound * k,
+          LARGEST_PRODUCT,
+        );
   const config = {
     type: 'linearScaling',
     baseValue: typeof baseValue === 'number' ? baseValue : baseValue.config,
     baseBatchSize,
     batchSize,
   };
-  return makeSchedule(config, (step) =>
+  const schedule = makeSchedule(config, (step) =>
     typeof baseValue === 'number' ? baseValue * k : baseValue(step) * k,
   );
+  return bound === undefined ? schedule : withBound(schedule, bound);
 }
 
 registerScheduleKind('linearScaling', (config) => {

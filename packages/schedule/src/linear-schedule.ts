@@ -1,4 +1,5 @@
 import { registerScheduleKind, type Schedule } from '@descent/core';
+import { withBound } from './bound';
 import { makeSchedule } from './make-schedule';
 import { polynomialValue } from './polynomial-decay';
 import { ScheduleOptionReader, optionsOf } from './read-options';
@@ -28,8 +29,8 @@ const KEYS = ['initValue', 'endValue', 'transitionSteps', 'transitionBegin'];
  * Defaults: `transitionBegin` 0. Config:
  * `{ type: 'linearSchedule', initValue, endValue, transitionSteps, transitionBegin }`.
  *
- * @throws DescentError `BAD_HYPERPARAM`, `NON_FINITE` or `UNKNOWN_PARAM` naming the field, at
- *   construction and in `scheduleFromConfig`.
+ * @throws DescentError `BAD_HYPERPARAM` (also when `initValue − endValue` overflows), `NON_FINITE`
+ *   or `UNKNOWN_PARAM` naming the field, at construction and in `scheduleFromConfig`.
  *
  * @example
  * ```ts
@@ -44,10 +45,12 @@ export function linearSchedule(options: LinearScheduleOptions): Schedule {
   const endValue = reader.number('endValue');
   const transitionSteps = reader.steps('transitionSteps', undefined, 1);
   const transitionBegin = reader.steps('transitionBegin', 0);
+  reader.derived(['initValue', 'endValue'], 'initValue − endValue', initValue - endValue);
   const config = { type: 'linearSchedule', initValue, endValue, transitionSteps, transitionBegin };
-  return makeSchedule(config, (step) =>
+  const schedule = makeSchedule(config, (step) =>
     polynomialValue(initValue, endValue, 1, transitionSteps, transitionBegin, step),
   );
+  return withBound(schedule, Math.max(Math.abs(initValue), Math.abs(endValue)));
 }
 
 registerScheduleKind('linearSchedule', (config) =>

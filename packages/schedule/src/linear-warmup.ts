@@ -1,4 +1,5 @@
 import { registerScheduleKind, type Schedule } from '@descent/core';
+import { boundOf, maxBound, withBound } from './bound';
 import { linearInterpolate } from './interpolate';
 import { makeSchedule } from './make-schedule';
 import { ScheduleOptionReader, optionsOf, rebuild } from './read-options';
@@ -29,7 +30,8 @@ const KEYS = ['warmupSteps', 'initValue'];
  * Defaults: `initValue` 0. Config:
  * `{ type: 'linearWarmup', schedule: <config of s>, warmupSteps, initValue }`.
  *
- * @throws DescentError `BAD_ARGUMENT` if `schedule` is not a Schedule, `BAD_HYPERPARAM`,
+ * @throws DescentError `BAD_ARGUMENT` if `schedule` is not a Schedule, `BAD_HYPERPARAM` (also when
+ *   the ramp `schedule(warmupSteps) − initValue` overflows),
  *   `NON_FINITE` or `UNKNOWN_PARAM` naming the field, at construction and in `scheduleFromConfig`.
  *
  * @example
@@ -46,9 +48,16 @@ export function linearWarmup(schedule: Schedule, options: LinearWarmupOptions): 
   const initValue = reader.number('initValue', 0);
   const config = { type: 'linearWarmup', schedule: inner.config, warmupSteps, initValue };
   const target = warmupSteps > 0 ? inner(warmupSteps) : 0;
-  return makeSchedule(config, (step) =>
+  reader.derived(
+    ['schedule', 'initValue'],
+    'the ramp schedule(warmupSteps) − initValue',
+    target - initValue,
+  );
+  const warmed = makeSchedule(config, (step) =>
     step < warmupSteps ? linearInterpolate(initValue, target, step / warmupSteps) : inner(step),
   );
+  const bound = maxBound(initValue, boundOf(inner));
+  return bound === undefined ? warmed : withBound(warmed, bound);
 }
 
 registerScheduleKind('linearWarmup', (config) => {

@@ -11,19 +11,23 @@ const annealCos = (start: number, end: number, pct: number) =>
   end + ((start - end) / 2) * (Math.cos(Math.PI * pct) + 1);
 
 describe('oneCycleMomentum', () => {
+  // torch's vectors use base_momentum 1, max_momentum 22; momenta lie in [0, 1] here, so the
+  // same cycle runs from 1/22 to 1 and is compared ×22.
+  const x22 = (values: number[]) => values.map((v) => v * 22);
+
   it('matches torch test_onecycle_lr_linear_annealing momentum (base 1, max 22)', () => {
     const m = oneCycleMomentum({
-      baseMomentum: 1,
-      maxMomentum: 22,
+      baseMomentum: 1 / 22,
+      maxMomentum: 1,
       totalSteps: 10,
       anneal: 'linear',
     });
-    expectValues(sample(m, 10), [22, 11.5, 1, 4, 7, 10, 13, 16, 19, 22]);
+    expectValues(x22(sample(m, 10)), [22, 11.5, 1, 4, 7, 10, 13, 16, 19, 22]);
   });
 
   it('matches torch test_onecycle_lr_cosine_annealing momentum', () => {
-    const m = oneCycleMomentum({ baseMomentum: 1, maxMomentum: 22, totalSteps: 10 });
-    expectValues(sample(m, 10), [
+    const m = oneCycleMomentum({ baseMomentum: 1 / 22, maxMomentum: 1, totalSteps: 10 });
+    expectValues(x22(sample(m, 10)), [
       22,
       11.5,
       1,
@@ -34,14 +38,14 @@ describe('oneCycleMomentum', () => {
 
   it('matches torch test_onecycle_lr_linear_annealing_three_phases momentum', () => {
     const m = oneCycleMomentum({
-      baseMomentum: 1,
-      maxMomentum: 22,
+      baseMomentum: 1 / 22,
+      maxMomentum: 1,
       totalSteps: 10,
       pctStart: 0.4,
       anneal: 'linear',
       threePhase: true,
     });
-    expectValues(sample(m, 10), [22, 15, 8, 1, 8, 15, 22, 22, 22, 22]);
+    expectValues(x22(sample(m, 10)), [22, 15, 8, 1, 8, 15, 22, 22, 22, 22]);
   });
 
   it('cycles inversely to oneCycle with the same phases; holds μ_max afterwards', () => {

@@ -1,13 +1,15 @@
 import { registerScheduleKind, type Schedule } from '@descent/core';
+import { withBound } from './bound';
 import { makeSchedule } from './make-schedule';
+import { MOMENTUM } from './cyclic-momentum';
 import { type AnnealStrategy, phaseValue, readPhases } from './one-cycle-phases';
 import { ScheduleOptionReader, optionsOf } from './read-options';
 
 /** Options of {@link oneCycleMomentum}: the momentum bounds plus the phase options of {@link oneCycle}. */
 export interface OneCycleMomentumOptions {
-  /** `μ_base`, reached when the learning rate peaks (any finite number). Default 0.85 (torch). */
+  /** `μ_base` ∈ [0, 1], reached when the learning rate peaks. Default 0.85 (torch). */
   baseMomentum?: number;
-  /** `μ_max`, at the start and the end of the cycle (any finite number). Default 0.95 (torch). */
+  /** `μ_max` ∈ [0, 1], at the start and the end of the cycle. Default 0.95 (torch). */
   maxMomentum?: number;
   /** As {@link OneCycleOptions.totalSteps}. Required. */
   totalSteps: number;
@@ -35,8 +37,8 @@ const KEYS = ['baseMomentum', 'maxMomentum', 'totalSteps', 'pctStart', 'anneal',
  * `baseMomentum` 0.85, `maxMomentum` 0.95, `pctStart` 0.3, `anneal` `'cos'`, `threePhase` false.
  * Config: `{ type: 'oneCycleMomentum', baseMomentum, maxMomentum, totalSteps, pctStart, anneal, threePhase }`.
  *
- * @throws DescentError `BAD_HYPERPARAM`, `NON_FINITE` or `UNKNOWN_PARAM` naming the field, at
- *   construction and in `scheduleFromConfig`.
+ * @throws DescentError `BAD_HYPERPARAM` (also a momentum outside [0, 1]), `NON_FINITE` or
+ *   `UNKNOWN_PARAM` naming the field, at construction and in `scheduleFromConfig`.
  *
  * @example
  * ```ts
@@ -49,14 +51,15 @@ const KEYS = ['baseMomentum', 'maxMomentum', 'totalSteps', 'pctStart', 'anneal',
  */
 export function oneCycleMomentum(options: OneCycleMomentumOptions): Schedule {
   const reader = new ScheduleOptionReader('oneCycleMomentum', options, KEYS);
-  const baseMomentum = reader.number('baseMomentum', 0.85);
-  const maxMomentum = reader.number('maxMomentum', 0.95);
+  const baseMomentum = reader.number('baseMomentum', 0.85, MOMENTUM);
+  const maxMomentum = reader.number('maxMomentum', 0.95, MOMENTUM);
   const phases = readPhases(reader);
   const config = { type: 'oneCycleMomentum', baseMomentum, maxMomentum, ...phases };
   const points = phases.threePhase
     ? [maxMomentum, baseMomentum, maxMomentum, maxMomentum]
     : [maxMomentum, baseMomentum, maxMomentum];
-  return makeSchedule(config, (step) => phaseValue(phases, points, step));
+  const schedule = makeSchedule(config, (step) => phaseValue(phases, points, step));
+  return withBound(schedule, Math.max(baseMomentum, maxMomentum));
 }
 
 registerScheduleKind('oneCycleMomentum', (config) =>

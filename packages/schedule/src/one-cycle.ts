@@ -1,11 +1,12 @@
 import { registerScheduleKind, type Schedule } from '@descent/core';
+import { withBound } from './bound';
 import { makeSchedule } from './make-schedule';
 import { type AnnealStrategy, phaseValue, readPhases } from './one-cycle-phases';
 import { ScheduleOptionReader, optionsOf } from './read-options';
 
 /** Options of {@link oneCycle}. */
 export interface OneCycleOptions {
-  /** `η_max`, the peak (any finite number). Required. */
+  /** `η_max`, the peak learning rate: a finite number ≥ 0 (torch's `max_lr`). Required. */
   maxValue: number;
   /** `T`, the length of the cycle in steps: an integer ≥ 1. Required. */
   totalSteps: number;
@@ -46,7 +47,8 @@ const KEYS = [
  * `finalDivFactor` 1e4, `anneal` `'cos'`, `threePhase` false. Config:
  * `{ type: 'oneCycle', maxValue, totalSteps, pctStart, divFactor, finalDivFactor, anneal, threePhase }`.
  *
- * @throws DescentError `BAD_HYPERPARAM` (also `pctStart` ∉ (0, 1), an unknown `anneal`),
+ * @throws DescentError `BAD_HYPERPARAM` (also `pctStart` ∉ (0, 1), an unknown `anneal`, a negative
+ *   `maxValue`, or factors so small that `maxValue / divFactor` or the final value overflows),
  *   `NON_FINITE` or `UNKNOWN_PARAM` naming the field, at construction and in `scheduleFromConfig`.
  *
  * @example
@@ -57,7 +59,7 @@ const KEYS = [
  */
 export function oneCycle(options: OneCycleOptions): Schedule {
   const reader = new ScheduleOptionReader('oneCycle', options, KEYS);
-  const maxValue = reader.number('maxValue');
+  const maxValue = reader.number('maxValue', undefined, { min: 0 });
   const phases = readPhases(reader);
   const divFactor = reader.number('divFactor', 25, { min: 0, minExclusive: true });
   const finalDivFactor = reader.number('finalDivFactor', 1e4, { min: 0, minExclusive: true });
@@ -71,12 +73,21 @@ export function oneCycle(options: OneCycleOptions): Schedule {
     anneal: phases.anneal,
     threePhase: phases.threePhase,
   };
-  const initial = maxValue / divFactor;
-  const final = initial / finalDivFactor;
+  const initial = reader.derived(
+    ['maxValue', 'divFactor'],
+    'the initial value maxValue / divFactor',
+    maxValue / divFactor,
+  );
+  const final = reader.derived(
+    ['maxValue', 'divFactor', 'finalDivFactor'],
+    'the final value maxValue / (divFactor · finalDivFactor)',
+    initial / finalDivFactor,
+  );
   const points = phases.threePhase
     ? [initial, maxValue, initial, final]
     : [initial, maxValue, final];
-  return makeSchedule(config, (step) => phaseValue(phases, points, step));
+  const schedule = makeSchedule(config, (step) => phaseValue(phases, points, step));
+  return withBound(schedule, Math.max(...points));
 }
 
 registerScheduleKind('oneCycle', (config) =>

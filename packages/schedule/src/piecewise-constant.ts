@@ -1,9 +1,11 @@
 import { registerScheduleKind, type Schedule } from '@descent/core';
 import {
+  accumulate,
   type BoundariesAndScales,
   readBoundariesAndScales,
   toRecord,
 } from './boundaries-and-scales';
+import { withBound } from './bound';
 import { makeSchedule } from './make-schedule';
 import { ScheduleOptionReader, optionsOf } from './read-options';
 
@@ -29,7 +31,8 @@ const KEYS = ['initValue', 'boundariesAndScales'];
  * `{ type: 'piecewiseConstant', initValue, boundariesAndScales }` (keys as decimal strings).
  *
  * @throws DescentError `BAD_HYPERPARAM` (a key that is not an integer step ≥ 0, a negative scale),
- *   `NON_FINITE`, `UNKNOWN_PARAM`, at construction and in `scheduleFromConfig`.
+ *   `NON_FINITE`, `UNKNOWN_PARAM`, at construction (`BAD_HYPERPARAM` also when a product
+ *   `η₀·s₁·…·sᵢ` overflows) and in `scheduleFromConfig`.
  *
  * @example
  * ```ts
@@ -42,16 +45,18 @@ export function piecewiseConstant(options: PiecewiseConstantOptions): Schedule {
   const reader = new ScheduleOptionReader('piecewiseConstant', options, KEYS);
   const initValue = reader.number('initValue');
   const pairs = readBoundariesAndScales(reader);
+  const values = accumulate(reader, initValue, pairs);
   const config = {
     type: 'piecewiseConstant',
     initValue,
     boundariesAndScales: toRecord(pairs),
   };
-  return makeSchedule(config, (step) => {
-    let v = initValue;
-    for (const [boundary, scale] of pairs) if (step >= boundary) v = scale * v;
-    return v;
+  const schedule = makeSchedule(config, (step) => {
+    let i = 0;
+    while (i < pairs.length && step >= (pairs[i] as [number, number])[0]) i++;
+    return values[i] as number;
   });
+  return withBound(schedule, Math.max(...values.map(Math.abs)));
 }
 
 registerScheduleKind('piecewiseConstant', (config) =>

@@ -1,10 +1,12 @@
 import { registerScheduleKind, type Schedule } from '@descent/core';
 import {
+  accumulate,
   type BoundariesAndScales,
   readBoundariesAndScales,
   toRecord,
 } from './boundaries-and-scales';
 import { cosineInterpolate, linearInterpolate } from './interpolate';
+import { withBound } from './bound';
 import { makeSchedule } from './make-schedule';
 import { ScheduleOptionReader, optionsOf } from './read-options';
 
@@ -35,8 +37,8 @@ const INTERPOLATIONS = ['linear', 'cosine'] as const;
  * applies its scale at once. Config:
  * `{ type: 'piecewiseInterpolate', initValue, boundariesAndScales, interpolation }`.
  *
- * @throws DescentError `BAD_HYPERPARAM` (bad key, negative scale, unknown interpolation),
- *   `NON_FINITE`, `UNKNOWN_PARAM`, at construction and in `scheduleFromConfig`.
+ * @throws DescentError `BAD_HYPERPARAM` (bad key, negative scale, unknown interpolation, a product
+ *   `v₀·s₁·…·sᵢ` that overflows), `NON_FINITE`, `UNKNOWN_PARAM`, at construction and in `scheduleFromConfig`.
  *
  * @example
  * ```ts
@@ -59,10 +61,9 @@ export function piecewiseInterpolate(options: PiecewiseInterpolateOptions): Sche
   };
   const interp = interpolation === 'linear' ? linearInterpolate : cosineInterpolate;
   const bounds = [0, ...pairs.map(([b]) => b)];
-  const values = [initValue];
-  for (const [, scale] of pairs) values.push((values[values.length - 1] as number) * scale);
+  const values = accumulate(reader, initValue, pairs);
   const last = bounds.length - 1;
-  return makeSchedule(config, (step) => {
+  const schedule = makeSchedule(config, (step) => {
     for (let i = 1; i <= last; i++) {
       const lo = bounds[i - 1] as number;
       const hi = bounds[i] as number;
@@ -74,6 +75,7 @@ export function piecewiseInterpolate(options: PiecewiseInterpolateOptions): Sche
     }
     return values[last] as number;
   });
+  return withBound(schedule, Math.max(...values.map(Math.abs)));
 }
 
 registerScheduleKind('piecewiseInterpolate', (config) =>

@@ -1,4 +1,5 @@
 import { registerScheduleKind, type Schedule } from '@descent/core';
+import { withBound } from './bound';
 import { makeSchedule } from './make-schedule';
 import { ScheduleOptionReader, optionsOf } from './read-options';
 
@@ -44,8 +45,8 @@ export function polynomialValue(
  * is an error. Config:
  * `{ type: 'polynomialDecay', initValue, endValue, power, transitionSteps, transitionBegin }`.
  *
- * @throws DescentError `BAD_HYPERPARAM`, `NON_FINITE` or `UNKNOWN_PARAM` naming the field, at
- *   construction and in `scheduleFromConfig`.
+ * @throws DescentError `BAD_HYPERPARAM` (also when `initValue − endValue` overflows), `NON_FINITE`
+ *   or `UNKNOWN_PARAM` naming the field, at construction and in `scheduleFromConfig`.
  *
  * @example
  * ```ts
@@ -60,6 +61,7 @@ export function polynomialDecay(options: PolynomialDecayOptions): Schedule {
   const power = reader.number('power', 1, { min: 0, minExclusive: true });
   const transitionSteps = reader.steps('transitionSteps', undefined, 1);
   const transitionBegin = reader.steps('transitionBegin', 0);
+  reader.derived(['initValue', 'endValue'], 'initValue − endValue', initValue - endValue);
   const config = {
     type: 'polynomialDecay',
     initValue,
@@ -68,9 +70,10 @@ export function polynomialDecay(options: PolynomialDecayOptions): Schedule {
     transitionSteps,
     transitionBegin,
   };
-  return makeSchedule(config, (step) =>
+  const schedule = makeSchedule(config, (step) =>
     polynomialValue(initValue, endValue, power, transitionSteps, transitionBegin, step),
   );
+  return withBound(schedule, Math.max(Math.abs(initValue), Math.abs(endValue)));
 }
 
 registerScheduleKind('polynomialDecay', (config) =>

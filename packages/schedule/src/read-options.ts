@@ -17,9 +17,36 @@ export class ScheduleOptionReader extends OptionReader {
     return this.what;
   }
 
-  /** A step count: an integer ≥ `min` (default 0). */
+  /**
+   * A step count: an integer from `min` (default 0) to `2^53 − 1` (`Number.MAX_SAFE_INTEGER`, the
+   * largest count a step counter reaches exactly; sums of two counts stay finite).
+   */
   steps(field: string, fallback?: number, min = 0): number {
-    return this.integer(field, fallback, { min });
+    return this.integer(field, fallback, { min, max: Number.MAX_SAFE_INTEGER });
+  }
+
+  /**
+   * Asserts that a value derived from options (`maxValue / divFactor`, `initValue − endValue`, …)
+   * is at most `limit` in magnitude (default: finite), so that the schedule's own arithmetic
+   * cannot overflow to ±Infinity or NaN at any step. `fields` are the options it comes from.
+   *
+   * @throws DescentError `BAD_HYPERPARAM` naming the fields, the derivation and its value.
+   */
+  derived(
+    fields: readonly string[],
+    what: string,
+    value: number,
+    limit = Number.MAX_VALUE,
+  ): number {
+    if (!(Math.abs(value) <= limit)) {
+      const names = fields.map((f) => this.name(f)).join(' and ');
+      const bound = limit === Number.MAX_VALUE ? 'finite' : `at most ${limit} in magnitude`;
+      throw new DescentError(
+        'BAD_HYPERPARAM',
+        `${names} give ${what} = ${value}; it must be ${bound} (the schedule would overflow).`,
+      );
+    }
+    return value;
   }
 
   /**

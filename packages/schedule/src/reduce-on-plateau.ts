@@ -8,6 +8,7 @@ import {
   type Schedule,
   type ScheduleConfig,
 } from '@descent/core';
+import { boundOf, LARGEST_PRODUCT, withBound } from './bound';
 import { checkStep, deepFreeze } from './make-schedule';
 import { describe, ScheduleOptionReader, optionsOf, rebuild } from './read-options';
 
@@ -73,6 +74,10 @@ export interface ReduceOnPlateau {
    * `η_t = base(t) · value`, reading `value` live. Its `config` is a snapshot of the options,
    * the state and `base`, so an optimizer saved with it (`model.save({ includeOptimizer: true })`)
    * comes back with the state it had; the rebuilt schedule's `plateau` keeps taking `update`s.
+   *
+   * @throws DescentError `BAD_ARGUMENT` for a function that is not a Schedule, `NON_FINITE` /
+   *   `BAD_HYPERPARAM` for a bad number, `BAD_HYPERPARAM` when `base` times the value (or
+   *   `minValue`) could exceed half the largest double.
    */
   schedule(base?: HyperParameter): PlateauSchedule;
 }
@@ -179,7 +184,19 @@ export function reduceOnPlateau(
 }
 
 function plateauSchedule(plateau: ReduceOnPlateau, base: HyperParameter): PlateauSchedule {
-  if (!isSchedule(base)) checkNumber('reduceOnPlateau base', base);
+  checkBase(base);
+  // The value only moves toward minValue (or 0): |value| stays ≤ max(|value now|, |minValue|).
+  const baseBound = boundOf(base);
+  const bound =
+    baseBound === undefined
+      ? undefined
+      : baseBound * Math.max(Math.abs(plateau.value), Math.abs(plateau.options.minValue));
+  if (bound !== undefined && !(bound <= LARGEST_PRODUCT)) {
+    throw new DescentError(
+      'BAD_HYPERPARAM',
+      `reduceOnPlateau base times the plateau's value (or minValue) reaches ${bound}; it must stay ≤ ${LARGEST_PRODUCT} (the schedule would overflow).`,
+    );
+  }
   const schedule = (step: number): number => {
     checkStep('reduceOnPlateau', step);
     return (typeof base === 'number' ? base : base(step)) * plateau.value;
@@ -197,7 +214,19 @@ function plateauSchedule(plateau: ReduceOnPlateau, base: HyperParameter): Platea
     },
     plateau: { value: plateau, enumerable: true },
   });
-  return schedule as PlateauSchedule;
+  const plateauSchedule = schedule as PlateauSchedule;
+  return bound === undefined ? plateauSchedule : withBound(plateauSchedule, bound);
+}
+
+/** A plateau's base: a finite number or a Schedule. */
+function checkBase(base: unknown): asserts base is HyperParameter {
+  if (typeof base === 'function' && !isSchedule(base)) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `reduceOnPlateau base must be a number or a Schedule, got ${describe(base)}.`,
+    );
+  }
+  if (!isSchedule(base)) checkNumber('reduceOnPlateau base', base);
 }
 
 function readOptions(options: ReduceOnPlateauOptions): Required<ReduceOnPlateauOptions> {

@@ -1,16 +1,18 @@
 import { registerScheduleKind, type Schedule } from '@descent/core';
+import { withBound } from './bound';
+import { cosineInterpolate } from './interpolate';
 import { makeSchedule } from './make-schedule';
 import { ScheduleOptionReader, optionsOf } from './read-options';
 
 /** Options of {@link sgdr}. */
 export interface SgdrOptions {
-  /** `η_max`, the value at the start of every cycle (any finite number). Required. */
+  /** `η_max`, the learning rate at the start of every cycle: a finite number ≥ 0. Required. */
   initValue: number;
   /** `T₀`, the length of the first cycle: an integer ≥ 1. Required. */
   t0: number;
   /** `T_mult`, each cycle is this many times longer than the previous: an integer ≥ 1. Default 1. */
   tMult?: number;
-  /** `η_min`, the value the cosine approaches at the end of each cycle (any finite number). Default 0. */
+  /** `η_min`, the learning rate the cosine approaches at the end of each cycle: a finite number ≥ 0 (torch's `eta_min`). Default 0. */
   etaMin?: number;
 }
 
@@ -42,8 +44,8 @@ export function sgdrCycle(t0: number, tMult: number, step: number): [number, num
  * subtraction rather than torch's `log(…, T_mult)`, which can be off by one cycle by rounding at a
  * restart step. Defaults: `tMult` 1, `etaMin` 0. Config: `{ type: 'sgdr', initValue, t0, tMult, etaMin }`.
  *
- * @throws DescentError `BAD_HYPERPARAM`, `NON_FINITE` or `UNKNOWN_PARAM` naming the field, at
- *   construction and in `scheduleFromConfig`.
+ * @throws DescentError `BAD_HYPERPARAM` (also a negative `initValue` or `etaMin`), `NON_FINITE` or
+ *   `UNKNOWN_PARAM` naming the field, at construction and in `scheduleFromConfig`.
  *
  * @example
  * ```ts
@@ -54,15 +56,17 @@ export function sgdrCycle(t0: number, tMult: number, step: number): [number, num
  */
 export function sgdr(options: SgdrOptions): Schedule {
   const reader = new ScheduleOptionReader('sgdr', options, KEYS);
-  const initValue = reader.number('initValue');
+  const initValue = reader.number('initValue', undefined, { min: 0 });
   const t0 = reader.steps('t0', undefined, 1);
   const tMult = reader.steps('tMult', 1, 1);
-  const etaMin = reader.number('etaMin', 0);
+  const etaMin = reader.number('etaMin', 0, { min: 0 });
   const config = { type: 'sgdr', initValue, t0, tMult, etaMin };
-  return makeSchedule(config, (step) => {
+  const schedule = makeSchedule(config, (step) => {
     const [tCur, ti] = sgdrCycle(t0, tMult, step);
-    return etaMin + ((initValue - etaMin) * (1 + Math.cos((Math.PI * tCur) / ti))) / 2;
+    // tCur / ti first: π·tCur overflows for a huge step (ti may even overflow to Infinity).
+    return cosineInterpolate(initValue, etaMin, tCur / ti);
   });
+  return withBound(schedule, Math.max(initValue, etaMin));
 }
 
 registerScheduleKind('sgdr', (config) => sgdr(optionsOf(config) as unknown as SgdrOptions));

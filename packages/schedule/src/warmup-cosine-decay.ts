@@ -1,5 +1,6 @@
 import { DescentError, registerScheduleKind, type Schedule } from '@descent/core';
 import { cosineFactor } from './cosine-decay';
+import { withBound } from './bound';
 import { makeSchedule } from './make-schedule';
 import { polynomialValue } from './polynomial-decay';
 import { ScheduleOptionReader, optionsOf } from './read-options';
@@ -39,7 +40,8 @@ const KEYS = ['initValue', 'peakValue', 'warmupSteps', 'decaySteps', 'endValue',
  * `endValue` 0, `exponent` 1. Config:
  * `{ type: 'warmupCosineDecay', initValue, peakValue, warmupSteps, decaySteps, endValue, exponent }`.
  *
- * @throws DescentError `BAD_HYPERPARAM` (also for `decaySteps ≤ warmupSteps`), `NON_FINITE` or
+ * @throws DescentError `BAD_HYPERPARAM` (also for `decaySteps ≤ warmupSteps`, or a difference
+ *   `peakValue − initValue` or `peakValue − endValue` that overflows), `NON_FINITE` or
  *   `UNKNOWN_PARAM` naming the field, at construction and in `scheduleFromConfig`.
  *
  * @example
@@ -65,6 +67,8 @@ export function warmupCosineDecay(options: WarmupCosineDecayOptions): Schedule {
       `warmupCosineDecay.decaySteps must be > warmupSteps (it counts the warmup), got decaySteps ${decaySteps} and warmupSteps ${warmupSteps}.`,
     );
   }
+  reader.derived(['initValue', 'peakValue'], 'peakValue − initValue', peakValue - initValue);
+  reader.derived(['peakValue', 'endValue'], 'peakValue − endValue', peakValue - endValue);
   const config = {
     type: 'warmupCosineDecay',
     initValue,
@@ -78,10 +82,14 @@ export function warmupCosineDecay(options: WarmupCosineDecayOptions): Schedule {
   // is evaluated in the second form, which cannot overflow for a tiny η_peak.
   const top = peakValue === 0 ? 0 : peakValue - endValue;
   const bottom = peakValue === 0 ? 0 : endValue;
-  return makeSchedule(config, (step) =>
+  const schedule = makeSchedule(config, (step) =>
     step < warmupSteps
       ? polynomialValue(initValue, peakValue, 1, warmupSteps, 0, step)
       : top * cosineFactor(decaySteps - warmupSteps, exponent, step - warmupSteps) + bottom,
+  );
+  return withBound(
+    schedule,
+    Math.max(Math.abs(initValue), Math.abs(peakValue), Math.abs(endValue)),
   );
 }
 

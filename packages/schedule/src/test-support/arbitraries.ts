@@ -23,6 +23,10 @@ import { sgdr } from '../sgdr';
 import { warmupCosineDecay } from '../warmup-cosine-decay';
 
 const value = fc.double({ min: -1e3, max: 1e3, noNaN: true });
+/** A learning rate: ≥ 0. */
+const rate = fc.double({ min: 0, max: 1e3, noNaN: true });
+/** A momentum: [0, 1]. */
+const momentum = fc.double({ min: 0, max: 1, noNaN: true });
 const steps = (min: number, max: number) => fc.integer({ min, max });
 const undef = { nil: undefined } as const;
 const boundariesAndScales = fc.dictionary(
@@ -100,7 +104,7 @@ export const LEAVES: Record<string, fc.Arbitrary<Schedule>> = {
     .record({
       initValue: value,
       decaySteps: steps(1, 1_000_000),
-      alpha: fc.option(fc.double({ min: -2, max: 2, noNaN: true }), undef),
+      alpha: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), undef),
       exponent: fc.option(fc.double({ min: 1e-3, max: 5, noNaN: true }), undef),
     })
     .map((o) => cosineDecay(o)),
@@ -116,23 +120,23 @@ export const LEAVES: Record<string, fc.Arbitrary<Schedule>> = {
     .map(({ extra, ...o }) => warmupCosineDecay({ ...o, decaySteps: o.warmupSteps + extra })),
   sgdr: fc
     .record({
-      initValue: value,
+      initValue: rate,
       t0: steps(1, 100_000),
       tMult: fc.option(steps(1, 4), undef),
-      etaMin: fc.option(value, undef),
+      etaMin: fc.option(rate, undef),
     })
     .map((o) => sgdr(o)),
-  cyclic: fc.record({ baseValue: value, maxValue: value, ...cycle }).map((o) => cyclic(o)),
+  cyclic: fc.record({ baseValue: rate, maxValue: rate, ...cycle }).map((o) => cyclic(o)),
   cyclicMomentum: fc
     .record({
-      baseMomentum: fc.option(value, undef),
-      maxMomentum: fc.option(value, undef),
+      baseMomentum: fc.option(momentum, undef),
+      maxMomentum: fc.option(momentum, undef),
       ...cycle,
     })
     .map((o) => cyclicMomentum(o)),
   oneCycle: fc
     .record({
-      maxValue: value,
+      maxValue: rate,
       ...phases,
       divFactor: fc.option(fc.double({ min: 0.5, max: 100, noNaN: true }), undef),
       finalDivFactor: fc.option(fc.double({ min: 0.5, max: 1e5, noNaN: true }), undef),
@@ -140,8 +144,8 @@ export const LEAVES: Record<string, fc.Arbitrary<Schedule>> = {
     .map((o) => oneCycle(fixPhases(o))),
   oneCycleMomentum: fc
     .record({
-      baseMomentum: fc.option(value, undef),
-      maxMomentum: fc.option(value, undef),
+      baseMomentum: fc.option(momentum, undef),
+      maxMomentum: fc.option(momentum, undef),
       ...phases,
     })
     .map((o) => oneCycleMomentum(fixPhases(o))),
