@@ -15,10 +15,15 @@ export type BadTensor =
   | { kind: 'dtype'; shape: number[] }
   | { kind: 'disposed'; shape: number[] };
 
-/** Not a tensor, another shape than `shape`, an int32 tensor of `shape`, or a disposed one. */
-export function badTensor(shape: readonly number[]): fc.Arbitrary<BadTensor> {
+/**
+ * Not a tensor, another shape than `shape`, an int32 tensor of `shape`, or a disposed one. For an
+ * `optional` tensor, `undefined` (absent) is left out.
+ */
+export function badTensor(shape: readonly number[], optional = false): fc.Arbitrary<BadTensor> {
   return fc.oneof(
-    notATensor.map((value): BadTensor => ({ kind: 'value', value })),
+    notATensor
+      .filter((v) => !optional || v !== undefined)
+      .map((value): BadTensor => ({ kind: 'value', value })),
     otherShape(shape).map((s): BadTensor => ({ kind: 'shape', shape: s })),
     fc.constant<BadTensor>({ kind: 'dtype', shape: [...shape] }),
     fc.constant<BadTensor>({ kind: 'disposed', shape: [...shape] }),
