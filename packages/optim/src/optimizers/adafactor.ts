@@ -95,7 +95,10 @@ export const Adafactor = defineOptimizer<AdafactorOptions>({
     multiplyByParameterScale: booleanOption(true),
     clippingThreshold: chainCheckedOption<number | null>(1),
     momentum: chainCheckedOption<number | null | undefined>(undefined),
-    weightDecayRate: chainCheckedOption<HyperParameter | null | undefined>(undefined),
+    weightDecayRate: {
+      ...chainCheckedOption<HyperParameter | null | undefined>(undefined),
+      range: NON_NEGATIVE,
+    },
     weightDecayMask: maskOption,
     eps: numberOption(1e-30, NON_NEGATIVE),
     factored: booleanOption(true),

@@ -201,13 +201,7 @@ export function minimizeReleasing(
     );
   }
   if (varList !== undefined) checkVarList('minimize', varList);
-  const list = varList ?? Object.values(trainableVariables('minimize', undefined));
-  if (list.length === 0) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      'minimize: varList is empty; there is nothing to optimize.',
-    );
-  }
+  const list = trainableList(varList);
   const { value, grads } = lossGradients(f, list);
   try {
     optimizer.applyGradients(namedGradients(list, grads, varList === undefined));
@@ -241,4 +235,23 @@ function namedGradients(
     else list.push({ name, tensor: g });
   }
   return asMap ? map : list;
+}
+
+/**
+ * The trainable variables of `varList` (default: every registered one), in its order, as tfjs's
+ * `minimize` takes them (non-trainable ones are left out).
+ *
+ * @throws DescentError `BAD_ARGUMENT` when none is trainable.
+ */
+function trainableList(varList: readonly tf.Variable[] | undefined): tf.Variable[] {
+  const all = varList ?? (Object.values(registeredVariables()) as tf.Variable[]);
+  const list: tf.Variable[] = [];
+  for (const v of all) if (v.trainable) list.push(v);
+  if (list.length === 0) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `minimize: varList has no trainable variable (${all.length} given); there is nothing to optimize.`,
+    );
+  }
+  return list;
 }

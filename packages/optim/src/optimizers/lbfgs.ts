@@ -12,6 +12,7 @@ import { fromOptionsConfig, optionsToConfig } from './config-codec';
 import { readWeights, type StateEntry, WeightSnapshots } from './state-codec';
 import { decodeNumber } from './state-weights';
 import { lossGradients } from './loss-gradients';
+import { checkRestoredValues, type RestoredBound } from './restored-state';
 import {
   lookupVariable,
   type NamedTensor,
@@ -65,6 +66,13 @@ const KNOWN_OPTIONS = [
 /** `η` when none is given (torch's). */
 const DEFAULT_LEARNING_RATE = 1;
 const SCALARS = '__descent__/lbfgs';
+
+/** The memory's numbers that are not simply finite: counts, and the loss (NaN after `applyGradients`). */
+const SCALAR_BOUNDS: Readonly<Record<string, RestoredBound>> = {
+  n_iter: 'count',
+  func_evals: 'count',
+  prev_loss: 'any',
+};
 
 /**
  * L-BFGS (Liu & Nocedal, 1989; survey §5.5) as a `tf.Optimizer`, with torch.optim.LBFGS's
@@ -266,6 +274,10 @@ export class LBFGS extends tf.Optimizer {
    * name, or one differing only by tfjs-layers' `_<n>` suffix (a reloaded model), which then takes
    * the memory over at its next step. Everything is checked before the memory changes; tensors are
    * copied, so the caller keeps its own.
+   *
+   * @throws DescentError `BAD_ARGUMENT` (not a list of named tensors, a name twice, a step count
+   *   that is not an integer ≥ 0), `UNKNOWN_PARAM` (not an L-BFGS memory, an unknown variable),
+   *   `SHAPE_MISMATCH`, `DISPOSED`, `NON_FINITE` (a NaN or infinite value in the memory).
    */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const { iterations, weights } = await readWeights(weightValues);
@@ -314,6 +326,16 @@ export class LBFGS extends tf.Optimizer {
         `optimizer weights do not form an L-BFGS memory (variables ${names.slice(0, 6).join(', ')}; slots ${[...pieces.keys()].slice(0, 6).join(', ')}).`,
       );
     }
+    await checkRestoredValues([
+      ...[...pieces].flatMap(([slot, byVariable]) =>
+        [...byVariable].map(([variable, value]) => ({ name: `${variable}/${slot}`, value })),
+      ),
+      ...[...scalars].map(([key, value]) => ({
+        name: `${SCALARS}/${key}`,
+        value,
+        bound: SCALAR_BOUNDS[key] ?? 'finite',
+      })),
+    ]);
     let restored: LbfgsHistory | undefined;
     if (names.length > 0) {
       const vector = (slot: string) =>

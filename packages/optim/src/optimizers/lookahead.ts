@@ -53,8 +53,8 @@ export class Lookahead extends WrapperOptimizer {
   readonly alpha: number;
 
   constructor(inner: tf.Optimizer, options: LookaheadOptions = {}) {
-    checkOptions('lookahead', options ?? {}, ['k', 'alpha']);
-    const { k = 5, alpha = 0.5 } = options ?? {};
+    checkOptions('lookahead', options, ['k', 'alpha']);
+    const { k = 5, alpha = 0.5 } = options;
     checkNumber('k', k, { min: 1, integer: true });
     checkNumber('alpha', alpha, { min: 0, max: 1 });
     super(inner);
@@ -111,7 +111,8 @@ registerOptimizer(Lookahead);
  * Wraps a `tf.Optimizer` in Lookahead; see {@link Lookahead} for the update rule and defaults.
  *
  * @throws DescentError `BAD_HYPERPARAM`/`NON_FINITE` for a bad `k` or `alpha`, `BAD_ARGUMENT` when
- *   `inner` is not an optimizer.
+ *   `inner` is not an optimizer or `options` no plain object (`null` included), `UNKNOWN_PARAM`
+ *   for an unknown option.
  */
 export function lookahead(inner: tf.Optimizer, options: LookaheadOptions = {}): Lookahead {
   return new Lookahead(inner, options);

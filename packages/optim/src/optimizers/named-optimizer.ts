@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkOptions, type HyperParameter } from '@descent/core';
+import {
+  checkOptions,
+  DescentError,
+  describeValue,
+  type HyperParameter,
+  isSchedule,
+} from '@descent/core';
+import { checkedSchedule, givenHyper } from './checked-schedule';
 import type { FusedStep } from '../fused/fused-step';
 import { type NamedChain, namedChain, relayoutState } from '../transform/named-chain';
 import { fromOptionsConfig, optionsToConfig } from './config-codec';
@@ -19,7 +26,9 @@ interface Built<O extends object> {
 
 /**
  * The options checked (unknown names, each option's range, the description's own check), with
- * their defaults, and what they make: the chain and the fused step. Throws before anything exists.
+ * their defaults, and what they make: the chain and the fused step. A schedule for an option with
+ * a range is checked against it at every step ({@link checkedSchedule}). Throws before anything
+ * exists.
  */
 function build<O extends object>(description: OptimizerDescription<O>, options: O): Built<O> {
   const { name, notObject } = description;
@@ -30,7 +39,10 @@ function build<O extends object>(description: OptimizerDescription<O>, options: 
   for (const [key, spec] of Object.entries(specs)) {
     const value = given[key] === undefined ? spec.default : given[key];
     if (value !== undefined || spec.required) spec.check(key, value);
-    resolved[key] = value;
+    resolved[key] =
+      spec.range !== undefined && isSchedule(value)
+        ? checkedSchedule(key, value, spec.range)
+        : value;
   }
   const typed = resolved as Resolved<O>;
   description.check?.(typed);
@@ -78,7 +90,9 @@ export abstract class NamedOptimizer<O extends OptimizerOptions> extends Transfo
 
   /** `η`: a number or a schedule. Assigning it is {@link setLearningRate}. */
   get learningRate(): HyperParameter {
-    return (this.built.resolved as unknown as { learningRate: HyperParameter }).learningRate;
+    return givenHyper(
+      (this.built.resolved as unknown as { learningRate: HyperParameter }).learningRate,
+    );
   }
 
   set learningRate(value: HyperParameter) {
@@ -150,10 +164,15 @@ export interface NamedOptimizerClass<O extends object> {
 /**
  * The `tf.Optimizer` subclass of a description, registered with `tf.serialization` (so
  * `model.save({ includeOptimizer: true })` and `tf.loadLayersModel` know it).
+ *
+ * @throws DescentError `BAD_ARGUMENT` for a description that is not one: no plain object, a
+ *   `name` or `className` that is no non-empty string, `options` that are not option specs,
+ *   `chain` (or `check`, `fused`) not a function.
  */
 export function defineOptimizer<O extends object>(
   description: OptimizerDescription<O>,
 ): NamedOptimizerClass<O> {
+  checkDescription(description);
   const cls = class extends NamedOptimizer<O> {
     static override get className(): string {
       return description.className;
@@ -167,9 +186,59 @@ export function defineOptimizer<O extends object>(
   return cls;
 }
 
-/** Registers an optimizer class for `tf.serialization` (idempotent across repeated imports). */
+/**
+ * Registers an optimizer class for `tf.serialization` (idempotent across repeated imports).
+ *
+ * @throws DescentError `BAD_ARGUMENT` when `cls` is no class with a static, non-empty `className`.
+ */
 export function registerOptimizer(
   cls: tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
 ): void {
+  const className = (cls as { className?: unknown } | null)?.className;
+  if (typeof cls !== 'function' || typeof className !== 'string' || className === '') {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `registerOptimizer: cls must be a tf.Optimizer class with a static className, got ${describeValue(cls)}.`,
+    );
+  }
   tf.serialization.registerClass(cls);
+}
+
+/** Asserts `description` has the form of an {@link OptimizerDescription}. */
+function checkDescription(description: unknown): void {
+  const d = description as Record<string, unknown> | null;
+  const fail = (field: string, expected: string, got: unknown): never => {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `defineOptimizer: ${field} must be ${expected}, got ${describeValue(got)}.`,
+    );
+  };
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) {
+    fail('description', 'an OptimizerDescription object', description);
+  }
+  const described = d as Record<string, unknown>;
+  for (const field of ['name', 'className']) {
+    const value = described[field];
+    if (typeof value !== 'string' || value === '') {
+      fail(`description.${field}`, 'a non-empty string', value);
+    }
+  }
+  const options = described.options;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    fail('description.options', 'an object of option specs', options);
+  }
+  for (const [key, spec] of Object.entries(options as object)) {
+    if (typeof (spec as Partial<OptionSpec<unknown>> | null)?.check !== 'function') {
+      fail(`description.options.${key}`, 'an option spec { default?, check }', spec);
+    }
+  }
+  if (typeof described.chain !== 'function') {
+    fail('description.chain', 'a function', described.chain);
+  }
+  for (const field of ['check', 'fused']) {
+    const value = described[field];
+    if (value !== undefined && typeof value !== 'function') {
+      fail(`description.${field}`, 'a function', value);
+    }
+  }
 }

@@ -1,6 +1,8 @@
 import {
   checkBoolean,
   checkNumber,
+  DescentError,
+  describeValue,
   type HyperParameter,
   hyperValue,
   type NumberRange,
@@ -19,44 +21,88 @@ export interface OptionSpec<T> {
   readonly required?: boolean;
   /** Asserts a given or default value is valid; throws a `DescentError` naming `name`. */
   check(name: string, value: T): void;
+  /**
+   * The range of a hyperparameter's values: a schedule given for the option is checked against it
+   * at every step (as a number is once), whichever transformation reads it.
+   */
+  readonly range?: NumberRange;
 }
+
+const RANGE_KEYS: Readonly<Record<keyof NumberRange, 'number' | 'boolean'>> = {
+  min: 'number',
+  max: 'number',
+  minExclusive: 'boolean',
+  maxExclusive: 'boolean',
+  integer: 'boolean',
+};
 
 /** `[0, 1)`: decay rates such as `β₁`, `β₂`. */
 export const DECAY_RATE: NumberRange = { min: 0, max: 1, maxExclusive: true };
 /** `[0, ∞)`: learning rates, weight decay, `ε`. */
 export const NON_NEGATIVE: NumberRange = { min: 0 };
 
-/** A number, or a schedule of the step count (checked at step 0 here, and at every step later). */
+/**
+ * A number, or a schedule of the step count, in `range`: a schedule is checked at step 0 here, and
+ * at every step later (see {@link OptionSpec.range}).
+ *
+ * @throws DescentError `BAD_ARGUMENT` for a `range` that is no {@link NumberRange} or a default
+ *   that is neither a number nor a schedule; `BAD_HYPERPARAM` / `NON_FINITE` for one outside it.
+ */
 export function hyperOption(
   defaultValue: HyperParameter | undefined,
   range?: NumberRange,
 ): OptionSpec<HyperParameter> {
+  checkRange('hyperOption', range);
+  if (defaultValue !== undefined) hyperValue('hyperOption default', defaultValue, 0, range);
   return {
     ...(defaultValue === undefined ? {} : { default: defaultValue }),
+    ...(range === undefined ? {} : { range }),
     check: (name, value) => {
       hyperValue(name, value, 0, range);
     },
   };
 }
 
-/** A number or a schedule that must be given (no default), checked as {@link hyperOption}. */
+/**
+ * A number or a schedule that must be given (no default), checked as {@link hyperOption}.
+ *
+ * @throws DescentError `BAD_ARGUMENT` for a `range` that is no {@link NumberRange}.
+ */
 export function requiredHyperOption(range?: NumberRange): OptionSpec<HyperParameter> {
+  checkRange('requiredHyperOption', range);
   return { ...hyperOption(undefined, range), required: true };
 }
 
-/** A plain number in `range`. */
+/**
+ * A plain number in `range`.
+ *
+ * @throws DescentError `BAD_ARGUMENT` for a `range` that is no {@link NumberRange};
+ *   `BAD_HYPERPARAM` / `NON_FINITE` for a default outside it.
+ */
 export function numberOption(
   defaultValue: number | undefined,
   range?: NumberRange,
 ): OptionSpec<number> {
+  checkRange('numberOption', range);
+  if (defaultValue !== undefined) checkNumber('numberOption default', defaultValue, range);
   return {
     ...(defaultValue === undefined ? {} : { default: defaultValue }),
     check: (name, value) => checkNumber(name, value, range),
   };
 }
 
-/** A boolean switch. */
+/**
+ * A boolean switch.
+ *
+ * @throws DescentError `BAD_ARGUMENT` for a default that is not a boolean.
+ */
 export function booleanOption(defaultValue: boolean): OptionSpec<boolean> {
+  if (typeof defaultValue !== 'boolean') {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `booleanOption default must be a boolean, got ${describeValue(defaultValue)}.`,
+    );
+  }
   return { default: defaultValue, check: (name, value) => checkBoolean(name, value) };
 }
 
@@ -116,4 +162,27 @@ export interface OptimizerDescription<O extends object> {
    * @internal
    */
   fused?(options: Resolved<O>, layout: ChainLayout): FusedStep;
+}
+
+/** Asserts `range` is absent or a {@link NumberRange} (finite bounds, boolean flags, nothing else). */
+function checkRange(what: string, range: unknown): void {
+  if (range === undefined) return;
+  const fields = range as Record<string, unknown> | null;
+  const ok =
+    typeof fields === 'object' &&
+    fields !== null &&
+    Object.getPrototypeOf(fields) === Object.prototype &&
+    Object.entries(fields).every(([key, value]) => {
+      const kind = RANGE_KEYS[key as keyof NumberRange];
+      if (kind === undefined) return false;
+      if (value === undefined) return true;
+      return kind === 'number' ? Number.isFinite(value) : typeof value === 'boolean';
+    });
+  if (!ok) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${what} range must be a NumberRange { min?, max?, minExclusive?, maxExclusive?, integer? } ` +
+        `with finite bounds, got ${describeValue(range)}.`,
+    );
+  }
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkTensor, copyTensor, DescentError, formatShape } from '@descent/core';
 import type { NamedTensor } from './gradient-input';
+import { checkRestoredValues } from './restored-state';
 import { decodeNumber, encodeNumber } from './state-weights';
 
 /** Name of the step count in `getWeights()` (tfjs's own optimizers use the same). */
@@ -57,8 +58,8 @@ export interface SavedWeights {
  * distinct names, `iter` a scalar — and returns the step count and the other weights by name.
  * Nothing is copied.
  *
- * @throws DescentError `BAD_ARGUMENT` (not such an array, a name twice), `DISPOSED`,
- *   `SHAPE_MISMATCH` (`iter` not a scalar).
+ * @throws DescentError `BAD_ARGUMENT` (not such an array, a name twice, `iter` not an integer ≥ 0),
+ *   `DISPOSED`, `SHAPE_MISMATCH` (`iter` not a scalar), `NON_FINITE` (`iter` NaN or infinite).
  */
 export async function readWeights(weightValues: unknown): Promise<SavedWeights> {
   if (!Array.isArray(weightValues)) {
@@ -91,5 +92,7 @@ export async function readWeights(weightValues: unknown): Promise<SavedWeights> 
       `optimizer weight ${ITERATIONS} has shape ${formatShape(iter.shape)}, expected [].`,
     );
   }
-  return { iterations: await decodeNumber(ITERATIONS, iter), weights };
+  const iterations = await decodeNumber(ITERATIONS, iter);
+  await checkRestoredValues([{ name: ITERATIONS, value: iterations, bound: 'count' }]);
+  return { iterations, weights };
 }

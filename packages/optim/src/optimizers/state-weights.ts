@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { copyTensor, DescentError, formatShape } from '@descent/core';
+import { isNonNegativeSlot } from '../transform/slot-bounds';
 import { makeState, type SlotValue, type TransformState } from '../transform/transform-state';
+import { checkRestoredValues } from './restored-state';
 
 /** Prefix of the names of transformation-wide scalars in `getWeights()`. */
 export const SCALAR_PREFIX = '__descent__';
@@ -103,7 +105,9 @@ export async function decodeNumber(name: string, tensor: tf.Tensor): Promise<num
  * Everything is checked before the first copy is made, so a failure allocates nothing.
  *
  * @throws DescentError `UNKNOWN_PARAM` for a saved name the template has no leaf for, or a leaf
- *   with no saved value; `SHAPE_MISMATCH` / `DTYPE_MISMATCH` for a tensor unlike the template's.
+ *   with no saved value; `SHAPE_MISMATCH` / `DTYPE_MISMATCH` for a tensor unlike the template's;
+ *   `NON_FINITE` / `BAD_ARGUMENT` for values outside their bounds (see `checkRestoredValues`:
+ *   slots declared with `nonNegativeSlot` must hold no negative value).
  */
 export async function fillState(
   template: TransformState,
@@ -146,6 +150,17 @@ export async function fillState(
       );
     }
   }
+  await checkRestoredValues(
+    leaves.map((leaf) =>
+      typeof leaf.value === 'number'
+        ? { name: leaf.name, value: numbers.get(leaf.name) as number }
+        : {
+            name: leaf.name,
+            value: saved.get(leaf.name) as tf.Tensor,
+            bound: isNonNegativeSlot(leaf.value) ? 'nonNegative' : 'finite',
+          },
+    ),
+  );
   let state = template;
   for (const leaf of leaves) {
     const next =

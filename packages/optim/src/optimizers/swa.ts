@@ -60,8 +60,8 @@ export class SWA extends WrapperOptimizer {
   private swappedIn = false;
 
   constructor(inner: tf.Optimizer, options: SwaOptions = {}) {
-    checkOptions('swa', options ?? {}, ['start', 'frequency']);
-    const { start = 0, frequency = 1 } = options ?? {};
+    checkOptions('swa', options, ['start', 'frequency']);
+    const { start = 0, frequency = 1 } = options;
     checkNumber('start', start, { min: 0, integer: true });
     checkNumber('frequency', frequency, { min: 1, integer: true });
     super(inner);
@@ -176,7 +176,8 @@ registerOptimizer(SWA);
  * Wraps a `tf.Optimizer` in Stochastic Weight Averaging; see {@link SWA} for the rule and defaults.
  *
  * @throws DescentError `BAD_HYPERPARAM`/`NON_FINITE` for a bad `start` or `frequency`,
- *   `BAD_ARGUMENT` when `inner` is not an optimizer.
+ *   `BAD_ARGUMENT` when `inner` is not an optimizer or `options` no plain object (`null`
+ *   included), `UNKNOWN_PARAM` for an unknown option.
  */
 export function swa(inner: tf.Optimizer, options: SwaOptions = {}): SWA {
   return new SWA(inner, options);

@@ -14,6 +14,7 @@ import {
   toGradientMap,
 } from './gradient-input';
 import { readWeights, type StateEntry, WeightSnapshots } from './state-codec';
+import { checkRestoredValues } from './restored-state';
 import { decodeNumber } from './state-weights';
 import { findRestoreTarget, RestoredStates } from './variable-renames';
 
@@ -201,7 +202,8 @@ export abstract class WrapperOptimizer extends tf.Optimizer {
    * (the inner optimizer's own checks run last).
    *
    * @throws DescentError `UNKNOWN_PARAM` (a weight name that is not this wrapper's, an unknown
-   *   variable, a missing or unknown slot), `SHAPE_MISMATCH`, `DISPOSED`, `BAD_ARGUMENT`.
+   *   variable, a missing or unknown slot), `SHAPE_MISMATCH`, `DISPOSED`, `BAD_ARGUMENT` (also for a
+   *   step count that is not an integer ≥ 0), `NON_FINITE` (a NaN or infinite value).
    */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const { iterations, weights } = await readWeights(weightValues);
@@ -278,6 +280,16 @@ export abstract class WrapperOptimizer extends tf.Optimizer {
     }
     const globalValues: Record<string, number> = { ...this.globals() };
     for (const [key, t] of globals) globalValues[key] = await decodeNumber(`${prefix}${key}`, t);
+    await checkRestoredValues([
+      ...[...restored].flatMap(([variable, values]) =>
+        Object.entries(values).map(([key, value]) => ({
+          name: `${prefix}${variable}/${key}`,
+          value,
+          bound: typeof value === 'number' ? ('count' as const) : ('finite' as const),
+        })),
+      ),
+      ...Object.entries(globalValues).map(([key, value]) => ({ name: `${prefix}${key}`, value })),
+    ]);
     const copies: tf.Tensor[] = [];
     for (const [variable, values] of restored) {
       for (const [key, value] of Object.entries(values)) {

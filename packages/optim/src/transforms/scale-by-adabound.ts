@@ -10,6 +10,7 @@ import {
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
 import { beta1At, checkAdamOptions, firstMoment, secondMoment } from './adam-moments';
+import { nonNegativeSlot } from '../transform/slot-bounds';
 
 /** Options of {@link scaleByAdabound}. */
 export interface ScaleByAdaboundOptions {
@@ -93,8 +94,8 @@ export function scaleByAdabound(options: ScaleByAdaboundOptions = {}): GradientT
   return perParameter({
     initSlots: (like) => ({
       m: tf.zerosLike(like),
-      v: tf.zerosLike(like),
-      ...(amsbound ? { vmax: tf.zerosLike(like) } : {}),
+      v: nonNegativeSlot(tf.zerosLike(like)),
+      ...(amsbound ? { vmax: nonNegativeSlot(tf.zerosLike(like)) } : {}),
       step: 0,
     }),
     step(g, slots, { count }) {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkNumber, checkOptions } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { perParameter, tensorSlot } from '../transform/per-parameter';
+import { nonNegativeSlot } from '../transform/slot-bounds';
 
 /** Options of {@link scaleByAdadelta}. */
 export interface ScaleByAdadeltaOptions {
@@ -42,7 +43,10 @@ export function scaleByAdadelta(options: ScaleByAdadeltaOptions = {}): GradientT
   checkNumber('rho', rho, { min: 0, max: 1, maxExclusive: true });
   checkNumber('epsilon', epsilon, { min: 0, minExclusive: true });
   return perParameter({
-    initSlots: (like) => ({ v: tf.zerosLike(like), a: tf.zerosLike(like) }),
+    initSlots: (like) => ({
+      v: nonNegativeSlot(tf.zerosLike(like)),
+      a: nonNegativeSlot(tf.zerosLike(like)),
+    }),
     step(g, slots) {
       const v = tf.add(tf.mul(tensorSlot(slots, 'v'), rho), tf.mul(tf.square(g), 1 - rho));
       const a0 = tensorSlot(slots, 'a');

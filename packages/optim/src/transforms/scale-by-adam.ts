@@ -3,6 +3,7 @@ import { checkOptions, type HyperParameter } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
 import { beta1At, checkAdamOptions, firstMoment, secondMoment } from './adam-moments';
+import { nonNegativeSlot } from '../transform/slot-bounds';
 
 /** Options of {@link scaleByAdam}. */
 export interface ScaleByAdamOptions {
@@ -45,8 +46,8 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
   return perParameter({
     initSlots: (like) => ({
       m: tf.zerosLike(like),
-      v: tf.zerosLike(like),
-      ...(amsgrad ? { vmax: tf.zerosLike(like) } : {}),
+      v: nonNegativeSlot(tf.zerosLike(like)),
+      ...(amsgrad ? { vmax: nonNegativeSlot(tf.zerosLike(like)) } : {}),
       step: 0,
     }),
     step(g, slots, { count }) {

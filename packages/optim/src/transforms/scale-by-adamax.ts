@@ -3,6 +3,7 @@ import { checkOptions, type HyperParameter } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
 import { beta1At, checkAdamOptions, firstMoment } from './adam-moments';
+import { nonNegativeSlot } from '../transform/slot-bounds';
 
 /** Options of {@link scaleByAdamax}. */
 export interface ScaleByAdamaxOptions {
@@ -43,7 +44,11 @@ export function scaleByAdamax(options: ScaleByAdamaxOptions = {}): GradientTrans
   const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options;
   checkAdamOptions(beta1, beta2, epsilon);
   return perParameter({
-    initSlots: (like) => ({ m: tf.zerosLike(like), u: tf.zerosLike(like), step: 0 }),
+    initSlots: (like) => ({
+      m: tf.zerosLike(like),
+      u: nonNegativeSlot(tf.zerosLike(like)),
+      step: 0,
+    }),
     step(g, slots, { count }) {
       const b1 = beta1At(beta1, count);
       const t = numberSlot(slots, 'step') + 1;

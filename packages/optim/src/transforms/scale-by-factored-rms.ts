@@ -3,6 +3,7 @@ import { checkNumber, checkOptions } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { perParameter, tensorSlot } from '../transform/per-parameter';
 import type { SlotValue } from '../transform/transform-state';
+import { nonNegativeSlot } from '../transform/slot-bounds';
 
 /** Options of {@link scaleByFactoredRms}. */
 export interface ScaleByFactoredRmsOptions {
@@ -90,10 +91,10 @@ export function scaleByFactoredRms(
   return perParameter({
     initSlots(like): Record<string, SlotValue> {
       const dims = factoredDims(like.shape, factored, minDimSizeToFactor);
-      if (!dims) return { v: tf.zerosLike(like) };
+      if (!dims) return { v: nonNegativeSlot(tf.zerosLike(like)) };
       return {
-        vRow: tf.zeros(like.shape.filter((_, axis) => axis !== dims.d0)),
-        vCol: tf.zeros(like.shape.filter((_, axis) => axis !== dims.d1)),
+        vRow: nonNegativeSlot(tf.zeros(like.shape.filter((_, axis) => axis !== dims.d0))),
+        vCol: nonNegativeSlot(tf.zeros(like.shape.filter((_, axis) => axis !== dims.d1))),
       };
     },
     step(g, slots, { count }): { update: tf.Tensor; slots: Record<string, SlotValue> } {

@@ -3,6 +3,7 @@ import { checkNumber, type HyperParameter, checkOptions } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter } from '../transform/per-parameter';
 import { beta1At, checkAdamOptions, firstMoment, secondMoment } from './adam-moments';
+import { nonNegativeSlot } from '../transform/slot-bounds';
 
 /** Options of {@link scaleByNadam}. */
 export interface ScaleByNadamOptions {
@@ -50,7 +51,12 @@ export function scaleByNadam(options: ScaleByNadamOptions = {}): GradientTransfo
   checkAdamOptions(beta1, beta2, epsilon);
   checkNumber('momentumDecay', momentumDecay, { min: 0 });
   return perParameter({
-    initSlots: (like) => ({ m: tf.zerosLike(like), v: tf.zerosLike(like), step: 0, muProduct: 1 }),
+    initSlots: (like) => ({
+      m: tf.zerosLike(like),
+      v: nonNegativeSlot(tf.zerosLike(like)),
+      step: 0,
+      muProduct: 1,
+    }),
     step(g, slots, { count }) {
       const b1 = beta1At(beta1, count);
       const t = numberSlot(slots, 'step') + 1;

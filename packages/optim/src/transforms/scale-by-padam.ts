@@ -3,6 +3,7 @@ import { checkNumber, type HyperParameter, checkOptions } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
 import { beta1At, checkAdamOptions, firstMoment, secondMoment } from './adam-moments';
+import { nonNegativeSlot } from '../transform/slot-bounds';
 
 /** Options of {@link scaleByPadam}. */
 export interface ScaleByPadamOptions {
@@ -52,8 +53,8 @@ export function scaleByPadam(options: ScaleByPadamOptions = {}): GradientTransfo
   return perParameter({
     initSlots: (like) => ({
       m: tf.zerosLike(like),
-      v: tf.zerosLike(like),
-      vmax: tf.zerosLike(like),
+      v: nonNegativeSlot(tf.zerosLike(like)),
+      vmax: nonNegativeSlot(tf.zerosLike(like)),
       step: 0,
     }),
     step(g, slots, { count }) {

@@ -3,6 +3,7 @@ import { checkOptions, type HyperParameter } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter } from '../transform/per-parameter';
 import { beta1At, checkAdamOptions, firstMoment, secondMoment } from './adam-moments';
+import { nonNegativeSlot } from '../transform/slot-bounds';
 
 /** Options of {@link scaleByRadam}. */
 export interface ScaleByRadamOptions {
@@ -48,7 +49,11 @@ export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransfo
   checkAdamOptions(beta1, beta2, epsilon);
   const rhoInf = 2 / (1 - beta2) - 1;
   return perParameter({
-    initSlots: (like) => ({ m: tf.zerosLike(like), v: tf.zerosLike(like), step: 0 }),
+    initSlots: (like) => ({
+      m: tf.zerosLike(like),
+      v: nonNegativeSlot(tf.zerosLike(like)),
+      step: 0,
+    }),
     step(g, slots, { count }) {
       const b1 = beta1At(beta1, count);
       const t = numberSlot(slots, 'step') + 1;

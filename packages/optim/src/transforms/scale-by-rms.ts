@@ -9,6 +9,7 @@ import {
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { perParameter, tensorSlot } from '../transform/per-parameter';
 import type { SlotValue } from '../transform/transform-state';
+import { nonNegativeSlot } from '../transform/slot-bounds';
 
 /** Options of {@link scaleByRms}. */
 export interface ScaleByRmsOptions {
@@ -60,7 +61,7 @@ export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformat
   const withMomentum = momentum !== 0;
   return perParameter({
     initSlots: (like) => ({
-      v: tf.zerosLike(like),
+      v: nonNegativeSlot(tf.zerosLike(like)),
       ...(centered ? { gAvg: tf.zerosLike(like) } : {}),
       ...(withMomentum ? { buf: tf.zerosLike(like) } : {}),
     }),

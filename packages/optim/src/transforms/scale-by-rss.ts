@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkNumber, checkOptions } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
+import { nonNegativeSlot } from '../transform/slot-bounds';
 
 /** Options of {@link scaleByRss}. */
 export interface ScaleByRssOptions {
@@ -44,7 +45,10 @@ export function scaleByRss(options: ScaleByRssOptions = {}): GradientTransformat
   checkNumber('epsilon', epsilon, { min: 0 });
   checkNumber('lrDecay', lrDecay, { min: 0 });
   return perParameter({
-    initSlots: (like) => ({ sum: tf.fill(like.shape, initialAccumulatorValue), step: 0 }),
+    initSlots: (like) => ({
+      sum: nonNegativeSlot(tf.fill(like.shape, initialAccumulatorValue)),
+      step: 0,
+    }),
     step(g, slots) {
       const t = numberSlot(slots, 'step') + 1;
       const sum = tf.add(tensorSlot(slots, 'sum'), tf.square(g));

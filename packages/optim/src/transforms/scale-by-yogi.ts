@@ -3,6 +3,7 @@ import { checkNumber, type HyperParameter, checkOptions } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
 import { beta1At, checkAdamOptions, firstMoment } from './adam-moments';
+import { nonNegativeSlot } from '../transform/slot-bounds';
 
 /** Options of {@link scaleByYogi}. */
 export interface ScaleByYogiOptions {
@@ -51,7 +52,7 @@ export function scaleByYogi(options: ScaleByYogiOptions = {}): GradientTransform
   return perParameter({
     initSlots: (like) => ({
       m: tf.fill(like.shape, initialAccumulatorValue, 'float32'),
-      v: tf.fill(like.shape, initialAccumulatorValue, 'float32'),
+      v: nonNegativeSlot(tf.fill(like.shape, initialAccumulatorValue, 'float32')),
       step: 0,
     }),
     step(g, slots, { count }) {
