@@ -62,7 +62,9 @@ export class DescentError extends Error {
    */
   constructor(code: DescentErrorCode, message: string, options?: { cause?: unknown }) {
     if (!CODES.includes(code) || typeof message !== 'string') {
-      const what = CODES.includes(code) ? `message must be a string, got ${typeof message}` : `code must be one of ${CODES.join(', ')}, got ${typeof code === 'string' ? JSON.stringify(code) : typeof code}`;
+      const what = CODES.includes(code)
+        ? `message must be a string, got ${typeof message}`
+        : `code must be one of ${CODES.join(', ')}, got ${typeof code === 'string' ? JSON.stringify(code) : typeof code}`;
       throw new DescentError('BAD_ARGUMENT', `new DescentError: ${what}.`);
     }
     super(`[${code}] ${message}`, options);

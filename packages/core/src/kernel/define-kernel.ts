@@ -554,7 +554,9 @@ function validateDefinition<I extends string, R extends string, U extends string
 function validateOutputs(name: string, signature: KernelSignature, outputs: unknown): void {
   const what = `${name}: update() result`;
   checkOptions(what, outputs, signature.inouts);
-  const missing = signature.inouts.filter((n) => (outputs as Record<string, unknown>)[n] === undefined);
+  const missing = signature.inouts.filter(
+    (n) => (outputs as Record<string, unknown>)[n] === undefined,
+  );
   if (missing.length > 0) {
     throw new DescentError(
       'BAD_ARGUMENT',

@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DescentError } from '../errors/descent-error';
 import { formatShape } from '../validate/format-shape';
-import { sameShape } from '../validate/tensor-checks';
+import { checkOptions } from '../validate/check-options';
+import { describeValue } from '../validate/describe-value';
+import { checkTensor, sameShape } from '../validate/tensor-checks';
+import { checkExpr } from './check-expr';
 import { type Expr, topologicalOrder, type ValueExpr } from './expr';
 
 /** Options of {@link evaluateExpr}. */
@@ -46,8 +49,12 @@ const COMPARE = {
  * `ref`, and never the same for two outputs), which the caller disposes; nothing else is left
  * allocated.
  *
- * @throws DescentError `BAD_ARGUMENT` when an output reads a `ref` that `values` lacks;
- * `SHAPE_MISMATCH` when an output cannot broadcast to `options.shape`.
+ * @throws DescentError `BAD_ARGUMENT` when an output reads a `ref` that `values` lacks, an output
+ * is no well-formed expression, a value is neither a tensor nor a number, or `options.shape` is no
+ * list of non-negative integers; `DISPOSED` for a disposed tensor in `values`; `NON_FINITE` for a
+ * constant node that is not finite; `UNKNOWN_PARAM` for an unknown option; `SHAPE_MISMATCH` when
+ * an output cannot broadcast to `options.shape`. Everything but the last is checked before any
+ * tensor is made.
  *
  * @example
  * ```ts
@@ -62,6 +69,7 @@ export function evaluateExpr<K extends string>(
   values: Readonly<Record<string, tf.Tensor | number>>,
   options: EvaluateExprOptions = {},
 ): Record<K, tf.Tensor> {
+  checkArguments(outputs, values, options);
   const names = Object.keys(outputs) as K[];
   const roots = names.map((name) => outputs[name] as Expr);
   return tf.tidy(() => {
@@ -113,6 +121,37 @@ export function evaluateExpr<K extends string>(
     });
     return result;
   });
+}
+
+/** The checks of {@link evaluateExpr}'s arguments, before any tensor is made. */
+function checkArguments(outputs: unknown, values: unknown, options: unknown): void {
+  checkOptions(
+    'evaluateExpr: outputs',
+    outputs,
+    Object.keys(outputs ?? {}),
+    `evaluateExpr: outputs must be a plain object of expressions, got ${describeValue(outputs)}.`,
+  );
+  checkExpr('evaluateExpr: outputs', outputs as Record<string, unknown>);
+  checkOptions(
+    'evaluateExpr: values',
+    values,
+    Object.keys(values ?? {}),
+    `evaluateExpr: values must be a plain object of tensors and numbers, got ${describeValue(values)}.`,
+  );
+  for (const [key, value] of Object.entries(values)) {
+    if (typeof value !== 'number') checkTensor(`evaluateExpr: values.${key}`, value);
+  }
+  checkOptions('evaluateExpr', options, ['shape']);
+  const shape = (options as EvaluateExprOptions).shape;
+  const shapeOk =
+    shape === undefined ||
+    (Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && d >= 0));
+  if (!shapeOk) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `evaluateExpr: options.shape must be a list of non-negative integers, got ${describeValue(shape)}.`,
+    );
+  }
 }
 
 function evaluateNode(node: Expr, tensorOf: (node: Expr) => tf.Tensor): tf.Tensor {

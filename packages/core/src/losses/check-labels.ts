@@ -25,7 +25,11 @@ import { checkTensor } from '../validate/tensor-checks';
  * const loss = softmaxCrossEntropy(logits, yTrain);
  * ```
  */
-export async function checkLabels(name: string, labels: unknown, numClasses: number): Promise<void> {
+export async function checkLabels(
+  name: string,
+  labels: unknown,
+  numClasses: number,
+): Promise<void> {
   checkTensor(name, labels);
   if (labels.dtype !== 'int32' && labels.dtype !== 'float32') {
     throw new DescentError(

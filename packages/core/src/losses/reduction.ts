@@ -1,4 +1,5 @@
 import { DescentError } from '../errors/descent-error';
+import { describeValue } from '../validate/describe-value';
 
 /**
  * How a loss reduces its per-example (or per-element) values:
@@ -29,7 +30,7 @@ export function readObject<T extends object>(name: string, options: T | undefine
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${name} must be an object, got ${Array.isArray(options) ? 'an array' : String(options)}.`,
+      `${name} must be an object, got ${describeValue(options)}.`,
     );
   }
   return options;

@@ -1,4 +1,5 @@
 import { DescentError } from '../errors/descent-error';
+import { describeValue } from '../validate/describe-value';
 import { formatShape } from '../validate/format-shape';
 
 /**
@@ -177,7 +178,7 @@ export function checkParamInfo(name: string, info: unknown): asserts info is Par
   if (typeof info !== 'object' || info === null) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${name} must be a ParamInfo object, got ${String(info)}.`,
+      `${name} must be a ParamInfo object, got ${describeValue(info)}.`,
     );
   }
   const entry = info as Partial<Record<keyof ParamInfo, unknown>>;
@@ -186,7 +187,7 @@ export function checkParamInfo(name: string, info: unknown): asserts info is Par
   if (typeof entry.layer !== 'string') {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${name}.layer must be a string, got ${String(entry.layer)}.`,
+      `${name}.layer must be a string, got ${describeValue(entry.layer)}.`,
     );
   }
   for (const field of ['fanIn', 'fanOut'] as const) {
@@ -194,7 +195,7 @@ export function checkParamInfo(name: string, info: unknown): asserts info is Par
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
       throw new DescentError(
         'BAD_ARGUMENT',
-        `${name}.${field} must be a non-negative integer, got ${String(value)}.`,
+        `${name}.${field} must be a non-negative integer, got ${describeValue(value)}.`,
       );
     }
   }
@@ -266,7 +267,7 @@ function checkInfoObject(name: string, info: unknown): void {
   if (typeof info !== 'object' || info === null || Array.isArray(info)) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${name} must be an object mapping names to ParamInfo, got ${String(info)}.`,
+      `${name} must be an object mapping names to ParamInfo, got ${describeValue(info)}.`,
     );
   }
 }

@@ -436,7 +436,10 @@ function checkRealParams(name: string, params: unknown): asserts params is Param
 
 function checkLabelName(name: string, label: unknown): void {
   if (typeof label !== 'string') {
-    throw new DescentError('BAD_ARGUMENT', `${name} must be a string, got ${describeValue(label)}.`);
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${name} must be a string, got ${describeValue(label)}.`,
+    );
   }
 }
 

@@ -304,7 +304,8 @@ export class Rng {
    * uniform `j ≤ i`) and returns it; all `n!` orders are equally likely. Works on arrays and
    * typed arrays.
    *
-   * @throws DescentError `BAD_ARGUMENT` if `array` is not an array-like object.
+   * @throws DescentError `BAD_ARGUMENT` if `array` is not an array-like object with a length in
+   *   [0, 2³¹).
    * @example
    * ```ts
    * rng.shuffle([1, 2, 3, 4]); // e.g. [3, 1, 4, 2]
@@ -312,7 +313,11 @@ export class Rng {
    */
   shuffle<A extends { length: number; [index: number]: unknown }>(array: A): A {
     const length = typeof array === 'object' && array !== null ? array.length : undefined;
-    if (!Number.isInteger(length) || (length as number) < 0 || (length as number) > MAX_ARRAY_SIZE) {
+    if (
+      !Number.isInteger(length) ||
+      (length as number) < 0 ||
+      (length as number) > MAX_ARRAY_SIZE
+    ) {
       throw new DescentError(
         'BAD_ARGUMENT',
         `array must be an array or typed array, got ${describeValue(array)}.`,

@@ -37,13 +37,15 @@ export function outOfRange(range: NumberRange): fc.Arbitrary<number> {
   const options: fc.Arbitrary<number>[] = [];
   if (range.min !== undefined) {
     const min = range.min;
-    options.push(fc.double({ min: -1e12, max: min, noNaN: true, maxExcluded: true }));
+    const lower = Math.min(-1e12, 2 * min);
+    options.push(fc.double({ min: lower, max: min, noNaN: true, maxExcluded: true }));
     options.push(fc.constant(min - 1));
     if (range.minExclusive) options.push(fc.constant(min));
   }
   if (range.max !== undefined) {
     const max = range.max;
-    options.push(fc.double({ min: max, max: 1e12, noNaN: true, minExcluded: true }));
+    const upper = Math.max(1e12, 2 * max);
+    options.push(fc.double({ min: max, max: upper, noNaN: true, minExcluded: true }));
     options.push(fc.constant(max + 1));
     if (range.maxExclusive) options.push(fc.constant(max));
   }

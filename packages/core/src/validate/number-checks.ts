@@ -1,4 +1,5 @@
 import { DescentError } from '../errors/descent-error';
+import { describeValue } from './describe-value';
 
 /** A closed or open numeric range. `min`/`max` are inclusive unless the `*Exclusive` flag is set. */
 export interface NumberRange {
@@ -32,7 +33,7 @@ export function checkNumber(
   if (!ok) {
     throw new DescentError(
       'BAD_HYPERPARAM',
-      `${name} must be ${describeRange(range)}, got ${String(value)}.`,
+      `${name} must be ${describeRange(range)}, got ${shown(value)}.`,
     );
   }
 }
@@ -44,7 +45,7 @@ export function checkNumber(
  */
 export function checkBoolean(name: string, value: unknown): asserts value is boolean {
   if (typeof value !== 'boolean') {
-    throw new DescentError('BAD_HYPERPARAM', `${name} must be a boolean, got ${String(value)}.`);
+    throw new DescentError('BAD_HYPERPARAM', `${name} must be a boolean, got ${shown(value)}.`);
   }
 }
 
@@ -71,6 +72,16 @@ export function checkKnownKeys(
       `${name} has unknown name${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; ` +
         `known: ${shown}${list.length > 8 ? `, … (${list.length} in all)` : ''}.`,
     );
+  }
+}
+
+/** `String(value)` where it exists (an object without a prototype has none), else its description. */
+function shown(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return String(value);
+  try {
+    return String(value);
+  } catch {
+    return describeValue(value);
   }
 }
 

@@ -1,4 +1,5 @@
 import { DescentError } from '../../errors/descent-error';
+import { describeValue } from '../../validate/describe-value';
 import { formatShape } from '../../validate/format-shape';
 import { checkKnownKeys } from '../../validate/number-checks';
 
@@ -33,7 +34,7 @@ export function checkSegmentLayout(
   if (typeof layout !== 'object' || layout === null) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${name} must be an object { outer, spatial, groups, groupSize }, got ${String(layout)}.`,
+      `${name} must be an object { outer, spatial, groups, groupSize }, got ${describeValue(layout)}.`,
     );
   }
   const l = layout as Record<string, unknown>;
@@ -43,7 +44,7 @@ export function checkSegmentLayout(
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
       throw new DescentError(
         'BAD_ARGUMENT',
-        `${name}.${key} must be an integer ≥ 1, got ${String(v)}.`,
+        `${name}.${key} must be an integer ≥ 1, got ${describeValue(v)}.`,
       );
     }
   }

@@ -4,6 +4,7 @@ import type { KernelPath } from '../../kernel/define-kernel';
 import { livesOnActiveBackend, wasmInternals, webGpuInternals } from '../../kernel/tfjs-internals';
 import { formatShape } from '../../validate/format-shape';
 import { checkOptions } from '../../validate/check-options';
+import { describeValue } from '../../validate/describe-value';
 import { checkNumber } from '../../validate/number-checks';
 import { checkDtype, sameShape } from '../../validate/tensor-checks';
 import { checkSegmentLayout, type SegmentNormLayout } from './segment-norm-layout';
@@ -162,7 +163,7 @@ export function segmentNorm(
   if (path !== 'auto' && path !== 'reference') {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `segmentNorm: options.path must be 'auto' or 'reference', got ${String(path)}.`,
+      `segmentNorm: options.path must be 'auto' or 'reference', got ${describeValue(path)}.`,
     );
   }
   if (path === 'reference' || segmentNormPath() === 'reference') {
