@@ -601,7 +601,7 @@ function regressions() {
   it('regression: batchNormState(1e10) is refused with a DescentError naming channels', async () => {
     await expectBadInput(() => pkg.batchNormState(1e10), {
       code: 'BAD_HYPERPARAM',
-      mentions: ['batchNormState: channels', '1e10'.replace('1e10', '10000000000')],
+      mentions: ['batchNormState: channels', '10000000000'],
     });
     await expectBadInput(() => pkg.spectralNormState([3, 1e10], new Rng(0)), {
       code: 'BAD_ARGUMENT',

@@ -5,7 +5,7 @@ import { batchNorm } from './batch-norm';
 import { type BatchNormState, batchNormState, disposeState, keepState } from './norm-state';
 
 /**
- * The survey's claim (§4.2, after Ioffe & Szegedy 2015): batch norm lets a network train at a
+ * The claim of Sun (2019, §4.2, after Ioffe & Szegedy 2015): batch norm lets a network train at a
  * learning rate well above the largest one plain SGD tolerates. Seeded synthetic regression,
  * full-batch SGD, written out with tf.variableGrads; cpu only (it is about the optimization, not
  * the backend).

@@ -65,9 +65,16 @@ const KNOWN = ['training', 'momentum', 'epsilon', 'axis', 'unbiasedRunningVarian
  * Ownership: the returned `state` holds new tensors; dispose the old one yourself
  * ({@link disposeState}). Inside `tf.grads`/`tf.variableGrads`, {@link keepState} the new state.
  *
+ * An `x` without elements gives an empty `y` (zero gradients for `x`, γ and β) and the state
+ * unchanged, on every backend. The running statistics' values are not read (that would cost a
+ * device read per call): a negative or non-finite running variance gives NaN in inference —
+ * check restored state with {@link checkBatchNormState}.
+ *
  * @throws DescentError `SHAPE_MISMATCH` (x of rank < 2, parameters or state not `[C]`, fewer than
  * 2 values per channel in training), `BAD_HYPERPARAM` (momentum outside [0, 1], ε ≤ 0, bad axis,
- * `training` missing), `DTYPE_MISMATCH`, `DISPOSED`, `UNKNOWN_PARAM` (an unknown option).
+ * `training` missing, a non-boolean flag), `NON_FINITE` (a NaN or ±∞ option), `BAD_ARGUMENT`
+ * (x, a parameter or a state entry not a tensor; params, state or options not a plain object),
+ * `DTYPE_MISMATCH`, `DISPOSED`, `UNKNOWN_PARAM` (an unknown option, parameter or state key).
  *
  * @example
  * ```ts

@@ -61,7 +61,10 @@ const KNOWN = [
  * Inference: `y = γ·(x − μ̂)/σ + β`. The paper starts with `rMax = 1`, `dMax = 0` and relaxes them
  * to 3 and 5 during training; pass a schedule's value at each step for that.
  *
- * @throws DescentError as {@link batchNorm}, plus `BAD_HYPERPARAM` for `rMax < 1` or `dMax < 0`.
+ * An empty `x` and the running statistics' values are treated as in {@link batchNorm}.
+ *
+ * @throws DescentError as {@link batchNorm}, plus `BAD_HYPERPARAM` for `rMax < 1` or `dMax < 0`
+ * (`NON_FINITE` for NaN or ±∞).
  *
  * @example
  * ```ts

@@ -26,9 +26,13 @@ export interface GroupNormOptions {
  * tfjs-ops version. Both compute the same function (tested to rtol 1e-5). The fused gradient is
  * first-order only: take gradients of gradients on cpu.
  *
+ * An `x` without elements (an empty batch) gives an empty result whose gradients are zero, on
+ * every backend.
+ *
  * @throws DescentError `BAD_HYPERPARAM` when `groups` does not divide `C` (naming both) or is not
- * an integer ≥ 1, or ε ≤ 0; `SHAPE_MISMATCH` (rank < 2, γ or β not `[C]`); `DTYPE_MISMATCH`,
- * `DISPOSED`, `UNKNOWN_PARAM`.
+ * an integer ≥ 1, or ε ≤ 0; `NON_FINITE` (a NaN or ±∞ option); `SHAPE_MISMATCH` (rank < 2, γ or
+ * β not `[C]`); `BAD_ARGUMENT` (a non-tensor, params or options not a plain object);
+ * `DTYPE_MISMATCH`, `DISPOSED`, `UNKNOWN_PARAM`.
  *
  * @example
  * ```ts

@@ -17,8 +17,12 @@ export interface InstanceNormOptions {
  * statistics. `gamma` and `beta` have shape `[C]`; omit them for no scale/shift. It is
  * {@link groupNorm} with `groups = C`.
  *
+ * An `x` without elements (an empty batch) gives an empty result whose gradients are zero, on
+ * every backend.
+ *
  * @throws DescentError `SHAPE_MISMATCH` (rank < 3, γ or β not `[C]`), `BAD_HYPERPARAM` (ε ≤ 0),
- * `DTYPE_MISMATCH`, `DISPOSED`, `UNKNOWN_PARAM`.
+ * `NON_FINITE` (a NaN or ±∞ ε), `BAD_ARGUMENT` (a non-tensor, params or options not a plain
+ * object), `DTYPE_MISMATCH`, `DISPOSED`, `UNKNOWN_PARAM`.
  *
  * @example
  * ```ts

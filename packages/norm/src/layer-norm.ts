@@ -31,8 +31,11 @@ const KNOWN = ['axis', 'epsilon'] as const;
  * other axes, the composable tfjs-ops version. Both compute the same function (tested to rtol
  * 1e-5). The fused gradient is first-order only: take gradients of gradients on cpu.
  *
+ * An `x` without elements gives an empty result whose gradients are zero, on every backend.
+ *
  * @throws DescentError `SHAPE_MISMATCH` (γ or β of the wrong shape), `BAD_HYPERPARAM` (bad or
- * repeated axis, ε ≤ 0), `DTYPE_MISMATCH`, `DISPOSED`, `UNKNOWN_PARAM`.
+ * repeated axis, ε ≤ 0), `NON_FINITE` (a NaN or ±∞ option), `BAD_ARGUMENT` (a non-tensor, params
+ * or options not a plain object), `DTYPE_MISMATCH`, `DISPOSED`, `UNKNOWN_PARAM`.
  *
  * @example
  * ```ts

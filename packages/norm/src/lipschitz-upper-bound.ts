@@ -55,7 +55,8 @@ export type LipschitzOptions = SpectralNormValueOptions;
  * unless the architecture matches the assumptions.
  *
  * @throws DescentError `BAD_ARGUMENT` for a `'weight'` parameter with layout `'vector'`, plus
- * whatever `checkModel` and {@link spectralNormValue} throw.
+ * whatever `checkModel` and {@link spectralNormValue} throw (options are checked, and named as
+ * `lipschitzUpperBound`'s, before any weight is read; `NON_FINITE` names the weight's key).
  *
  * @example
  * ```ts

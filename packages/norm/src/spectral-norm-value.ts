@@ -30,7 +30,8 @@ const EXACT_MAX_SIDE = 64;
  *
  * @returns σ_max, e.g. `3√5 = 6.708204` for `[[3, 0], [4, 5]]` (singular values `3√5` and `√5`).
  * @throws DescentError `SHAPE_MISMATCH` for a scalar, `NON_FINITE` for a NaN or ±∞ entry,
- * `BAD_HYPERPARAM` for bad options, `DISPOSED`, `BAD_ARGUMENT`.
+ * `BAD_HYPERPARAM` for bad options (`NON_FINITE` for a NaN or ±∞ one), `UNKNOWN_PARAM`,
+ * `DISPOSED`, `BAD_ARGUMENT` (not a tensor; options not a plain object).
  *
  * @example
  * ```ts

@@ -56,9 +56,16 @@ export interface SpectralNormResult {
  *
  * Start from {@link spectralNormState} (a random unit `u`).
  *
+ * **A degenerate `u`.** A `u` whose norm is zero (or NaN, or ±∞) would make the power iteration
+ * 0/0; it is replaced on the device (no value is read) by the uniform unit vector `1/√out`, so an
+ * all-zero `u` gives the same result as that vector. `σ` is floored at `epsilon`, so an all-zero
+ * `W` gives an all-zero `w` rather than NaN. A `W` without elements gives an empty `w` and `u`
+ * unchanged.
+ *
  * @throws DescentError `SHAPE_MISMATCH` (rank < 2, `u` not `[out]`), `BAD_HYPERPARAM`
- * (iterations not an integer ≥ 0, ε ≤ 0, `training` missing), `DTYPE_MISMATCH`, `DISPOSED`,
- * `UNKNOWN_PARAM`.
+ * (iterations not an integer ≥ 0, ε ≤ 0, `training` missing or not a boolean), `NON_FINITE` (a
+ * NaN or ±∞ option), `BAD_ARGUMENT` (a non-tensor; state or options not a plain object),
+ * `DTYPE_MISMATCH`, `DISPOSED`, `UNKNOWN_PARAM` (an unknown option or state key).
  *
  * @example
  * ```ts
@@ -123,7 +130,8 @@ function usableStart(u: tf.Tensor, epsilon: number): tf.Tensor {
  * A random unit vector `u` (shape `[out]`, `out` the last axis of `kernelShape`) to start
  * {@link spectralNorm}'s power iteration, drawn from `rng` (the same on every backend).
  *
- * @throws DescentError `SHAPE_MISMATCH` for a kernel shape of rank < 2; `BAD_ARGUMENT` for a bad shape or rng.
+ * @throws DescentError `SHAPE_MISMATCH` for a kernel shape of rank < 2; `BAD_ARGUMENT` for a bad
+ * shape (not an array of positive integers, or more than 2²⁴ output units) or rng.
  *
  * @example
  * ```ts

@@ -50,9 +50,12 @@ const KNOWN = ['training', 'momentum', 'epsilon'] as const;
  * (`[C]`, updated as in {@link batchNorm} with the biased batch variance), IN and LN still use
  * the sample's own. Gradients reach `x`, `γ`, `β` and both logit vectors.
  *
+ * An empty `x` and the running statistics' values are treated as in {@link batchNorm}.
+ *
  * @throws DescentError `SHAPE_MISMATCH` (rank < 3, γ, β or state not `[C]`, logits not `[3]`,
- * fewer than 2 values per channel in training), `BAD_HYPERPARAM`, `DTYPE_MISMATCH`, `DISPOSED`,
- * `UNKNOWN_PARAM`.
+ * fewer than 2 values per channel in training), `BAD_HYPERPARAM`, `NON_FINITE` (a NaN or ±∞
+ * option), `BAD_ARGUMENT` (a missing logit vector, a non-tensor, params, state or options not a
+ * plain object), `DTYPE_MISMATCH`, `DISPOSED`, `UNKNOWN_PARAM`.
  *
  * @example
  * ```ts

@@ -24,8 +24,11 @@ export interface WeightNormOptions {
  *
  * @param v - the direction, rank ≥ 2 (e.g. `[in, out]` or `[kh, kw, in, out]`).
  * @param g - the gains, shape `[v.shape[axis]]`.
+ * A `v` without elements gives an empty result whose gradients are zero.
+ *
  * @throws DescentError `SHAPE_MISMATCH` (rank < 2, `g` of the wrong shape), `BAD_HYPERPARAM`
- * (bad axis), `DTYPE_MISMATCH`, `DISPOSED`, `UNKNOWN_PARAM`.
+ * (bad axis), `BAD_ARGUMENT` (a non-tensor, options not a plain object), `DTYPE_MISMATCH`,
+ * `DISPOSED`, `UNKNOWN_PARAM`.
  *
  * @example
  * ```ts
