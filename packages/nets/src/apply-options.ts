@@ -1,6 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { DescentError, type Params, type Rng, formatShape, isTensor } from '@descent/core';
+import { DescentError, type Params, type Rng, checkOptions, describeValue } from '@descent/core';
 import type { NetApplyOptions } from './net';
+import { isPlainObject } from './plain-object';
+import { checkReturnedTensor } from './returned-tensor';
 
 /** Validated {@link NetApplyOptions}. Internal. */
 export interface ResolvedApply {
@@ -10,31 +12,43 @@ export interface ResolvedApply {
   rng: Rng | undefined;
 }
 
-/** Validates `apply`'s options (other keys are ignored: callers may pass core's plain options). */
+/** Every key of {@link NetApplyOptions} (core's `training` and `tap`, plus `stats` and `rng`). */
+const APPLY_KEYS = ['training', 'tap', 'stats', 'rng'];
+
+/**
+ * Validates `apply`'s options: a plain object (or undefined) of {@link NetApplyOptions} keys only.
+ * Internal.
+ *
+ * @throws DescentError `BAD_ARGUMENT` naming the option, `UNKNOWN_PARAM` for another key.
+ */
 export function readApplyOptions(fn: string, options: NetApplyOptions | undefined): ResolvedApply {
   if (options === undefined)
     return { training: false, tap: identityTap, stats: undefined, rng: undefined };
-  if (typeof options !== 'object' || options === null) {
-    throw new DescentError('BAD_ARGUMENT', `${fn}: options must be an object.`);
-  }
+  checkOptions(fn, options, APPLY_KEYS);
   const { training = false, tap, stats, rng } = options;
   if (typeof training !== 'boolean') {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${fn}: options.training must be a boolean, got ${String(training)}.`,
+      `${fn}: options.training must be a boolean, got ${describeValue(training)}.`,
     );
   }
   if (tap !== undefined && typeof tap !== 'function') {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${fn}: options.tap must be a function (layer, z) => tensor.`,
+      `${fn}: options.tap must be a function (layer, z) => tensor, got ${describeValue(tap)}.`,
     );
   }
-  if (stats !== undefined && (typeof stats !== 'object' || stats === null)) {
-    throw new DescentError('BAD_ARGUMENT', `${fn}: options.stats must be an object (normally {}).`);
+  if (stats !== undefined && !isPlainObject(stats)) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${fn}: options.stats must be a plain object (normally {}), got ${describeValue(stats)}.`,
+    );
   }
-  if (rng !== undefined && typeof (rng as Partial<Rng>).bernoulliArray !== 'function') {
-    throw new DescentError('BAD_ARGUMENT', `${fn}: options.rng must be an Rng from @descent/core.`);
+  if (rng !== undefined && typeof (rng as Partial<Rng> | null)?.bernoulliArray !== 'function') {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${fn}: options.rng must be an Rng from @descent/core, got ${describeValue(rng)}.`,
+    );
   }
   return {
     training,
@@ -54,12 +68,11 @@ function checkedTap(
 ): (layer: string, z: tf.Tensor) => tf.Tensor {
   return (layer, z) => {
     const out = tap(layer, z);
-    if (!isTensor(out) || out.shape.join() !== z.shape.join()) {
-      throw new DescentError(
-        'SHAPE_MISMATCH',
-        `${fn}: options.tap must return a tensor of z's shape ${formatShape(z.shape)} for layer ${JSON.stringify(layer)}, got ${isTensor(out) ? formatShape(out.shape) : String(out)}.`,
-      );
-    }
+    checkReturnedTensor(
+      `${fn}: options.tap returned for layer ${JSON.stringify(layer)}`,
+      out,
+      z.shape,
+    );
     return out;
   };
 }

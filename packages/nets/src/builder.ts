@@ -5,13 +5,17 @@ import {
   type ParamLayout,
   type Params,
   type Rng,
+  checkTensor,
   computeFans,
+  describeValue,
   disposeParams,
   formatShape,
   inferParamInfo,
   isTensor,
+  sameShape,
 } from '@descent/core';
 import type { WeightInit } from './init-spec';
+import { isPlainObject } from './plain-object';
 import { type ResolvedNorm, normLayerName } from './norm-spec';
 
 /** Collects a net's parameters and their ParamInfo in creation (forward) order. Internal. */
@@ -96,37 +100,43 @@ export function shapesOf(params: Params): Record<string, number[]> {
 
 /**
  * Asserts `params` has every key of `shapes`, as live float32 tensors of those shapes, before a
- * forward pass. Extra keys are ignored. Internal.
+ * forward pass — JavaScript checks only, once per call. Extra keys are ignored. Internal.
+ *
+ * @throws DescentError `BAD_ARGUMENT` (params not an object, an entry not a tensor),
+ *   `UNKNOWN_PARAM` (a missing entry), `DISPOSED`, `DTYPE_MISMATCH`, `SHAPE_MISMATCH`, each naming
+ *   the entry.
  */
 export function checkApplyParams(
   fn: string,
   shapes: Record<string, number[]>,
   params: Params,
 ): void {
-  if (typeof params !== 'object' || params === null) {
-    throw new DescentError('BAD_ARGUMENT', `${fn}: params must be an object of tensors.`);
+  if (!isPlainObject(params)) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${fn}: params must be an object of tensors (e.g. net.params), got ${describeValue(params)}.`,
+    );
   }
   for (const [key, shape] of Object.entries(shapes)) {
-    const t = params[key];
+    const t: unknown = params[key];
+    const name = `${fn}: params[${JSON.stringify(key)}]`;
     if (t === undefined) {
       throw new DescentError(
         'UNKNOWN_PARAM',
         `${fn}: params has no ${JSON.stringify(key)} (shape ${formatShape(shape)}), which this net needs.`,
       );
     }
-    if (!isTensor(t)) {
+    checkTensor(name, t);
+    if (t.dtype !== 'float32') {
       throw new DescentError(
-        'BAD_ARGUMENT',
-        `${fn}: params[${JSON.stringify(key)}] must be a tf.Tensor.`,
+        'DTYPE_MISMATCH',
+        `${name} (shape ${formatShape(t.shape)}) has dtype ${t.dtype}, expected float32.`,
       );
     }
-    if (t.isDisposed) {
-      throw new DescentError('DISPOSED', `${fn}: params[${JSON.stringify(key)}] is disposed.`);
-    }
-    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+    if (!sameShape(t.shape, shape)) {
       throw new DescentError(
         'SHAPE_MISMATCH',
-        `${fn}: params[${JSON.stringify(key)}] has shape ${formatShape(t.shape)}, expected ${formatShape(shape)}.`,
+        `${name} has shape ${formatShape(t.shape)}, expected ${formatShape(shape)}.`,
       );
     }
   }
@@ -139,17 +149,34 @@ export function checkInput(
   inner: readonly number[],
   describe: string,
 ): void {
-  if (!isTensor(x)) {
-    throw new DescentError('BAD_ARGUMENT', `${fn}: x must be a tf.Tensor ${describe}.`);
-  }
-  if (x.isDisposed) throw new DescentError('DISPOSED', `${fn}: x is disposed.`);
-  if (x.dtype !== 'float32') {
-    throw new DescentError('DTYPE_MISMATCH', `${fn}: x must be float32, got ${x.dtype}.`);
-  }
+  checkInputTensor(fn, x, describe);
   if (x.rank !== inner.length + 1 || inner.some((d, i) => x.shape[i + 1] !== d)) {
     throw new DescentError(
       'SHAPE_MISMATCH',
       `${fn}: x must be ${describe}, i.e. [N, ${inner.join(', ')}], got ${formatShape(x.shape)}.`,
+    );
+  }
+}
+
+/**
+ * Asserts `x` is a live float32 tensor (its shape is the caller's to check). Internal.
+ *
+ * @throws DescentError `BAD_ARGUMENT`, `DISPOSED` or `DTYPE_MISMATCH`, naming `x`.
+ */
+export function checkInputTensor(fn: string, x: unknown, describe: string): asserts x is tf.Tensor {
+  if (!isTensor(x)) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${fn}: x must be a tf.Tensor ${describe}, got ${describeValue(x)}.`,
+    );
+  }
+  if (x.isDisposed) {
+    throw new DescentError('DISPOSED', `${fn}: x (shape ${formatShape(x.shape)}) is disposed.`);
+  }
+  if (x.dtype !== 'float32') {
+    throw new DescentError(
+      'DTYPE_MISMATCH',
+      `${fn}: x (shape ${formatShape(x.shape)}) must be float32, got ${x.dtype}.`,
     );
   }
 }

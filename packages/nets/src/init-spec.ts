@@ -1,12 +1,5 @@
-import type * as tf from '@tensorflow/tfjs-core';
-import {
-  DescentError,
-  type ParamInfo,
-  type Rng,
-  describeValue,
-  formatShape,
-  isTensor,
-} from '@descent/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { DescentError, type ParamInfo, type Rng, describeValue } from '@descent/core';
 import {
   DEFAULT_LEAKY_RELU_SLOPE,
   INITIALIZER_NAMES,
@@ -17,6 +10,7 @@ import {
   initializer,
 } from '@descent/init';
 import type { Activation } from './activation';
+import { checkReturnedTensor } from './returned-tensor';
 
 /** What a custom weight initializer receives besides the shape. */
 export interface InitContext {
@@ -28,7 +22,12 @@ export interface InitContext {
   rng: Rng;
 }
 
-/** A custom weight initializer: returns a new float32 tensor of `shape` (the net owns it). */
+/**
+ * A custom weight initializer: returns a live float32 tensor of `shape`. The net keeps a copy
+ * (`tf.clone`, sharing the data) and frees every tensor the function made during the call, so
+ * returning one tensor for several parameters, or a tensor of the caller's that is disposed
+ * later, is safe. A tensor the function makes and reuses across calls must be `tf.keep`-ed.
+ */
 export type InitFn = (shape: readonly number[], context: InitContext) => tf.Tensor;
 
 /**
@@ -87,23 +86,7 @@ export function resolveInit(
   fallback: WeightInit = defaultInit(activation),
 ): WeightInit {
   if (spec === undefined) return fallback;
-  if (typeof spec === 'function') {
-    const custom = spec as InitFn;
-    return (shape, context) => {
-      const t = custom(shape, context);
-      if (!isTensor(t) || t.dtype !== 'float32' || !sameShape(t.shape, shape)) {
-        const got = isTensor(t)
-          ? `a ${t.dtype} tensor of shape ${formatShape(t.shape)}`
-          : describeValue(t);
-        if (isTensor(t) && !t.isDisposed) t.dispose();
-        throw new DescentError(
-          'SHAPE_MISMATCH',
-          `${fn}: options.init returned ${got} for ${JSON.stringify(context.name)}; expected a float32 tensor of shape ${formatShape(shape)}.`,
-        );
-      }
-      return t;
-    };
-  }
+  if (typeof spec === 'function') return ownedInit(fn, spec as InitFn);
   const name = typeof spec === 'string' ? (ALIASES[spec] ?? spec) : undefined;
   if (name === undefined || !INITIALIZER_NAMES.includes(name as InitializerName)) {
     throw new DescentError(
@@ -127,6 +110,22 @@ export function resolveInit(
     initializer(name as 'heNormal', { rng: c.rng, layout: c.info.layout, ...nonlinearity })(shape);
 }
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+/**
+ * A custom init whose results the net owns outright: each result is checked, then copied
+ * (`tf.clone`, which shares the data), and whatever the function allocated is freed by a
+ * `tf.tidy`. So a function that returns one tensor for several parameters, or a tensor of the
+ * caller's that is disposed later, still gives independent, live parameters; a disposed result is
+ * refused.
+ */
+function ownedInit(fn: string, custom: InitFn): WeightInit {
+  return (shape, context) =>
+    tf.tidy(() => {
+      const t = custom(shape, context);
+      checkReturnedTensor(
+        `${fn}: options.init returned for ${JSON.stringify(context.name)}`,
+        t,
+        shape,
+      );
+      return tf.clone(t);
+    });
 }

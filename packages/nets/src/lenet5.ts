@@ -4,12 +4,11 @@ import {
   type Rng,
   describeValue,
   formatShape,
-  isTensor,
   registerWasmConv2DBackpropFilter,
 } from '@descent/core';
 import { type Activation, activate } from './activation';
 import { readApplyOptions } from './apply-options';
-import { buildParams, checkApplyParams, dropout, shapesOf } from './builder';
+import { buildParams, checkApplyParams, checkInputTensor, dropout, shapesOf } from './builder';
 import { type InitSpec, resolveInit } from './init-spec';
 import type { Net } from './net';
 import { type SeedOptions, checkActivation, checkDropout, readOptions, rootRng } from './options';
@@ -128,20 +127,10 @@ export function lenet5(options?: Lenet5Options): Net {
 }
 
 function checkImages(fn: string, x: unknown): void {
+  checkInputTensor(fn, x, '[N, 28, 28, 1] or [N, 784]');
   const ok =
-    isTensor(x) &&
-    ((x.rank === 4 && x.shape[1] === 28 && x.shape[2] === 28 && x.shape[3] === 1) ||
-      (x.rank === 2 && x.shape[1] === 784));
-  if (!isTensor(x)) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `${fn}: x must be a tf.Tensor [N, 28, 28, 1] or [N, 784].`,
-    );
-  }
-  if (x.isDisposed) throw new DescentError('DISPOSED', `${fn}: x is disposed.`);
-  if (x.dtype !== 'float32') {
-    throw new DescentError('DTYPE_MISMATCH', `${fn}: x must be float32, got ${x.dtype}.`);
-  }
+    (x.rank === 4 && x.shape[1] === 28 && x.shape[2] === 28 && x.shape[3] === 1) ||
+    (x.rank === 2 && x.shape[1] === 784);
   if (!ok) {
     throw new DescentError(
       'SHAPE_MISMATCH',

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DescentError, type Rng } from '@descent/core';
+import { DescentError, type Rng, describeValue } from '@descent/core';
 import { type Activation, activate } from './activation';
 import { readApplyOptions } from './apply-options';
 import { buildParams, checkApplyParams, checkInput, dropout, shapesOf } from './builder';
@@ -90,7 +90,10 @@ export function denseNet(
   const norm = resolveNorm(fn, o.norm);
   const residual = o.residual ?? false;
   if (typeof residual !== 'boolean') {
-    throw new DescentError('BAD_ARGUMENT', `${fn}: options.residual must be a boolean.`);
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${fn}: options.residual must be a boolean, got ${describeValue(residual)}.`,
+    );
   }
   const rate = checkDropout(`${fn}: options.dropout`, o.dropout ?? 0);
   const root = rootRng(fn, o.seed);
@@ -152,7 +155,7 @@ function checkSizes(fn: string, sizes: unknown): number[] {
   if (!Array.isArray(sizes) || sizes.length < 2) {
     throw new DescentError(
       'BAD_HYPERPARAM',
-      `${fn}: options.sizes must list at least 2 layer widths [input, …, output], got ${Array.isArray(sizes) ? `[${sizes.join(', ')}]` : String(sizes)}.`,
+      `${fn}: options.sizes must list at least 2 layer widths [input, …, output], got ${describeValue(sizes)}.`,
     );
   }
   sizes.forEach((s, i) => {

@@ -1,13 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import {
-  type ApplyOptions,
-  DescentError,
-  type Model,
-  type Params,
-  type Rng,
-  formatShape,
-  isTensor,
-} from '@descent/core';
+import type { ApplyOptions, Model, Params, Rng } from '@descent/core';
+import { checkStats } from './check-stats';
 
 /**
  * Options of a nets model's `apply`: core's {@link ApplyOptions} (`training`, `tap`) plus
@@ -43,10 +36,15 @@ export interface Net extends Model {
  * variables: `vars[key].assign(stats[key])` for every key of `stats`, then disposes the tensors of
  * `stats` (the object is left empty, ready for the next step).
  *
+ * Every entry is checked before any variable is assigned, so a refused call changes nothing.
+ *
  * @param vars - the model's parameters as variables (e.g. from core's `toVariables`).
  * @param stats - the collected statistics.
- * @throws DescentError `UNKNOWN_PARAM` if a key of `stats` is not in `vars`, `SHAPE_MISMATCH` if
- *   shapes differ, `BAD_ARGUMENT` if an entry of `vars` is not a variable — before assigning any.
+ * @throws DescentError `BAD_ARGUMENT` if `vars` or `stats` is not a plain object, an entry of
+ *   `stats` is not a tensor (or is the variable itself, or appears twice) or the matching entry of
+ *   `vars` is not a variable; `UNKNOWN_PARAM` if a key of `stats` is not in `vars`; `DISPOSED` if
+ *   a statistic or its variable was disposed; `SHAPE_MISMATCH` / `DTYPE_MISMATCH` if a statistic's
+ *   shape or dtype differs from its variable's — each naming the key, before assigning any.
  * @example
  * ```ts
  * const stats = {};
@@ -56,30 +54,7 @@ export interface Net extends Model {
  * ```
  */
 export function assignStats(vars: Record<string, tf.Variable>, stats: Params): void {
-  if (typeof stats !== 'object' || stats === null || typeof vars !== 'object' || vars === null) {
-    throw new DescentError('BAD_ARGUMENT', 'assignStats: vars and stats must be objects.');
-  }
-  for (const [key, value] of Object.entries(stats)) {
-    const target = vars[key] as tf.Variable | undefined;
-    if (target === undefined) {
-      throw new DescentError(
-        'UNKNOWN_PARAM',
-        `assignStats: stats has ${JSON.stringify(key)}, which is not in vars.`,
-      );
-    }
-    if (typeof (target as Partial<tf.Variable>).assign !== 'function') {
-      throw new DescentError(
-        'BAD_ARGUMENT',
-        `assignStats: vars[${JSON.stringify(key)}] must be a tf.Variable (use toVariables), got a plain tensor; for plain params use { ...params, ...stats }.`,
-      );
-    }
-    if (!isTensor(value) || value.shape.join() !== target.shape.join()) {
-      throw new DescentError(
-        'SHAPE_MISMATCH',
-        `assignStats: stats[${JSON.stringify(key)}] must be a tensor of shape ${formatShape(target.shape)}, got ${isTensor(value) ? formatShape(value.shape) : String(value)}.`,
-      );
-    }
-  }
+  checkStats(vars, stats);
   for (const key of Object.keys(stats)) {
     const value = stats[key] as tf.Tensor;
     (vars[key] as tf.Variable).assign(value);
