@@ -3,7 +3,7 @@ import { DescentError, type Rng, describeValue } from '@descent/core';
 import { type Activation, activate } from './activation';
 import { readApplyOptions } from './apply-options';
 import { buildParams, checkApplyParams, checkInput, dropout, shapesOf } from './builder';
-import { type InitSpec, type WeightInit, resolveInit } from './init-spec';
+import { type InitFn, type InitSpec, type WeightInit, resolveInit } from './init-spec';
 import type { Net } from './net';
 import {
   type NormSpec,
@@ -61,7 +61,10 @@ const MLP_KEYS = ['sizes', 'activation', 'init', 'norm', 'residual', 'dropout', 
  * @returns a {@link Net}; the caller owns (and disposes) `net.params`.
  * @throws DescentError `BAD_HYPERPARAM` (fewer than 2 sizes, a non-integer or non-positive width,
  *   a dropout rate outside [0, 1)), `BAD_ARGUMENT` (unknown activation, init or norm),
- *   `UNKNOWN_PARAM` (an unknown option) — before any tensor is made.
+ *   `UNKNOWN_PARAM` (an unknown option) — before any tensor is made; for what a custom `init`
+ *   returns, `BAD_ARGUMENT` (no tensor), `DISPOSED`, `DTYPE_MISMATCH` (not float32) or
+ *   `SHAPE_MISMATCH`, naming the parameter, after freeing what was made. The net keeps copies of
+ *   what `init` returns (see {@link InitFn}). `apply` throws as described in {@link Net}.
  * @example
  * ```ts
  * const net = mlp({ sizes: [784, 256, 10], activation: 'relu', dropout: 0.1, seed: 1 });

@@ -25,7 +25,16 @@ export interface NetApplyOptions extends ApplyOptions {
  * names that `tap` receives).
  */
 export interface Net extends Model {
-  /** The forward pass `apply(params, x, { training, tap, stats, rng })`; returns new tensors. */
+  /**
+   * The forward pass `apply(params, x, { training, tap, stats, rng })`; returns new tensors.
+   *
+   * @throws DescentError before computing anything: `BAD_ARGUMENT` (params not an object, an
+   *   entry or `x` not a tensor, a bad option), `UNKNOWN_PARAM` (a missing parameter or an
+   *   unknown option), `DISPOSED`, `DTYPE_MISMATCH` (a parameter or `x` not float32),
+   *   `SHAPE_MISMATCH` — each naming the parameter; while computing, `BAD_ARGUMENT`, `DISPOSED`,
+   *   `DTYPE_MISMATCH` or `SHAPE_MISMATCH` for what `tap` returns. Values inside tensors (NaN
+   *   inputs) are not checked. The `tap`'s own exceptions pass through unchanged.
+   */
   apply: (params: Params, x: tf.Tensor, options?: NetApplyOptions) => tf.Tensor;
   /** The weight layers in forward order, as passed to `tap` (e.g. `['dense1', 'dense2']`). */
   layers: readonly string[];
