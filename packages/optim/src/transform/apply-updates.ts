@@ -1,12 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkSameShape, DescentError, type Params } from '@descent/core';
+import {
+  checkDtype,
+  checkSameShape,
+  DescentError,
+  describeValue,
+  isTensor,
+  type Params,
+} from '@descent/core';
 
 /**
  * Adds updates to variables in place: `θ ← θ + u` for every name in `updates` (optax's
  * `apply_updates`). Every name must be a variable of `variables` with the same shape; all of that is
  * checked before any variable changes.
  *
- * @throws DescentError `UNKNOWN_PARAM`, `SHAPE_MISMATCH`, `DISPOSED`.
+ * @throws DescentError `BAD_ARGUMENT` (`variables` or `updates` no record, an entry of
+ *   `variables` no `tf.Variable`), `UNKNOWN_PARAM`, `SHAPE_MISMATCH`, `DTYPE_MISMATCH` (an update of
+ *   another dtype than its variable), `DISPOSED`.
  *
  * @example
  * ```ts
@@ -14,20 +23,38 @@ import { checkSameShape, DescentError, type Params } from '@descent/core';
  * ```
  */
 export function applyUpdates(variables: Record<string, tf.Variable>, updates: Params): void {
+  checkRecord('variables', variables);
+  checkRecord('updates', updates);
   for (const [name, u] of Object.entries(updates)) {
-    const v = variables[name];
-    if (!v) {
+    const v = Object.hasOwn(variables, name) ? variables[name] : undefined;
+    if (v === undefined) {
       throw new DescentError(
         'UNKNOWN_PARAM',
         `updates["${name}"] has no variable of that name; variables: ${Object.keys(variables).slice(0, 8).join(', ')}.`,
       );
     }
+    if (!(v instanceof tf.Variable)) {
+      throw new DescentError(
+        'BAD_ARGUMENT',
+        `variables["${name}"] must be a tf.Variable, got ${describeValue(v)}.`,
+      );
+    }
     checkSameShape(`updates["${name}"]`, u, `variables["${name}"]`, v);
+    checkDtype(`updates["${name}"]`, u, v.dtype);
   }
   for (const [name, u] of Object.entries(updates)) {
     const v = variables[name] as tf.Variable;
     const next = tf.tidy(() => tf.add(v, u));
     v.assign(next);
     next.dispose(); // the variable keeps the data; this handle would count as a tensor
+  }
+}
+
+function checkRecord(name: string, value: unknown): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || isTensor(value)) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `applyUpdates: ${name} must be a record of tensors by name, got ${describeValue(value)}.`,
+    );
   }
 }

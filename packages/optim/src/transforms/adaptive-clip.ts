@@ -8,7 +8,10 @@ import {
   type ParamInfo,
   type Params,
   checkOptions,
+  describeValue,
 } from '@descent/core';
+import { checkedTransformation } from '../transform/check-update';
+import { isPlainRecord } from '../transform/plain-record';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { requireParam } from '../transform/require-param';
 import { EMPTY_STATE } from '../transform/transform-state';
@@ -73,11 +76,14 @@ export function adaptiveClip(
   checkNumber('clipping', clipping, { min: 0, minExclusive: true });
   checkNumber('eps', eps, { min: 0 });
   const info = options.info ?? {};
-  if (typeof info !== 'object' || info === null) {
-    throw new DescentError('BAD_ARGUMENT', `adaptiveClip: info must be an object of ParamInfo.`);
+  if (!isPlainRecord(info)) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `adaptiveClip: info must be an object of ParamInfo, got ${describeValue(info)}.`,
+    );
   }
   for (const [name, entry] of Object.entries(info)) checkParamInfo(`info["${name}"]`, entry);
-  return {
+  return checkedTransformation('adaptiveClip', {
     init: () => EMPTY_STATE,
     update(updates: Params, _state, params?: Params) {
       // Validate everything before computing anything.
@@ -99,11 +105,13 @@ export function adaptiveClip(
         const gNorm = unitNorm(u, axis);
         const maxNorm = tf.mul(tf.maximum(pNorm, eps), clipping);
         const clipped = tf.mul(u, tf.div(maxNorm, tf.maximum(gNorm, 1e-6)));
-        next[name] = tf.where(tf.less(gNorm, maxNorm), u, clipped);
+        // A non-finite unit norm leaves the unit unclipped: a NaN stays in its own element.
+        const keep = tf.logicalOr(tf.less(gNorm, maxNorm), tf.logicalNot(tf.isFinite(gNorm)));
+        next[name] = tf.where(keep, u, clipped);
       }
       return { updates: next, state: EMPTY_STATE };
     },
-  };
+  });
 }
 
 /** The axes whose norm makes one unit's norm (`null`: the whole tensor). */

@@ -9,7 +9,9 @@ import {
   checkOptions,
   describeValue,
 } from '@descent/core';
+import { checkedTransformation } from '../transform/check-update';
 import type { GradientTransformation } from '../transform/gradient-transformation';
+import { isPlainRecord } from '../transform/plain-record';
 import { requireParam } from '../transform/require-param';
 import { makeState, type TransformState } from '../transform/transform-state';
 
@@ -80,7 +82,7 @@ export function addScaledParams(
   weightDecay: HyperParameter,
   mask: DecayMask | undefined,
 ): GradientTransformation {
-  return {
+  return checkedTransformation(transform, {
     init: () => makeState({ scalars: { count: 0 } }),
     update(updates: Params, state: TransformState, params?: Params) {
       const count = state.scalars.count ?? 0;
@@ -92,7 +94,7 @@ export function addScaledParams(
       }
       return { updates: next, state: makeState({ scalars: { count: count + 1 } }) };
     },
-  };
+  });
 }
 
 /**
@@ -110,6 +112,12 @@ export function addScaledParams(
  * ```
  */
 export function weightDecayMask(info?: Readonly<Record<string, ParamInfo>>): DecayMask {
+  if (info !== undefined && !isPlainRecord(info)) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `weightDecayMask: info must be a record of ParamInfo by name, got ${describeValue(info)}.`,
+    );
+  }
   if (info === undefined) return (_name, param) => param.rank > 1;
   return roleMask(info as Record<string, ParamInfo>, ['weight']);
 }
@@ -121,7 +129,7 @@ export function weightDecayMask(info?: Readonly<Record<string, ParamInfo>>): Dec
  */
 export function checkDecayMask(name: string, mask: unknown): asserts mask is DecayMask | undefined {
   if (mask === undefined || typeof mask === 'function') return;
-  if (typeof mask !== 'object' || mask === null || Array.isArray(mask)) {
+  if (!isPlainRecord(mask)) {
     throw new DescentError(
       'BAD_ARGUMENT',
       `${name} must be a record of booleans by parameter name or a function (name, param) => boolean, got ${describeValue(mask)}.`,

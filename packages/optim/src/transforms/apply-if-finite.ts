@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, DescentError, type Params, checkOptions } from '@descent/core';
+import { checkNumber, type Params, checkOptions } from '@descent/core';
+import { checkedTransformation } from '../transform/check-update';
+import { checkTransformation } from '../transform/check-transformation';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { tensorSlot } from '../transform/per-parameter';
 import { makeState, type SlotValue, type TransformState } from '../transform/transform-state';
@@ -68,12 +70,7 @@ export function applyIfFinite(
   checkOptions('applyIfFinite', options, [
     'maxConsecutiveErrors',
   ] satisfies (keyof ApplyIfFiniteOptions)[]);
-  if (typeof inner?.init !== 'function' || typeof inner?.update !== 'function') {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `applyIfFinite: inner must be a GradientTransformation ({ init, update }), got ${String(inner)}.`,
-    );
-  }
+  checkTransformation('applyIfFinite: inner', inner);
   const { maxConsecutiveErrors = Number.POSITIVE_INFINITY } = options;
   if (maxConsecutiveErrors !== Number.POSITIVE_INFINITY) {
     checkNumber('maxConsecutiveErrors', maxConsecutiveErrors, { min: 0, integer: true });
@@ -82,7 +79,7 @@ export function applyIfFinite(
     [SKIPPED]: tf.scalar(0),
     [CONSECUTIVE]: tf.scalar(0),
   });
-  return {
+  return checkedTransformation('applyIfFinite', {
     init(params: Params): TransformState {
       const slots: Record<string, Record<string, SlotValue>> = {};
       for (const name of Object.keys(params)) slots[name] = counters();
@@ -127,7 +124,7 @@ export function applyIfFinite(
       const innerState = select(result.state, old, initial, (param) => go[param] ?? finite);
       return { updates: next, state: makeState({ slots, inner: [innerState] }) };
     },
-  };
+  });
 }
 
 /** A bool scalar: whether every element of every tensor is finite (empty tensors are). */

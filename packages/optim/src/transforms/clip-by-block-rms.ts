@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkNumber, type Params } from '@descent/core';
+import { checkedTransformation } from '../transform/check-update';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { EMPTY_STATE, type TransformState } from '../transform/transform-state';
 
@@ -23,15 +24,17 @@ import { EMPTY_STATE, type TransformState } from '../transform/transform-state';
  */
 export function clipByBlockRms(threshold: number): GradientTransformation {
   checkNumber('threshold', threshold, { min: 0, minExclusive: true });
-  return {
+  return checkedTransformation('clipByBlockRms', {
     init: () => EMPTY_STATE,
     update(updates: Params, state: TransformState) {
       const next: Params = {};
       for (const [name, u] of Object.entries(updates)) {
         const rms = tf.sqrt(tf.mean(tf.square(u)));
-        next[name] = tf.div(u, tf.maximum(tf.div(rms, threshold), 1));
+        // A non-finite RMS leaves the block unclipped: a NaN stays in its own element.
+        const divisor = tf.maximum(tf.div(rms, threshold), 1);
+        next[name] = tf.div(u, tf.where(tf.isFinite(rms), divisor, tf.onesLike(divisor)));
       }
       return { updates: next, state };
     },
-  };
+  });
 }

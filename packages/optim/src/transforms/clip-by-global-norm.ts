@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkNumber, globalNorm, type Params } from '@descent/core';
+import { checkedTransformation } from '../transform/check-update';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { EMPTY_STATE } from '../transform/transform-state';
 
@@ -14,7 +15,12 @@ import { EMPTY_STATE } from '../transform/transform-state';
  * ```
  *
  * The direction of the whole update is kept. Stateless; the norm stays on the device (no read).
- * A non-finite norm makes every update NaN, which {@link applyIfFinite} can then skip.
+ *
+ * Non-finite updates: when the global norm is NaN or infinite (one NaN or ±∞ element anywhere),
+ * the updates are left unclipped, so the non-finite value stays in its own element instead of
+ * turning every parameter NaN through the clip factor (the finite elements of that step are not
+ * clipped either). To skip such a step altogether, wrap the chain in {@link applyIfFinite}; the
+ * README's "Non-finite gradients" section describes the policy of every transformation.
  *
  * Frameworks: torch divides by `‖u‖ + 1e-6` and always multiplies by `min(1, ·)`; optax (and
  * this) selects `u` unchanged below the threshold, so an update with norm exactly `maxNorm` or
@@ -30,7 +36,7 @@ import { EMPTY_STATE } from '../transform/transform-state';
  */
 export function clipByGlobalNorm(maxNorm: number): GradientTransformation {
   checkNumber('maxNorm', maxNorm, { min: 0, minExclusive: true });
-  return {
+  return checkedTransformation('clipByGlobalNorm', {
     init: () => EMPTY_STATE,
     update(updates: Params) {
       const scale = globalClipFactor(updates, maxNorm);
@@ -38,7 +44,7 @@ export function clipByGlobalNorm(maxNorm: number): GradientTransformation {
       for (const [name, u] of Object.entries(updates)) next[name] = tf.mul(u, scale);
       return { updates: next, state: EMPTY_STATE };
     },
-  };
+  });
 }
 
 /**
@@ -49,6 +55,11 @@ export function clipByGlobalNorm(maxNorm: number): GradientTransformation {
 export function globalClipFactor(updates: Params, maxNorm: number): tf.Tensor {
   return tf.tidy(() => {
     const norm = globalNorm(updates);
-    return tf.where(tf.less(norm, maxNorm), tf.scalar(1), tf.div(maxNorm, norm));
+    // A non-finite norm (a NaN or an infinity among the updates) leaves every update unclipped,
+    // so the non-finite value stays in its own element instead of spreading to all of them.
+    // (`norm < ∞` is false for NaN and ∞; two selects keep the fused steps' kernel set small.)
+    const one = tf.scalar(1);
+    const clipped = tf.where(tf.less(norm, Number.POSITIVE_INFINITY), tf.div(maxNorm, norm), one);
+    return tf.where(tf.less(norm, maxNorm), one, clipped);
   });
 }

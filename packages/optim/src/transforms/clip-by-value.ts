@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkNumber, DescentError, type Params } from '@descent/core';
+import { checkedTransformation } from '../transform/check-update';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { EMPTY_STATE } from '../transform/transform-state';
 
@@ -49,14 +50,14 @@ export function clipByValue(minOrMaxAbs: number, max?: number): GradientTransfor
     lo = minOrMaxAbs;
     hi = max;
   }
-  return {
+  return checkedTransformation('clipByValue', {
     init: () => EMPTY_STATE,
     update(updates: Params) {
       const next: Params = {};
       for (const [name, u] of Object.entries(updates)) next[name] = tf.clipByValue(u, lo, hi);
       return { updates: next, state: EMPTY_STATE };
     },
-  };
+  });
 }
 
 /** A bound is a number, possibly ±∞, never NaN. */

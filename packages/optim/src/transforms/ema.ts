@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, checkOptions } from '@descent/core';
+import { checkBoolean, checkNumber, checkOptions } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
 import type { SlotValue } from '../transform/transform-state';
@@ -41,14 +41,18 @@ export function ema(decay: number, options: EmaOptions = {}): GradientTransforma
   checkOptions('ema', options, ['debias'] satisfies (keyof EmaOptions)[]);
   checkNumber('decay', decay, { min: 0, max: 1, maxExclusive: true });
   const debias = options.debias ?? true;
-  return perParameter({
-    initSlots: (like) => ({ ema: tf.zerosLike(like), ...(debias ? { step: 0 } : {}) }),
-    step(u, slots): { update: tf.Tensor; slots: Record<string, SlotValue> } {
-      const e = tf.add(tf.mul(tensorSlot(slots, 'ema'), decay), tf.mul(u, 1 - decay));
-      // A distinct handle: a caller may dispose the updates, never the state.
-      if (!debias) return { update: tf.clone(e), slots: { ema: e } };
-      const t = numberSlot(slots, 'step') + 1;
-      return { update: tf.div(e, 1 - decay ** t), slots: { ema: e, step: t } };
+  checkBoolean('debias', debias);
+  return perParameter(
+    {
+      initSlots: (like) => ({ ema: tf.zerosLike(like), ...(debias ? { step: 0 } : {}) }),
+      step(u, slots): { update: tf.Tensor; slots: Record<string, SlotValue> } {
+        const e = tf.add(tf.mul(tensorSlot(slots, 'ema'), decay), tf.mul(u, 1 - decay));
+        // A distinct handle: a caller may dispose the updates, never the state.
+        if (!debias) return { update: tf.clone(e), slots: { ema: e } };
+        const t = numberSlot(slots, 'step') + 1;
+        return { update: tf.div(e, 1 - decay ** t), slots: { ema: e, step: t } };
+      },
     },
-  });
+    'ema',
+  );
 }

@@ -1,5 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkSameShape, checkTensor, DescentError, type Params } from '@descent/core';
+import {
+  checkSameShape,
+  checkTensor,
+  DescentError,
+  describeValue,
+  isTensor,
+  type Params,
+} from '@descent/core';
+import { checkedTransformation } from '../transform/check-update';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { EMPTY_STATE } from '../transform/transform-state';
 
@@ -33,12 +41,15 @@ import { EMPTY_STATE } from '../transform/transform-state';
  * ```
  */
 export function maskUpdates(masks: Params): GradientTransformation {
-  if (typeof masks !== 'object' || masks === null) {
-    throw new DescentError('BAD_ARGUMENT', 'maskUpdates: masks must be a map of tensors by name.');
+  if (typeof masks !== 'object' || masks === null || Array.isArray(masks) || isTensor(masks)) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `maskUpdates: masks must be a map of tensors by name, got ${describeValue(masks)}.`,
+    );
   }
   const entries = { ...masks };
   for (const [name, m] of Object.entries(entries)) checkTensor(`masks["${name}"]`, m);
-  return {
+  return checkedTransformation('maskUpdates', {
     init: () => EMPTY_STATE,
     update(updates: Params) {
       for (const [name, u] of Object.entries(updates)) {
@@ -54,5 +65,5 @@ export function maskUpdates(masks: Params): GradientTransformation {
       }
       return { updates: next, state: EMPTY_STATE };
     },
-  };
+  });
 }

@@ -1,5 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, DescentError, type Params, checkOptions } from '@descent/core';
+import {
+  checkNumber,
+  DescentError,
+  formatShape,
+  type Params,
+  checkOptions,
+  sameShape,
+} from '@descent/core';
+import { checkedTransformation } from '../transform/check-update';
+import { checkTransformation } from '../transform/check-transformation';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, tensorSlot } from '../transform/per-parameter';
 import { makeState, type SlotValue, type TransformState } from '../transform/transform-state';
@@ -49,15 +58,10 @@ export function multiSteps(
   options: MultiStepsOptions,
 ): GradientTransformation {
   checkOptions('multiSteps', options, ['everyK'] satisfies (keyof MultiStepsOptions)[]);
-  if (typeof inner?.init !== 'function' || typeof inner?.update !== 'function') {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `multiSteps: inner must be a GradientTransformation ({ init, update }), got ${String(inner)}.`,
-    );
-  }
+  checkTransformation('multiSteps: inner', inner);
   const everyK = options.everyK;
   checkNumber('everyK', everyK, { min: 1, integer: true });
-  return {
+  return checkedTransformation('multiSteps', {
     init(params: Params): TransformState {
       const slots: Record<string, Record<string, SlotValue>> = {};
       for (const [name, p] of Object.entries(params)) {
@@ -70,6 +74,10 @@ export function multiSteps(
       });
     },
     update(updates: Params, state: TransformState, params?: Params) {
+      for (const [name, g] of Object.entries(updates)) {
+        const previous = state.slots[name];
+        if (previous) checkAccumulator(name, g, previous);
+      }
       const slots: Record<string, Readonly<Record<string, SlotValue>>> = { ...state.slots };
       const ready: Params = {};
       const next: Params = {};
@@ -109,5 +117,20 @@ export function multiSteps(
         }),
       };
     },
-  };
+  });
+}
+
+/** An accumulator of another shape than its update would be broadcast silently: refuse it. */
+function checkAccumulator(
+  name: string,
+  update: tf.Tensor,
+  slots: Readonly<Record<string, SlotValue>>,
+): void {
+  const acc = tensorSlot(slots, 'acc');
+  if (!sameShape(acc.shape, update.shape)) {
+    throw new DescentError(
+      'SHAPE_MISMATCH',
+      `updates["${name}"] (multiSteps) has shape ${formatShape(update.shape)}, but its state slot "acc" has shape ${formatShape(acc.shape)}.`,
+    );
+  }
 }

@@ -8,7 +8,11 @@ import {
   type ParamRole,
   type Params,
   checkOptions,
+  describeValue,
 } from '@descent/core';
+import { checkedTransformation } from '../transform/check-update';
+import { isPlainRecord } from '../transform/plain-record';
+import { checkTransformation } from '../transform/check-transformation';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { makeState, type TransformState } from '../transform/transform-state';
 
@@ -94,7 +98,7 @@ export function partition(
     if (typeof group !== 'object' || group === null) {
       throw new DescentError(
         'BAD_ARGUMENT',
-        `partition: groups[${i}] must be { match, transform }.`,
+        `partition: groups[${i}] must be { match, transform }, got ${describeValue(group)}.`,
       );
     }
     checkTransform(`groups[${i}].transform`, group.transform);
@@ -103,10 +107,10 @@ export function partition(
   const fallback = options.default;
   if (fallback !== undefined) checkTransform('default', fallback);
   const info = options.info ?? {};
-  if (typeof info !== 'object' || info === null) {
+  if (!isPlainRecord(info)) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      'partition: info must be an object of ParamInfo by name.',
+      `partition: info must be an object of ParamInfo by name, got ${describeValue(info)}.`,
     );
   }
   for (const [name, entry] of Object.entries(info)) checkParamInfo(`info["${name}"]`, entry);
@@ -135,7 +139,7 @@ export function partition(
     return parts;
   };
 
-  return {
+  return checkedTransformation('partition', {
     init(params: Params): TransformState {
       const parts = split(params);
       return makeState({ inner: transforms.map((t, i) => t.init(parts[i] as Params)) });
@@ -156,7 +160,7 @@ export function partition(
       for (const name of Object.keys(updates)) ordered[name] = next[name] as tf.Tensor;
       return { updates: ordered, state: makeState({ inner }) };
     },
-  };
+  });
 }
 
 interface MatchContext {
@@ -209,18 +213,12 @@ function toMatcher(what: string, match: PartitionMatch): (c: MatchContext) => bo
   }
   throw new DescentError(
     'BAD_ARGUMENT',
-    `partition: ${what} must be a name, an array of names, a RegExp, a predicate or { role }, got ${String(match)}.`,
+    `partition: ${what} must be a name, an array of names, a RegExp, a predicate or { role }, got ${describeValue(match)}.`,
   );
 }
 
 function checkTransform(what: string, t: unknown): void {
-  const candidate = t as Partial<GradientTransformation> | null;
-  if (typeof candidate?.init !== 'function' || typeof candidate.update !== 'function') {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `partition: ${what} must be a GradientTransformation ({ init, update }), got ${String(t)}.`,
-    );
-  }
+  checkTransformation(`partition: ${what}`, t);
 }
 
 function pick(params: Params, names: Params): Params {

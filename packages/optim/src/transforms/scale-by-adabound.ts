@@ -91,27 +91,30 @@ export function scaleByAdabound(options: ScaleByAdaboundOptions = {}): GradientT
   checkNumber('gamma', gamma, { min: 0, max: 1, maxExclusive: true });
   checkAdamOptions(beta1, beta2, epsilon);
   checkBoolean('amsbound', amsbound);
-  return perParameter({
-    initSlots: (like) => ({
-      m: tf.zerosLike(like),
-      v: nonNegativeSlot(tf.zerosLike(like)),
-      ...(amsbound ? { vmax: nonNegativeSlot(tf.zerosLike(like)) } : {}),
-      step: 0,
-    }),
-    step(g, slots, { count }) {
-      const eta = hyperValue('learningRate', learningRate, count, { min: 0 });
-      const b1 = beta1At(beta1, count);
-      const t = numberSlot(slots, 'step') + 1;
-      const m = firstMoment(slots, g, b1);
-      const v = secondMoment(slots, g, beta2);
-      const vmax = amsbound ? tf.maximum(tensorSlot(slots, 'vmax'), v) : undefined;
-      const stepSize = (eta * Math.sqrt(1 - beta2 ** t)) / (1 - b1 ** t);
-      const final = typeof learningRate === 'number' ? finalLr : (finalLr * eta) / baseLr;
-      const lower = final * (1 - 1 / (gamma * t + 1));
-      let size = tf.maximum(tf.div(stepSize, tf.add(tf.sqrt(vmax ?? v), epsilon)), lower);
-      if (gamma > 0) size = tf.minimum(size, final * (1 + 1 / (gamma * t)));
-      const update = tf.mul(tf.neg(size), m);
-      return { update, slots: { m, v, ...(vmax ? { vmax } : {}), step: t } };
+  return perParameter(
+    {
+      initSlots: (like) => ({
+        m: tf.zerosLike(like),
+        v: nonNegativeSlot(tf.zerosLike(like)),
+        ...(amsbound ? { vmax: nonNegativeSlot(tf.zerosLike(like)) } : {}),
+        step: 0,
+      }),
+      step(g, slots, { count }) {
+        const eta = hyperValue('learningRate', learningRate, count, { min: 0 });
+        const b1 = beta1At(beta1, count);
+        const t = numberSlot(slots, 'step') + 1;
+        const m = firstMoment(slots, g, b1);
+        const v = secondMoment(slots, g, beta2);
+        const vmax = amsbound ? tf.maximum(tensorSlot(slots, 'vmax'), v) : undefined;
+        const stepSize = (eta * Math.sqrt(1 - beta2 ** t)) / (1 - b1 ** t);
+        const final = typeof learningRate === 'number' ? finalLr : (finalLr * eta) / baseLr;
+        const lower = final * (1 - 1 / (gamma * t + 1));
+        let size = tf.maximum(tf.div(stepSize, tf.add(tf.sqrt(vmax ?? v), epsilon)), lower);
+        if (gamma > 0) size = tf.minimum(size, final * (1 + 1 / (gamma * t)));
+        const update = tf.mul(tf.neg(size), m);
+        return { update, slots: { m, v, ...(vmax ? { vmax } : {}), step: t } };
+      },
     },
-  });
+    'scaleByAdabound',
+  );
 }

@@ -42,17 +42,20 @@ export function scaleByAdadelta(options: ScaleByAdadeltaOptions = {}): GradientT
   const { rho = 0.9, epsilon = 1e-6 } = options;
   checkNumber('rho', rho, { min: 0, max: 1, maxExclusive: true });
   checkNumber('epsilon', epsilon, { min: 0, minExclusive: true });
-  return perParameter({
-    initSlots: (like) => ({
-      v: nonNegativeSlot(tf.zerosLike(like)),
-      a: nonNegativeSlot(tf.zerosLike(like)),
-    }),
-    step(g, slots) {
-      const v = tf.add(tf.mul(tensorSlot(slots, 'v'), rho), tf.mul(tf.square(g), 1 - rho));
-      const a0 = tensorSlot(slots, 'a');
-      const delta = tf.mul(tf.div(tf.sqrt(tf.add(a0, epsilon)), tf.sqrt(tf.add(v, epsilon))), g);
-      const a = tf.add(tf.mul(a0, rho), tf.mul(tf.square(delta), 1 - rho));
-      return { update: delta, slots: { v, a } };
+  return perParameter(
+    {
+      initSlots: (like) => ({
+        v: nonNegativeSlot(tf.zerosLike(like)),
+        a: nonNegativeSlot(tf.zerosLike(like)),
+      }),
+      step(g, slots) {
+        const v = tf.add(tf.mul(tensorSlot(slots, 'v'), rho), tf.mul(tf.square(g), 1 - rho));
+        const a0 = tensorSlot(slots, 'a');
+        const delta = tf.mul(tf.div(tf.sqrt(tf.add(a0, epsilon)), tf.sqrt(tf.add(v, epsilon))), g);
+        const a = tf.add(tf.mul(a0, rho), tf.mul(tf.square(delta), 1 - rho));
+        return { update: delta, slots: { v, a } };
+      },
     },
-  });
+    'scaleByAdadelta',
+  );
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkOptions, type HyperParameter } from '@descent/core';
+import { checkBoolean, checkOptions, type HyperParameter } from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
 import { beta1At, checkAdamOptions, firstMoment, secondMoment } from './adam-moments';
@@ -43,23 +43,27 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
   ] satisfies (keyof ScaleByAdamOptions)[]);
   const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, amsgrad = false } = options;
   checkAdamOptions(beta1, beta2, epsilon);
-  return perParameter({
-    initSlots: (like) => ({
-      m: tf.zerosLike(like),
-      v: nonNegativeSlot(tf.zerosLike(like)),
-      ...(amsgrad ? { vmax: nonNegativeSlot(tf.zerosLike(like)) } : {}),
-      step: 0,
-    }),
-    step(g, slots, { count }) {
-      const b1 = beta1At(beta1, count);
-      const t = numberSlot(slots, 'step') + 1;
-      const m = firstMoment(slots, g, b1);
-      const v = secondMoment(slots, g, beta2);
-      const vmax = amsgrad ? tf.maximum(tensorSlot(slots, 'vmax'), v) : undefined;
-      const mHat = tf.div(m, 1 - b1 ** t);
-      const vHat = tf.div(vmax ?? v, 1 - beta2 ** t);
-      const update = tf.div(mHat, tf.add(tf.sqrt(vHat), epsilon));
-      return { update, slots: { m, v, ...(vmax ? { vmax } : {}), step: t } };
+  checkBoolean('amsgrad', amsgrad);
+  return perParameter(
+    {
+      initSlots: (like) => ({
+        m: tf.zerosLike(like),
+        v: nonNegativeSlot(tf.zerosLike(like)),
+        ...(amsgrad ? { vmax: nonNegativeSlot(tf.zerosLike(like)) } : {}),
+        step: 0,
+      }),
+      step(g, slots, { count }) {
+        const b1 = beta1At(beta1, count);
+        const t = numberSlot(slots, 'step') + 1;
+        const m = firstMoment(slots, g, b1);
+        const v = secondMoment(slots, g, beta2);
+        const vmax = amsgrad ? tf.maximum(tensorSlot(slots, 'vmax'), v) : undefined;
+        const mHat = tf.div(m, 1 - b1 ** t);
+        const vHat = tf.div(vmax ?? v, 1 - beta2 ** t);
+        const update = tf.div(mHat, tf.add(tf.sqrt(vHat), epsilon));
+        return { update, slots: { m, v, ...(vmax ? { vmax } : {}), step: t } };
+      },
     },
-  });
+    'scaleByAdam',
+  );
 }

@@ -43,19 +43,22 @@ export function scaleByAdamax(options: ScaleByAdamaxOptions = {}): GradientTrans
   ] satisfies (keyof ScaleByAdamaxOptions)[]);
   const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options;
   checkAdamOptions(beta1, beta2, epsilon);
-  return perParameter({
-    initSlots: (like) => ({
-      m: tf.zerosLike(like),
-      u: nonNegativeSlot(tf.zerosLike(like)),
-      step: 0,
-    }),
-    step(g, slots, { count }) {
-      const b1 = beta1At(beta1, count);
-      const t = numberSlot(slots, 'step') + 1;
-      const m = firstMoment(slots, g, b1);
-      const u = tf.maximum(tf.mul(tensorSlot(slots, 'u'), beta2), tf.add(tf.abs(g), epsilon));
-      const update = tf.div(m, tf.mul(u, 1 - b1 ** t));
-      return { update, slots: { m, u, step: t } };
+  return perParameter(
+    {
+      initSlots: (like) => ({
+        m: tf.zerosLike(like),
+        u: nonNegativeSlot(tf.zerosLike(like)),
+        step: 0,
+      }),
+      step(g, slots, { count }) {
+        const b1 = beta1At(beta1, count);
+        const t = numberSlot(slots, 'step') + 1;
+        const m = firstMoment(slots, g, b1);
+        const u = tf.maximum(tf.mul(tensorSlot(slots, 'u'), beta2), tf.add(tf.abs(g), epsilon));
+        const update = tf.div(m, tf.mul(u, 1 - b1 ** t));
+        return { update, slots: { m, u, step: t } };
+      },
     },
-  });
+    'scaleByAdamax',
+  );
 }

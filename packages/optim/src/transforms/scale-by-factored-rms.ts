@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, checkOptions } from '@descent/core';
+import {
+  checkBoolean,
+  checkNumber,
+  checkOptions,
+  DescentError,
+  describeValue,
+} from '@descent/core';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { perParameter, tensorSlot } from '../transform/per-parameter';
 import type { SlotValue } from '../transform/transform-state';
@@ -27,12 +33,24 @@ export interface ScaleByFactoredRmsOptions {
  * (`d1`, the row axis of `v_col`'s reduction) and the largest (`d0`), ties broken toward the lower
  * axis; `null` when the tensor has rank < 2, factoring is off, or the second-largest axis is
  * shorter than `minDimSizeToFactor`.
+ *
+ * @throws DescentError `BAD_ARGUMENT` for a `shape` that is no array of integers ≥ 0,
+ *   `BAD_HYPERPARAM` / `NON_FINITE` for a `factored` that is no boolean or a `minDimSizeToFactor`
+ *   that is no integer ≥ 1.
  */
 export function factoredDims(
   shape: readonly number[],
   factored: boolean,
   minDimSizeToFactor: number,
 ): { d1: number; d0: number } | null {
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `factoredDims: shape must be an array of integers ≥ 0, got ${describeValue(shape)}.`,
+    );
+  }
+  checkBoolean('factored', factored);
+  checkNumber('minDimSizeToFactor', minDimSizeToFactor, { min: 1, integer: true });
   if (!factored || shape.length < 2) return null;
   const sorted = shape.map((size, axis) => ({ size, axis })).sort((a, b) => a.size - b.size);
   const d1 = (sorted[sorted.length - 2] as { axis: number }).axis;
@@ -84,41 +102,54 @@ export function scaleByFactoredRms(
     minDimSizeToFactor = 128,
     epsilon = 1e-30,
   } = options;
+  checkBoolean('factored', factored);
   checkNumber('decayRate', decayRate, { min: 0 });
   checkNumber('decayOffset', decayOffset, { min: 0, integer: true });
   checkNumber('minDimSizeToFactor', minDimSizeToFactor, { min: 1, integer: true });
   checkNumber('epsilon', epsilon, { min: 0 });
-  return perParameter({
-    initSlots(like): Record<string, SlotValue> {
-      const dims = factoredDims(like.shape, factored, minDimSizeToFactor);
-      if (!dims) return { v: nonNegativeSlot(tf.zerosLike(like)) };
-      return {
-        vRow: nonNegativeSlot(tf.zeros(like.shape.filter((_, axis) => axis !== dims.d0))),
-        vCol: nonNegativeSlot(tf.zeros(like.shape.filter((_, axis) => axis !== dims.d1))),
-      };
+  return perParameter(
+    {
+      initSlots(like): Record<string, SlotValue> {
+        const dims = factoredDims(like.shape, factored, minDimSizeToFactor);
+        if (!dims) return { v: nonNegativeSlot(tf.zerosLike(like)) };
+        return {
+          vRow: nonNegativeSlot(tf.zeros(like.shape.filter((_, axis) => axis !== dims.d0))),
+          vCol: nonNegativeSlot(tf.zeros(like.shape.filter((_, axis) => axis !== dims.d1))),
+        };
+      },
+      slotShape(key, like) {
+        const dims = factoredDims(like, factored, minDimSizeToFactor);
+        if (!dims) return key === 'v' ? like : null;
+        const dropped = key === 'vRow' ? dims.d0 : key === 'vCol' ? dims.d1 : undefined;
+        return dropped === undefined ? null : like.filter((_, axis) => axis !== dropped);
+      },
+      step(g, slots, { count }): { update: tf.Tensor; slots: Record<string, SlotValue> } {
+        const beta2 = 1 - (count - decayOffset + 1) ** -decayRate;
+        const gSquared = tf.add(tf.square(g), epsilon);
+        const dims = factoredDims(g.shape, factored, minDimSizeToFactor);
+        if (!dims) {
+          const v = tf.add(tf.mul(tensorSlot(slots, 'v'), beta2), tf.mul(gSquared, 1 - beta2));
+          return { update: tf.mul(g, tf.rsqrt(v)), slots: { v } };
+        }
+        const { d1, d0 } = dims;
+        const vRow = tf.add(
+          tf.mul(tensorSlot(slots, 'vRow'), beta2),
+          tf.mul(tf.mean(gSquared, d0), 1 - beta2),
+        );
+        const vCol = tf.add(
+          tf.mul(tensorSlot(slots, 'vCol'), beta2),
+          tf.mul(tf.mean(gSquared, d1), 1 - beta2),
+        );
+        const reducedD1 = d1 > d0 ? d1 - 1 : d1;
+        const rowFactor = tf.rsqrt(tf.div(vRow, tf.mean(vRow, reducedD1, true)));
+        const colFactor = tf.rsqrt(vCol);
+        const update = tf.mul(
+          tf.mul(g, tf.expandDims(rowFactor, d0)),
+          tf.expandDims(colFactor, d1),
+        );
+        return { update, slots: { vRow, vCol } };
+      },
     },
-    step(g, slots, { count }): { update: tf.Tensor; slots: Record<string, SlotValue> } {
-      const beta2 = 1 - (count - decayOffset + 1) ** -decayRate;
-      const gSquared = tf.add(tf.square(g), epsilon);
-      const dims = factoredDims(g.shape, factored, minDimSizeToFactor);
-      if (!dims) {
-        const v = tf.add(tf.mul(tensorSlot(slots, 'v'), beta2), tf.mul(gSquared, 1 - beta2));
-        return { update: tf.mul(g, tf.rsqrt(v)), slots: { v } };
-      }
-      const { d1, d0 } = dims;
-      const vRow = tf.add(
-        tf.mul(tensorSlot(slots, 'vRow'), beta2),
-        tf.mul(tf.mean(gSquared, d0), 1 - beta2),
-      );
-      const vCol = tf.add(
-        tf.mul(tensorSlot(slots, 'vCol'), beta2),
-        tf.mul(tf.mean(gSquared, d1), 1 - beta2),
-      );
-      const reducedD1 = d1 > d0 ? d1 - 1 : d1;
-      const rowFactor = tf.rsqrt(tf.div(vRow, tf.mean(vRow, reducedD1, true)));
-      const colFactor = tf.rsqrt(vCol);
-      const update = tf.mul(tf.mul(g, tf.expandDims(rowFactor, d0)), tf.expandDims(colFactor, d1));
-      return { update, slots: { vRow, vCol } };
-    },
-  });
+    'scaleByFactoredRms',
+  );
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type HyperParameter, hyperValue, type Params } from '@descent/core';
+import { checkedTransformation } from '../transform/check-update';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { makeState, type TransformState } from '../transform/transform-state';
 
@@ -17,7 +18,7 @@ import { makeState, type TransformState } from '../transform/transform-state';
  */
 export function scaleByLearningRate(learningRate: HyperParameter): GradientTransformation {
   hyperValue('learningRate', learningRate, 0, { min: 0 });
-  return {
+  return checkedTransformation('scaleByLearningRate', {
     init: () => makeState({ scalars: { count: 0 } }),
     update(updates: Params, state: TransformState) {
       const count = state.scalars.count ?? 0;
@@ -27,5 +28,5 @@ export function scaleByLearningRate(learningRate: HyperParameter): GradientTrans
       for (const [name, u] of Object.entries(updates)) next[name] = tf.mul(u, scale);
       return { updates: next, state: makeState({ scalars: { count: count + 1 } }) };
     },
-  };
+  });
 }

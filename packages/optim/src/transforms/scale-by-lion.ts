@@ -35,14 +35,17 @@ export function scaleByLion(options: ScaleByLionOptions = {}): GradientTransform
   const beta1Range = { min: 0, max: 1, maxExclusive: true };
   hyperValue('beta1', beta1, 0, beta1Range);
   checkNumber('beta2', beta2, { min: 0, max: 1, maxExclusive: true });
-  return perParameter({
-    initSlots: (like) => ({ m: tf.zerosLike(like) }),
-    step(g, slots, { count }) {
-      const b1 = hyperValue('beta1', beta1, count, beta1Range);
-      const m0 = tensorSlot(slots, 'm');
-      const update = signOf(tf.add(tf.mul(m0, b1), tf.mul(g, 1 - b1)));
-      const m = tf.add(tf.mul(m0, beta2), tf.mul(g, 1 - beta2));
-      return { update, slots: { m } };
+  return perParameter(
+    {
+      initSlots: (like) => ({ m: tf.zerosLike(like) }),
+      step(g, slots, { count }) {
+        const b1 = hyperValue('beta1', beta1, count, beta1Range);
+        const m0 = tensorSlot(slots, 'm');
+        const update = signOf(tf.add(tf.mul(m0, b1), tf.mul(g, 1 - b1)));
+        const m = tf.add(tf.mul(m0, beta2), tf.mul(g, 1 - beta2));
+        return { update, slots: { m } };
+      },
     },
-  });
+    'scaleByLion',
+  );
 }

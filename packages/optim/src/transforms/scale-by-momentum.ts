@@ -9,6 +9,7 @@ import {
   type Params,
   checkOptions,
 } from '@descent/core';
+import { checkedTransformation } from '../transform/check-update';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { numberSlot, perParameter, tensorSlot } from '../transform/per-parameter';
 import { makeState, type TransformState } from '../transform/transform-state';
@@ -71,26 +72,29 @@ export function scaleByMomentum(options: ScaleByMomentumOptions = {}): GradientT
   }
   hyperValue('momentum', momentum, 0, range);
   if (momentum === 0) {
-    return {
+    return checkedTransformation('scaleByMomentum', {
       init: () => makeState({}),
       update: (updates: Params, state: TransformState) => ({ updates, state }),
-    };
+    });
   }
-  return perParameter({
-    initSlots: (like) => ({ buf: tf.zerosLike(like), step: 0 }),
-    step(g, slots, { count }) {
-      const mu = hyperValue('momentum', momentum, count, range);
-      const t = numberSlot(slots, 'step');
-      const buf =
-        t === 0
-          ? tf.clone(g)
-          : tf.add(
-              tf.mul(tensorSlot(slots, 'buf'), mu),
-              dampening === 0 ? g : tf.mul(g, 1 - dampening),
-            );
-      // A separate handle: whoever disposes the updates must not free the state.
-      const update = nesterov ? tf.add(g, tf.mul(buf, mu)) : tf.clone(buf);
-      return { update, slots: { buf, step: t + 1 } };
+  return perParameter(
+    {
+      initSlots: (like) => ({ buf: tf.zerosLike(like), step: 0 }),
+      step(g, slots, { count }) {
+        const mu = hyperValue('momentum', momentum, count, range);
+        const t = numberSlot(slots, 'step');
+        const buf =
+          t === 0
+            ? tf.clone(g)
+            : tf.add(
+                tf.mul(tensorSlot(slots, 'buf'), mu),
+                dampening === 0 ? g : tf.mul(g, 1 - dampening),
+              );
+        // A separate handle: whoever disposes the updates must not free the state.
+        const update = nesterov ? tf.add(g, tf.mul(buf, mu)) : tf.clone(buf);
+        return { update, slots: { buf, step: t + 1 } };
+      },
     },
-  });
+    'scaleByMomentum',
+  );
 }

@@ -50,27 +50,30 @@ export function scaleByNadam(options: ScaleByNadamOptions = {}): GradientTransfo
   const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, momentumDecay = 4e-3 } = options;
   checkAdamOptions(beta1, beta2, epsilon);
   checkNumber('momentumDecay', momentumDecay, { min: 0 });
-  return perParameter({
-    initSlots: (like) => ({
-      m: tf.zerosLike(like),
-      v: nonNegativeSlot(tf.zerosLike(like)),
-      step: 0,
-      muProduct: 1,
-    }),
-    step(g, slots, { count }) {
-      const b1 = beta1At(beta1, count);
-      const t = numberSlot(slots, 'step') + 1;
-      const mu = b1 * (1 - 0.5 * 0.96 ** (t * momentumDecay));
-      const muNext = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentumDecay));
-      const muProduct = Math.fround(numberSlot(slots, 'muProduct') * mu);
-      const m = firstMoment(slots, g, b1);
-      const v = secondMoment(slots, g, beta2);
-      const denom = tf.add(tf.sqrt(tf.div(v, 1 - beta2 ** t)), epsilon);
-      const mHat = tf.add(
-        tf.mul(m, muNext / (1 - muProduct * muNext)),
-        tf.mul(g, (1 - mu) / (1 - muProduct)),
-      );
-      return { update: tf.div(mHat, denom), slots: { m, v, step: t, muProduct } };
+  return perParameter(
+    {
+      initSlots: (like) => ({
+        m: tf.zerosLike(like),
+        v: nonNegativeSlot(tf.zerosLike(like)),
+        step: 0,
+        muProduct: 1,
+      }),
+      step(g, slots, { count }) {
+        const b1 = beta1At(beta1, count);
+        const t = numberSlot(slots, 'step') + 1;
+        const mu = b1 * (1 - 0.5 * 0.96 ** (t * momentumDecay));
+        const muNext = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentumDecay));
+        const muProduct = Math.fround(numberSlot(slots, 'muProduct') * mu);
+        const m = firstMoment(slots, g, b1);
+        const v = secondMoment(slots, g, beta2);
+        const denom = tf.add(tf.sqrt(tf.div(v, 1 - beta2 ** t)), epsilon);
+        const mHat = tf.add(
+          tf.mul(m, muNext / (1 - muProduct * muNext)),
+          tf.mul(g, (1 - mu) / (1 - muProduct)),
+        );
+        return { update: tf.div(mHat, denom), slots: { m, v, step: t, muProduct } };
+      },
     },
-  });
+    'scaleByNadam',
+  );
 }

@@ -50,23 +50,26 @@ export function scaleByPadam(options: ScaleByPadamOptions = {}): GradientTransfo
   const { partial = 1 / 8, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options;
   checkNumber('partial', partial, { min: 0, minExclusive: true, max: 0.5 });
   checkAdamOptions(beta1, beta2, epsilon);
-  return perParameter({
-    initSlots: (like) => ({
-      m: tf.zerosLike(like),
-      v: nonNegativeSlot(tf.zerosLike(like)),
-      vmax: nonNegativeSlot(tf.zerosLike(like)),
-      step: 0,
-    }),
-    step(g, slots, { count }) {
-      const b1 = beta1At(beta1, count);
-      const t = numberSlot(slots, 'step') + 1;
-      const m = firstMoment(slots, g, b1);
-      const v = secondMoment(slots, g, beta2);
-      const vmax = tf.maximum(tensorSlot(slots, 'vmax'), v);
-      const vHat = tf.div(vmax, 1 - beta2 ** t);
-      const scale = partial === 0.5 ? tf.sqrt(vHat) : tf.pow(vHat, partial);
-      const update = tf.div(tf.div(m, 1 - b1 ** t), tf.add(scale, epsilon));
-      return { update, slots: { m, v, vmax, step: t } };
+  return perParameter(
+    {
+      initSlots: (like) => ({
+        m: tf.zerosLike(like),
+        v: nonNegativeSlot(tf.zerosLike(like)),
+        vmax: nonNegativeSlot(tf.zerosLike(like)),
+        step: 0,
+      }),
+      step(g, slots, { count }) {
+        const b1 = beta1At(beta1, count);
+        const t = numberSlot(slots, 'step') + 1;
+        const m = firstMoment(slots, g, b1);
+        const v = secondMoment(slots, g, beta2);
+        const vmax = tf.maximum(tensorSlot(slots, 'vmax'), v);
+        const vHat = tf.div(vmax, 1 - beta2 ** t);
+        const scale = partial === 0.5 ? tf.sqrt(vHat) : tf.pow(vHat, partial);
+        const update = tf.div(tf.div(m, 1 - b1 ** t), tf.add(scale, epsilon));
+        return { update, slots: { m, v, vmax, step: t } };
+      },
     },
-  });
+    'scaleByPadam',
+  );
 }

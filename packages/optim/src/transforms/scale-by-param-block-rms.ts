@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkNumber, type Params } from '@descent/core';
+import { checkedTransformation } from '../transform/check-update';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { requireParam } from '../transform/require-param';
 import { EMPTY_STATE, type TransformState } from '../transform/transform-state';
@@ -25,7 +26,7 @@ import { EMPTY_STATE, type TransformState } from '../transform/transform-state';
  */
 export function scaleByParamBlockRms(minScale = 1e-3): GradientTransformation {
   checkNumber('minScale', minScale, { min: 0 });
-  return {
+  return checkedTransformation('scaleByParamBlockRms', {
     init: () => EMPTY_STATE,
     update(updates: Params, state: TransformState, params?: Params) {
       const next: Params = {};
@@ -35,5 +36,5 @@ export function scaleByParamBlockRms(minScale = 1e-3): GradientTransformation {
       }
       return { updates: next, state };
     },
-  };
+  });
 }

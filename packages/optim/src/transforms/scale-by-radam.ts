@@ -48,28 +48,33 @@ export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransfo
   const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options;
   checkAdamOptions(beta1, beta2, epsilon);
   const rhoInf = 2 / (1 - beta2) - 1;
-  return perParameter({
-    initSlots: (like) => ({
-      m: tf.zerosLike(like),
-      v: nonNegativeSlot(tf.zerosLike(like)),
-      step: 0,
-    }),
-    step(g, slots, { count }) {
-      const b1 = beta1At(beta1, count);
-      const t = numberSlot(slots, 'step') + 1;
-      const m = firstMoment(slots, g, b1);
-      const v = secondMoment(slots, g, beta2);
-      const bias2 = 1 - beta2 ** t;
-      const rho = rhoInf - (2 * t * beta2 ** t) / bias2;
-      let update: tf.Tensor;
-      if (rho > 5) {
-        const r = Math.sqrt(((rho - 4) * (rho - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rho));
-        const scale = (r * Math.sqrt(bias2)) / (1 - b1 ** t);
-        update = tf.div(tf.mul(m, scale), tf.add(tf.sqrt(v), epsilon));
-      } else {
-        update = tf.div(m, 1 - b1 ** t);
-      }
-      return { update, slots: { m, v, step: t } };
+  return perParameter(
+    {
+      initSlots: (like) => ({
+        m: tf.zerosLike(like),
+        v: nonNegativeSlot(tf.zerosLike(like)),
+        step: 0,
+      }),
+      step(g, slots, { count }) {
+        const b1 = beta1At(beta1, count);
+        const t = numberSlot(slots, 'step') + 1;
+        const m = firstMoment(slots, g, b1);
+        const v = secondMoment(slots, g, beta2);
+        const bias2 = 1 - beta2 ** t;
+        const rho = rhoInf - (2 * t * beta2 ** t) / bias2;
+        let update: tf.Tensor;
+        if (rho > 5) {
+          const r = Math.sqrt(
+            ((rho - 4) * (rho - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rho),
+          );
+          const scale = (r * Math.sqrt(bias2)) / (1 - b1 ** t);
+          update = tf.div(tf.mul(m, scale), tf.add(tf.sqrt(v), epsilon));
+        } else {
+          update = tf.div(m, 1 - b1 ** t);
+        }
+        return { update, slots: { m, v, step: t } };
+      },
     },
-  });
+    'scaleByRadam',
+  );
 }

@@ -59,28 +59,31 @@ export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformat
   checkBoolean('centered', centered);
   hyperValue('momentum', momentum, 0, { min: 0, max: 1 });
   const withMomentum = momentum !== 0;
-  return perParameter({
-    initSlots: (like) => ({
-      v: nonNegativeSlot(tf.zerosLike(like)),
-      ...(centered ? { gAvg: tf.zerosLike(like) } : {}),
-      ...(withMomentum ? { buf: tf.zerosLike(like) } : {}),
-    }),
-    step(g, slots, { count }) {
-      const mu = withMomentum ? hyperValue('momentum', momentum, count, { min: 0, max: 1 }) : 0;
-      const next: Record<string, SlotValue> = {};
-      const v = tf.add(tf.mul(tensorSlot(slots, 'v'), rho), tf.mul(tf.square(g), 1 - rho));
-      next.v = v;
-      let variance = v;
-      if (centered) {
-        const gAvg = tf.add(tf.mul(tensorSlot(slots, 'gAvg'), rho), tf.mul(g, 1 - rho));
-        next.gAvg = gAvg;
-        variance = tf.sub(v, tf.square(gAvg));
-      }
-      const x = tf.div(g, tf.add(tf.sqrt(variance), epsilon));
-      if (!withMomentum) return { update: x, slots: next };
-      const buf = tf.add(tf.mul(tensorSlot(slots, 'buf'), mu), x);
-      next.buf = buf;
-      return { update: tf.clone(buf), slots: next };
+  return perParameter(
+    {
+      initSlots: (like) => ({
+        v: nonNegativeSlot(tf.zerosLike(like)),
+        ...(centered ? { gAvg: tf.zerosLike(like) } : {}),
+        ...(withMomentum ? { buf: tf.zerosLike(like) } : {}),
+      }),
+      step(g, slots, { count }) {
+        const mu = withMomentum ? hyperValue('momentum', momentum, count, { min: 0, max: 1 }) : 0;
+        const next: Record<string, SlotValue> = {};
+        const v = tf.add(tf.mul(tensorSlot(slots, 'v'), rho), tf.mul(tf.square(g), 1 - rho));
+        next.v = v;
+        let variance = v;
+        if (centered) {
+          const gAvg = tf.add(tf.mul(tensorSlot(slots, 'gAvg'), rho), tf.mul(g, 1 - rho));
+          next.gAvg = gAvg;
+          variance = tf.sub(v, tf.square(gAvg));
+        }
+        const x = tf.div(g, tf.add(tf.sqrt(variance), epsilon));
+        if (!withMomentum) return { update: x, slots: next };
+        const buf = tf.add(tf.mul(tensorSlot(slots, 'buf'), mu), x);
+        next.buf = buf;
+        return { update: tf.clone(buf), slots: next };
+      },
     },
-  });
+    'scaleByRms',
+  );
 }

@@ -44,17 +44,20 @@ export function scaleByRss(options: ScaleByRssOptions = {}): GradientTransformat
   checkNumber('initialAccumulatorValue', initialAccumulatorValue, { min: 0 });
   checkNumber('epsilon', epsilon, { min: 0 });
   checkNumber('lrDecay', lrDecay, { min: 0 });
-  return perParameter({
-    initSlots: (like) => ({
-      sum: nonNegativeSlot(tf.fill(like.shape, initialAccumulatorValue)),
-      step: 0,
-    }),
-    step(g, slots) {
-      const t = numberSlot(slots, 'step') + 1;
-      const sum = tf.add(tensorSlot(slots, 'sum'), tf.square(g));
-      const scaled = tf.div(g, tf.add(tf.sqrt(sum), epsilon));
-      const update = lrDecay === 0 ? scaled : tf.div(scaled, 1 + (t - 1) * lrDecay);
-      return { update, slots: { sum, step: t } };
+  return perParameter(
+    {
+      initSlots: (like) => ({
+        sum: nonNegativeSlot(tf.fill(like.shape, initialAccumulatorValue)),
+        step: 0,
+      }),
+      step(g, slots) {
+        const t = numberSlot(slots, 'step') + 1;
+        const sum = tf.add(tensorSlot(slots, 'sum'), tf.square(g));
+        const scaled = tf.div(g, tf.add(tf.sqrt(sum), epsilon));
+        const update = lrDecay === 0 ? scaled : tf.div(scaled, 1 + (t - 1) * lrDecay);
+        return { update, slots: { sum, step: t } };
+      },
     },
-  });
+    'scaleByRss',
+  );
 }

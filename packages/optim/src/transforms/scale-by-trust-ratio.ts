@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkNumber, DescentError, type Params, checkOptions } from '@descent/core';
+import { checkedTransformation } from '../transform/check-update';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { requireParam } from '../transform/require-param';
 import { EMPTY_STATE, type TransformState } from '../transform/transform-state';
@@ -73,7 +74,7 @@ export function scaleByTrustRatio(options: ScaleByTrustRatioOptions = {}): Gradi
   checkNumber('trustCoefficient', trustCoefficient, { min: 0, minExclusive: true });
   checkNumber('eps', eps, { min: 0 });
   checkDecayMask('mask', mask);
-  return {
+  return checkedTransformation('scaleByTrustRatio', {
     init: () => EMPTY_STATE,
     update(updates: Params, state: TransformState, params?: Params) {
       const next: Params = {};
@@ -85,7 +86,7 @@ export function scaleByTrustRatio(options: ScaleByTrustRatioOptions = {}): Gradi
       }
       return { updates: next, state };
     },
-  };
+  });
 }
 
 /** `u · r(θ, u)`: the update scaled by its trust ratio (inside the caller's `tf.tidy`). */
@@ -99,7 +100,12 @@ function trustRatioScaled(
   const paramNorm = tf.maximum(tf.sqrt(tf.sum(tf.square(p))), minNorm);
   const updateNorm = tf.maximum(tf.sqrt(tf.sum(tf.square(u))), minNorm);
   const ratio = tf.div(tf.mul(paramNorm, trustCoefficient), tf.add(updateNorm, eps));
-  const zero = tf.logicalOr(tf.equal(paramNorm, 0), tf.equal(updateNorm, 0));
+  // A zero norm, or a non-finite one (a NaN in the update), leaves the update unscaled, so a NaN
+  // stays in its own element.
+  const zero = tf.logicalOr(
+    tf.logicalOr(tf.equal(paramNorm, 0), tf.equal(updateNorm, 0)),
+    tf.logicalNot(tf.isFinite(ratio)),
+  );
   const safe = tf.where(zero, tf.onesLike(ratio), ratio);
   return tf.mul(u, safe);
 }

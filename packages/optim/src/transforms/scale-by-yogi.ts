@@ -49,23 +49,26 @@ export function scaleByYogi(options: ScaleByYogiOptions = {}): GradientTransform
   const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-3, initialAccumulatorValue = 1e-6 } = options;
   checkAdamOptions(beta1, beta2, epsilon);
   checkNumber('initialAccumulatorValue', initialAccumulatorValue, { min: 0 });
-  return perParameter({
-    initSlots: (like) => ({
-      m: tf.fill(like.shape, initialAccumulatorValue, 'float32'),
-      v: nonNegativeSlot(tf.fill(like.shape, initialAccumulatorValue, 'float32')),
-      step: 0,
-    }),
-    step(g, slots, { count }) {
-      const b1 = beta1At(beta1, count);
-      const t = numberSlot(slots, 'step') + 1;
-      const previousV = tensorSlot(slots, 'v');
-      const g2 = tf.square(g);
-      const m = firstMoment(slots, g, b1);
-      const v = tf.sub(previousV, tf.mul(tf.mul(tf.sign(tf.sub(previousV, g2)), g2), 1 - beta2));
-      const mHat = tf.div(m, 1 - b1 ** t);
-      const vHat = tf.div(v, 1 - beta2 ** t);
-      const update = tf.div(mHat, tf.add(tf.sqrt(vHat), epsilon));
-      return { update, slots: { m, v, step: t } };
+  return perParameter(
+    {
+      initSlots: (like) => ({
+        m: tf.fill(like.shape, initialAccumulatorValue, 'float32'),
+        v: nonNegativeSlot(tf.fill(like.shape, initialAccumulatorValue, 'float32')),
+        step: 0,
+      }),
+      step(g, slots, { count }) {
+        const b1 = beta1At(beta1, count);
+        const t = numberSlot(slots, 'step') + 1;
+        const previousV = tensorSlot(slots, 'v');
+        const g2 = tf.square(g);
+        const m = firstMoment(slots, g, b1);
+        const v = tf.sub(previousV, tf.mul(tf.mul(tf.sign(tf.sub(previousV, g2)), g2), 1 - beta2));
+        const mHat = tf.div(m, 1 - b1 ** t);
+        const vHat = tf.div(v, 1 - beta2 ** t);
+        const update = tf.div(mHat, tf.add(tf.sqrt(vHat), epsilon));
+        return { update, slots: { m, v, step: t } };
+      },
     },
-  });
+    'scaleByYogi',
+  );
 }

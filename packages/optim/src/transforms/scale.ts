@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type HyperParameter, hyperValue, type Params } from '@descent/core';
+import { checkedTransformation } from '../transform/check-update';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { makeState, type TransformState } from '../transform/transform-state';
 
@@ -18,7 +19,7 @@ import { makeState, type TransformState } from '../transform/transform-state';
  */
 export function scale(factor: HyperParameter): GradientTransformation {
   hyperValue('factor', factor, 0);
-  return {
+  return checkedTransformation('scale', {
     init: () => makeState({ scalars: { count: 0 } }),
     update(updates: Params, state: TransformState) {
       const count = state.scalars.count ?? 0;
@@ -27,5 +28,5 @@ export function scale(factor: HyperParameter): GradientTransformation {
       for (const [name, u] of Object.entries(updates)) next[name] = tf.mul(u, alpha);
       return { updates: next, state: makeState({ scalars: { count: count + 1 } }) };
     },
-  };
+  });
 }

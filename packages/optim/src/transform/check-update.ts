@@ -1,0 +1,107 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  checkDtype,
+  checkSameShape,
+  checkTensor,
+  DescentError,
+  describeValue,
+  isTensor,
+  type Params,
+} from '@descent/core';
+import { checkTransformState } from './check-state';
+import type { GradientTransformation, UpdateResult } from './gradient-transformation';
+import type { TransformState } from './transform-state';
+
+/**
+ * Asserts the arguments of a transformation's `init`: a record of live tensors by name.
+ *
+ * @param what - The transformation, as its user knows it (`'scaleByAdam'`).
+ * @throws DescentError `BAD_ARGUMENT` (not a record, an entry not a tensor), `DISPOSED`.
+ */
+export function checkInitParams(what: string, params: unknown): asserts params is Params {
+  checkRecord(what, 'params', params);
+  for (const [name, p] of Object.entries(params)) checkTensor(`params["${name}"] (${what})`, p);
+}
+
+/**
+ * Asserts the arguments of a transformation's `update`, before it computes anything: `updates` a
+ * record of live float32 tensors; `state` a {@link TransformState} of live tensors; `params`,
+ * when given, a record of live tensors holding every updated name with the update's shape.
+ * O(number of parameters) JavaScript work, no device read.
+ *
+ * @param what - The transformation, as its user knows it (`'scaleByAdam'`).
+ * @throws DescentError `BAD_ARGUMENT`, `DISPOSED`, `DTYPE_MISMATCH` (an update not float32),
+ *   `UNKNOWN_PARAM` (an update without a parameter of its name in `params`), `SHAPE_MISMATCH`
+ *   (an update whose parameter has another shape), each naming the offending entry.
+ */
+export function checkUpdateArgs(
+  what: string,
+  updates: unknown,
+  state: unknown,
+  params: unknown,
+): asserts updates is Params {
+  checkRecord(what, 'updates', updates);
+  for (const [name, u] of Object.entries(updates)) {
+    checkDtype(`updates["${name}"] (${what})`, u, 'float32');
+  }
+  checkTransformState(`state (${what})`, state, true);
+  if (params === undefined) return;
+  checkRecord(what, 'params', params);
+  for (const [name, p] of Object.entries(params)) checkTensor(`params["${name}"] (${what})`, p);
+  for (const [name, u] of Object.entries(updates)) {
+    if (!Object.hasOwn(params, name)) {
+      throw new DescentError(
+        'UNKNOWN_PARAM',
+        `updates["${name}"] (${what}) has no parameter of that name in params; params: ${listNames(params)}.`,
+      );
+    }
+    checkSameShape(`updates["${name}"] (${what})`, u, `params["${name}"]`, params[name]);
+  }
+}
+
+/**
+ * `transform` with its arguments checked on every call ({@link checkInitParams},
+ * {@link checkUpdateArgs}) before it runs: how each transformation of this package refuses bad
+ * input before computing anything. The update runs in its own `tf.tidy`, so one that fails further
+ * in (a wrapped transformation's check, a callback's error) frees what it made.
+ */
+export function checkedTransformation<T extends GradientTransformation>(
+  what: string,
+  transform: T,
+): T {
+  return {
+    ...transform,
+    init(params: Params) {
+      checkInitParams(what, params);
+      return transform.init(params);
+    },
+    update(updates: Params, state: TransformState, params?: Params) {
+      checkUpdateArgs(what, updates, state, params);
+      return tf.tidy(() => {
+        const r = transform.update(updates, state, params);
+        return { updates: r.updates, state: r.state } as unknown as tf.TensorContainer;
+      }) as unknown as UpdateResult;
+    },
+  };
+}
+
+function checkRecord(
+  what: string,
+  name: string,
+  value: unknown,
+): asserts value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || isTensor(value)) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${name} (${what}) must be a record of tensors by parameter name, got ${describeValue(value)}.`,
+    );
+  }
+}
+
+function listNames(record: object): string {
+  const names = Object.keys(record);
+  const shown = names.slice(0, 8).map((n) => JSON.stringify(n));
+  return names.length > 8
+    ? `${shown.join(', ')}, … (${names.length} in all)`
+    : shown.join(', ') || '(none)';
+}
