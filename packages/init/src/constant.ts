@@ -1,11 +1,33 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber } from '@descent/core';
-import { type LayoutOptions, checkLayoutFits, checkShapeArg, readOptions } from './options';
+import { checkFloat32 } from './float32-range';
+import {
+  type LayoutOptions,
+  allocating,
+  checkLayoutFits,
+  checkLayoutName,
+  checkShapeArg,
+  readOptions,
+} from './options';
 
 /** Options of {@link constant}. */
 export interface ConstantOptions extends LayoutOptions {
-  /** The value of every element (finite; default 0). */
+  /** The value of every element (finite and within float32's range; default 0). */
   value?: number;
+}
+
+/** {@link constant}'s options, read and checked as far as they do not depend on the shape. */
+export function readConstantOptions(
+  fn: string,
+  options: unknown,
+): { value: number; layout: LayoutOptions['layout'] } {
+  const o = readOptions<ConstantOptions>(fn, options as ConstantOptions | undefined, [
+    'value',
+    'layout',
+  ]);
+  const { value = 0, layout } = o;
+  checkFloat32(`${fn}: value`, value);
+  checkLayoutName(fn, layout);
+  return { value, layout };
 }
 
 /**
@@ -15,8 +37,10 @@ export interface ConstantOptions extends LayoutOptions {
  * @param shape - the tensor's shape.
  * @param options - `value` (default 0) and an optional `layout` checked against the shape.
  * @returns a new tensor; the caller disposes it.
- * @throws DescentError `NON_FINITE` for a non-finite value, `BAD_ARGUMENT` for a malformed shape
- *   or unknown option, `SHAPE_MISMATCH` if `layout` does not fit.
+ * @throws DescentError `NON_FINITE` for a non-finite value, `BAD_HYPERPARAM` for a value that is
+ *   not a number or beyond float32's range, `BAD_ARGUMENT` for a malformed or too large shape or
+ *   options that are not an object, `UNKNOWN_PARAM` for an unknown option, `SHAPE_MISMATCH` if
+ *   `layout` does not fit.
  * @example
  * ```ts
  * const gamma = constant([64], { value: 1 });
@@ -24,8 +48,7 @@ export interface ConstantOptions extends LayoutOptions {
  */
 export function constant(shape: readonly number[], options?: ConstantOptions): tf.Tensor {
   checkShapeArg('constant', shape);
-  const { value = 0, layout } = readOptions('constant', options, ['value', 'layout']);
-  checkNumber('constant: value', value);
+  const { value, layout } = readConstantOptions('constant', options);
   checkLayoutFits('constant', shape, layout);
-  return tf.fill([...shape], value, 'float32');
+  return allocating('constant', shape, () => tf.fill([...shape], value, 'float32'));
 }

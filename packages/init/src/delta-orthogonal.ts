@@ -1,18 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DescentError, checkNumber, formatShape } from '@descent/core';
-import { orthogonalMatrix } from './orthogonal';
-import {
-  SCHEME_KEYS,
-  type SchemeOptions,
-  checkLayoutFits,
-  checkShapeArg,
-  readOptions,
-  resolveRng,
-} from './options';
+import { DescentError, formatShape } from '@descent/core';
+import { orthogonalMatrix, readGainOptions } from './orthogonal';
+import { type SchemeOptions, allocating, checkLayoutFits, checkShapeArg } from './options';
 
 /** Options of {@link deltaOrthogonal}. */
 export interface DeltaOrthogonalOptions extends SchemeOptions {
-  /** Multiplier `g > 0` of the centre matrix (default 1). */
+  /** Multiplier `g > 0` of the centre matrix, at most float32's largest value (default 1). */
   gain?: number;
 }
 
@@ -28,7 +21,9 @@ export interface DeltaOrthogonalOptions extends SchemeOptions {
  * @param options - `gain` (1), `rng` or `seed` (one is required), `layout` (must be `'conv2d'` if given).
  * @returns a new float32 tensor; the caller disposes it.
  * @throws DescentError `SHAPE_MISMATCH` for a shape that is not rank 4 or has `in > out`;
- *   `BAD_ARGUMENT`/`BAD_HYPERPARAM` for bad options.
+ *   `BAD_ARGUMENT` for a malformed or too large shape, a bad generator or options that are not an
+ *   object, `UNKNOWN_PARAM` for an unknown option, `BAD_HYPERPARAM`/`NON_FINITE` for a gain that
+ *   is not in (0, 3.4e38].
  * @example
  * ```ts
  * const k = deltaOrthogonal([3, 3, 64, 64], { seed: 1 }); // k[1][1] is a 64×64 orthogonal matrix
@@ -42,8 +37,7 @@ export function deltaOrthogonal(
   options?: DeltaOrthogonalOptions,
 ): tf.Tensor {
   const fn = 'deltaOrthogonal';
-  const o = readOptions(fn, options, [...SCHEME_KEYS, 'gain']);
-  const g = o.gain ?? 1;
+  const { g, layout, rng } = readGainOptions(fn, options);
   checkShapeArg(fn, shape);
   if (shape.length !== 4) {
     throw new DescentError(
@@ -58,14 +52,14 @@ export function deltaOrthogonal(
       `${fn}: shape ${formatShape(shape)} has in = ${cin} > out = ${cout} channels; delta-orthogonal needs in ≤ out.`,
     );
   }
-  checkNumber(`${fn}: gain`, g, { min: 0, minExclusive: true });
-  checkLayoutFits(fn, shape, o.layout);
-  const rng = resolveRng(fn, o);
-  const values = new Float32Array(kh * kw * cin * cout);
-  if (values.length > 0) {
-    const centre = orthogonalMatrix(cin, cout, g, rng);
-    const offset = (Math.floor(kh / 2) * kw + Math.floor(kw / 2)) * cin * cout;
-    values.set(centre, offset);
-  }
-  return tf.tensor(values, [...shape], 'float32');
+  checkLayoutFits(fn, shape, layout);
+  return allocating(fn, shape, () => {
+    const values = new Float32Array(kh * kw * cin * cout);
+    if (values.length > 0) {
+      const centre = orthogonalMatrix(cin, cout, g, rng());
+      const offset = (Math.floor(kh / 2) * kw + Math.floor(kw / 2)) * cin * cout;
+      values.set(centre, offset);
+    }
+    return tf.tensor(values, [...shape], 'float32');
+  });
 }

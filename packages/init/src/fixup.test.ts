@@ -148,7 +148,7 @@ forEachBackend(
       expectDescentError(
         () => fixup(model, { branches: [...branches, branches[0]!], seed: 0 }),
         'BAD_ARGUMENT',
-        'more than one',
+        'more than once',
       );
       expectDescentError(
         () => fixup(model, { branches, seed: 0, classifier: 'block0/dense2' }),

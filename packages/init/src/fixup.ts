@@ -9,7 +9,7 @@ import {
   describeValue,
   disposeParams,
 } from '@descent/core';
-import { type Nonlinearity, gain } from './gain';
+import { type Nonlinearity, nonlinearityGain } from './gain';
 import { heNormal } from './he';
 import { type RandomOptions, readOptions, resolveRng } from './options';
 
@@ -101,7 +101,12 @@ export function fixup(model: Model, options: FixupOptions): Params {
     'a',
   ]);
   const { nonlinearity = 'relu', a } = o;
-  gain(nonlinearity, a); // validates both
+  nonlinearityGain(
+    fn,
+    { nonlinearity: 'options.nonlinearity', slope: 'options.a' },
+    nonlinearity,
+    a,
+  );
   const weightLayers = new Set(
     Object.keys(model.params)
       .filter((k) => model.info[k]!.role === 'weight')
@@ -114,7 +119,7 @@ export function fixup(model: Model, options: FixupOptions): Params {
       if (inBranch.has(layer)) {
         throw new DescentError(
           'BAD_ARGUMENT',
-          `${fn}: layer ${JSON.stringify(layer)} appears in more than one branch position.`,
+          `${fn}: options.branches names layer ${JSON.stringify(layer)} more than once (a layer is in one branch position only).`,
         );
       }
       inBranch.set(layer, { index, last: index === branch.length - 1, m: branch.length });
@@ -168,29 +173,44 @@ function checkBranches(fn: string, branches: unknown, weightLayers: Set<string>)
       `${fn}: options.branches must be a non-empty array of arrays of layer names, got ${describeValue(branches)}.`,
     );
   }
-  return branches.map((branch, b) => {
-    if (!Array.isArray(branch) || !branch.every((l) => typeof l === 'string')) {
+  const out: string[][] = [];
+  for (let b = 0; b < branches.length; b++) {
+    out.push(checkBranch(fn, `options.branches[${b}]`, branches[b], weightLayers));
+  }
+  return out;
+}
+
+/** One branch: an array (without holes) of at least two layer names that have weights. */
+function checkBranch(
+  fn: string,
+  name: string,
+  branch: unknown,
+  weightLayers: Set<string>,
+): string[] {
+  if (!Array.isArray(branch)) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${fn}: ${name} must be an array of layer names, got ${describeValue(branch)}.`,
+    );
+  }
+  const layers: string[] = [];
+  for (let i = 0; i < branch.length; i++) {
+    const layer: unknown = branch[i];
+    if (typeof layer !== 'string' || !weightLayers.has(layer)) {
       throw new DescentError(
         'BAD_ARGUMENT',
-        `${fn}: options.branches[${b}] must be an array of layer names, got ${describeValue(branch)}.`,
+        `${fn}: ${name}[${i}] must name a layer with a 'weight' parameter in model.info, got ${i in branch ? describeValue(layer) : 'a hole'}.`,
       );
     }
-    if (branch.length < 2) {
-      throw new DescentError(
-        'BAD_HYPERPARAM',
-        `${fn}: options.branches[${b}] has ${branch.length} layer(s); Fixup's scale L^(−1/(2m−2)) needs m ≥ 2.`,
-      );
-    }
-    for (const layer of branch) {
-      if (!weightLayers.has(layer)) {
-        throw new DescentError(
-          'BAD_ARGUMENT',
-          `${fn}: options.branches[${b}] names layer ${JSON.stringify(layer)}, which has no 'weight' parameter in model.info.`,
-        );
-      }
-    }
-    return [...branch] as string[];
-  });
+    layers.push(layer);
+  }
+  if (layers.length < 2) {
+    throw new DescentError(
+      'BAD_HYPERPARAM',
+      `${fn}: ${name} has ${layers.length} layer(s); Fixup's scale L^(−1/(2m−2)) needs m ≥ 2.`,
+    );
+  }
+  return layers;
 }
 
 function resolveClassifier(
@@ -210,7 +230,7 @@ function resolveClassifier(
   if (typeof classifier !== 'string' || !weightLayers.has(classifier)) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${fn}: options.classifier must be null or a layer with a 'weight' parameter, got ${JSON.stringify(classifier)}.`,
+      `${fn}: options.classifier must be null or a layer with a 'weight' parameter, got ${describeValue(classifier)}.`,
     );
   }
   if (inBranch.has(classifier)) {

@@ -18,7 +18,11 @@ describe('gain', () => {
 
   it('rejects unknown names, stray parameters and bad slopes', () => {
     expectDescentError(() => gain('gelu' as 'relu'), 'BAD_ARGUMENT', 'gelu', "'leakyRelu'");
-    expectDescentError(() => gain('relu', 0.1), 'BAD_ARGUMENT', "'relu' takes no parameter");
+    expectDescentError(
+      () => gain('relu', 0.1),
+      'BAD_ARGUMENT',
+      "param is only for nonlinearity 'leakyRelu'",
+    );
     expectDescentError(() => gain('leakyRelu', -0.1), 'BAD_HYPERPARAM', 'slope');
     expectDescentError(() => gain('leakyRelu', Number.POSITIVE_INFINITY), 'NON_FINITE', 'slope');
   });

@@ -1,4 +1,4 @@
-import { DescentError, checkNumber } from '@descent/core';
+import { DescentError, checkNumber, describeValue } from '@descent/core';
 
 /** The nonlinearities {@link gain} knows. `'linear'` also stands for the identity and for conv layers. */
 export type Nonlinearity = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'selu';
@@ -45,21 +45,41 @@ export const DEFAULT_LEAKY_RELU_SLOPE = 0.01;
  * @see K. He et al., Delving Deep into Rectifiers, ICCV 2015.
  */
 export function gain(nonlinearity: Nonlinearity, param?: number): number {
-  if (!NONLINEARITIES.includes(nonlinearity)) {
+  return nonlinearityGain(
+    'gain',
+    { nonlinearity: 'nonlinearity', slope: 'param' },
+    nonlinearity,
+    param,
+  );
+}
+
+/**
+ * {@link gain} for a scheme's options, naming `fn` and the option names in its errors
+ * (`names.nonlinearity`, `names.slope`).
+ *
+ * @throws DescentError as {@link gain} does.
+ */
+export function nonlinearityGain(
+  fn: string,
+  names: { nonlinearity: string; slope: string },
+  nonlinearity: unknown,
+  param: unknown,
+): number {
+  if (!NONLINEARITIES.includes(nonlinearity as Nonlinearity)) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `gain: nonlinearity must be one of ${NONLINEARITIES.map((n) => `'${n}'`).join(', ')}, got ${JSON.stringify(nonlinearity)}.`,
+      `${fn}: ${names.nonlinearity} must be one of ${NONLINEARITIES.map((n) => `'${n}'`).join(', ')}, got ${describeValue(nonlinearity)}.`,
     );
   }
   if (nonlinearity === 'leakyRelu') {
-    const a = param ?? DEFAULT_LEAKY_RELU_SLOPE;
-    checkNumber('gain: leakyRelu slope a', a, { min: 0 });
+    const a = param === undefined ? DEFAULT_LEAKY_RELU_SLOPE : param;
+    checkNumber(`${fn}: ${names.slope} (the leakyRelu slope)`, a, { min: 0 });
     return Math.sqrt(2 / (1 + a * a));
   }
   if (param !== undefined) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `gain: '${nonlinearity}' takes no parameter, got ${String(param)} (only 'leakyRelu' takes a slope).`,
+      `${fn}: ${names.slope} is only for nonlinearity 'leakyRelu', got ${describeValue(param)} with '${nonlinearity}'.`,
     );
   }
   switch (nonlinearity) {

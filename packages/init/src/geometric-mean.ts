@@ -1,10 +1,11 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkNumber } from '@descent/core';
-import { SCHEME_KEYS, type SchemeOptions, readOptions, resolveRng } from './options';
+import { SCHEME_KEYS, type SchemeOptions, readSchemeOptions } from './options';
 import {
   type Distribution,
   DISTRIBUTIONS,
   checkDistribution,
+  checkScaledFits,
   drawScaled,
   fanDenominator,
   fansOf,
@@ -18,6 +19,19 @@ export interface GeometricMeanOptions extends SchemeOptions {
   distribution?: Distribution;
 }
 
+/** {@link geometricMean}'s options, read and checked as far as they do not depend on the shape. */
+export function readGeometricMeanOptions(fn: string, options: unknown) {
+  const { options: o, rng } = readSchemeOptions<GeometricMeanOptions>(fn, options, [
+    ...SCHEME_KEYS,
+    'c',
+    'distribution',
+  ]);
+  const { c = 1, distribution = 'truncatedNormal' } = o;
+  checkNumber(`${fn}: c`, c, { min: 0, minExclusive: true });
+  checkDistribution(fn, distribution, DISTRIBUTIONS);
+  return { c, distribution, layout: o.layout, rng };
+}
+
 /**
  * Geometric-mean initialization: `Var(W) = c / √(fanIn · fanOut)`, which balances forward and
  * backward signal like Glorot's arithmetic mean but is exact for both when fan-in and fan-out
@@ -26,7 +40,9 @@ export interface GeometricMeanOptions extends SchemeOptions {
  * @param shape - dense `[in, out]`, conv2d `[kh, kw, in, out]` or vector.
  * @param options - `c` (1), `distribution` (`'truncatedNormal'`), `rng` or `seed` (one is required), `layout`.
  * @returns a new float32 tensor; the caller disposes it.
- * @throws DescentError `SHAPE_MISMATCH` for a shape without fans, `BAD_ARGUMENT`/`BAD_HYPERPARAM` for bad options.
+ * @throws DescentError `SHAPE_MISMATCH` for a shape without fans, `BAD_ARGUMENT`/`BAD_HYPERPARAM`/
+ *   `NON_FINITE` for a bad shape or options (including a multiplier so large the draws would
+ *   overflow float32), `UNKNOWN_PARAM` for an unknown option.
  * @example
  * ```ts
  * const w = geometricMean([784, 100], { c: 2, distribution: 'normal', seed: 1 }); // var 2/280
@@ -35,11 +51,9 @@ export interface GeometricMeanOptions extends SchemeOptions {
  */
 export function geometricMean(shape: readonly number[], options?: GeometricMeanOptions): tf.Tensor {
   const fn = 'geometricMean';
-  const o = readOptions(fn, options, [...SCHEME_KEYS, 'c', 'distribution']);
-  const { c = 1, distribution = 'truncatedNormal' } = o;
-  checkNumber(`${fn}: c`, c, { min: 0, minExclusive: true });
-  const { size, fans } = fansOf(fn, shape, o.layout);
-  checkDistribution(fn, distribution, DISTRIBUTIONS);
+  const { c, distribution, layout, rng } = readGeometricMeanOptions(fn, options);
+  const { size, fans } = fansOf(fn, shape, layout);
   const variance = c / fanDenominator(fans, 'fanGeoAvg');
-  return drawScaled(shape, size, variance, distribution, resolveRng(fn, o));
+  checkScaledFits(`${fn}: c`, c, variance, distribution);
+  return drawScaled(fn, shape, size, variance, distribution, rng());
 }

@@ -1,7 +1,14 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkNumber } from '@descent/core';
-import { SCHEME_KEYS, type SchemeOptions, readOptions, resolveRng } from './options';
-import { checkDistribution, drawScaled, fanDenominator, fansOf } from './variance-scaling';
+import { SCHEME_KEYS, type SchemeOptions, readSchemeOptions } from './options';
+import {
+  type Distribution,
+  checkDistribution,
+  checkScaledFits,
+  drawScaled,
+  fanDenominator,
+  fansOf,
+} from './variance-scaling';
 
 /** Options of {@link glorotUniform}. */
 export interface GlorotOptions extends SchemeOptions {
@@ -16,6 +23,20 @@ export interface GlorotNormalOptions extends GlorotOptions {
 }
 
 /**
+ * {@link glorotNormal}'s (`withDistribution`) or {@link glorotUniform}'s options, read and checked
+ * as far as they do not depend on the shape.
+ */
+export function readGlorotOptions(fn: string, options: unknown, withDistribution: boolean) {
+  const keys = [...SCHEME_KEYS, 'gain', ...(withDistribution ? ['distribution'] : [])];
+  const { options: o, rng } = readSchemeOptions<GlorotNormalOptions>(fn, options, keys);
+  const { gain = 1, distribution = withDistribution ? 'truncatedNormal' : 'uniform' } = o;
+  checkNumber(`${fn}: gain`, gain, { min: 0, minExclusive: true });
+  const allowed: Distribution[] = withDistribution ? ['truncatedNormal', 'normal'] : ['uniform'];
+  checkDistribution(fn, distribution, allowed);
+  return { gain, distribution: distribution as Distribution, layout: o.layout, rng };
+}
+
+/**
  * Glorot (Xavier) normal initialization: `Var(W) = g² · 2 / (fanIn + fanOut)`, the compromise
  * between keeping the forward variance (`1/fanIn`) and the backward variance (`1/fanOut`) of a
  * linear or tanh network. By default a variance-corrected ±2σ truncated normal (Keras).
@@ -23,7 +44,9 @@ export interface GlorotNormalOptions extends GlorotOptions {
  * @param shape - dense `[in, out]`, conv2d `[kh, kw, in, out]` or vector.
  * @param options - `gain` (1), `distribution`, `rng` or `seed` (one is required), `layout`.
  * @returns a new float32 tensor; the caller disposes it.
- * @throws DescentError `SHAPE_MISMATCH` for a shape without fans, `BAD_ARGUMENT`/`BAD_HYPERPARAM` for bad options.
+ * @throws DescentError `SHAPE_MISMATCH` for a shape without fans, `BAD_ARGUMENT`/`BAD_HYPERPARAM`/
+ *   `NON_FINITE` for a bad shape or options (including a multiplier so large the draws would
+ *   overflow float32), `UNKNOWN_PARAM` for an unknown option.
  * @example
  * ```ts
  * const w = glorotNormal([784, 300], { seed: 3 }); // std = √(2/1084) ≈ 0.043
@@ -32,13 +55,11 @@ export interface GlorotNormalOptions extends GlorotOptions {
  */
 export function glorotNormal(shape: readonly number[], options?: GlorotNormalOptions): tf.Tensor {
   const fn = 'glorotNormal';
-  const o = readOptions(fn, options, [...SCHEME_KEYS, 'gain', 'distribution']);
-  const { gain = 1, distribution = 'truncatedNormal' } = o;
-  checkNumber(`${fn}: gain`, gain, { min: 0, minExclusive: true });
-  const { size, fans } = fansOf(fn, shape, o.layout);
-  checkDistribution(fn, distribution, ['truncatedNormal', 'normal']);
+  const { gain, distribution, layout, rng } = readGlorotOptions(fn, options, true);
+  const { size, fans } = fansOf(fn, shape, layout);
   const variance = (gain * gain) / fanDenominator(fans, 'fanAvg');
-  return drawScaled(shape, size, variance, distribution, resolveRng(fn, o));
+  checkScaledFits(`${fn}: gain`, gain, variance, distribution);
+  return drawScaled(fn, shape, size, variance, distribution, rng());
 }
 
 /**
@@ -48,7 +69,9 @@ export function glorotNormal(shape: readonly number[], options?: GlorotNormalOpt
  * @param shape - dense `[in, out]`, conv2d `[kh, kw, in, out]` or vector.
  * @param options - `gain` (1), `rng` or `seed` (one is required), `layout`.
  * @returns a new float32 tensor; the caller disposes it.
- * @throws DescentError `SHAPE_MISMATCH` for a shape without fans, `BAD_ARGUMENT`/`BAD_HYPERPARAM` for bad options.
+ * @throws DescentError `SHAPE_MISMATCH` for a shape without fans, `BAD_ARGUMENT`/`BAD_HYPERPARAM`/
+ *   `NON_FINITE` for a bad shape or options (including a multiplier so large the draws would
+ *   overflow float32), `UNKNOWN_PARAM` for an unknown option.
  * @example
  * ```ts
  * const w = glorotUniform([300, 100], { rng: rng.child('dense2/kernel') }); // b = √(6/400)
@@ -57,10 +80,9 @@ export function glorotNormal(shape: readonly number[], options?: GlorotNormalOpt
  */
 export function glorotUniform(shape: readonly number[], options?: GlorotOptions): tf.Tensor {
   const fn = 'glorotUniform';
-  const o = readOptions(fn, options, [...SCHEME_KEYS, 'gain']);
-  const { gain = 1 } = o;
-  checkNumber(`${fn}: gain`, gain, { min: 0, minExclusive: true });
-  const { size, fans } = fansOf(fn, shape, o.layout);
+  const { gain, layout, rng } = readGlorotOptions(fn, options, false);
+  const { size, fans } = fansOf(fn, shape, layout);
   const variance = (gain * gain) / fanDenominator(fans, 'fanAvg');
-  return drawScaled(shape, size, variance, 'uniform', resolveRng(fn, o));
+  checkScaledFits(`${fn}: gain`, gain, variance, 'uniform');
+  return drawScaled(fn, shape, size, variance, 'uniform', rng());
 }

@@ -1,8 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { DescentError } from '@descent/core';
-import { type Nonlinearity, gain } from './gain';
-import { SCHEME_KEYS, type SchemeOptions, readOptions, resolveRng } from './options';
+import { type Nonlinearity, nonlinearityGain } from './gain';
+import { SCHEME_KEYS, type SchemeOptions, readSchemeOptions } from './options';
 import {
+  type Distribution,
   checkDistribution,
   checkMode,
   drawScaled,
@@ -42,7 +42,9 @@ const HE_KEYS = [...SCHEME_KEYS, 'fanMode', 'nonlinearity', 'a'] as const;
  * @param options - `fanMode` (`'fanIn'`), `nonlinearity` (`'relu'`), `a` (leakyRelu slope),
  *   `distribution`, `rng` or `seed` (one is required), `layout`.
  * @returns a new float32 tensor; the caller disposes it.
- * @throws DescentError `SHAPE_MISMATCH` for a shape without fans, `BAD_ARGUMENT`/`BAD_HYPERPARAM` for bad options.
+ * @throws DescentError `SHAPE_MISMATCH` for a shape without fans, `BAD_ARGUMENT` for a bad shape,
+ *   generator, fan mode, distribution or nonlinearity (or `a` without `'leakyRelu'`),
+ *   `BAD_HYPERPARAM`/`NON_FINITE` for a bad slope `a`, `UNKNOWN_PARAM` for an unknown option.
  * @example
  * ```ts
  * const w = heNormal([3, 3, 64, 64], { seed: 0 }); // std = √(2/576) ≈ 0.059
@@ -51,11 +53,10 @@ const HE_KEYS = [...SCHEME_KEYS, 'fanMode', 'nonlinearity', 'a'] as const;
  */
 export function heNormal(shape: readonly number[], options?: HeNormalOptions): tf.Tensor {
   const fn = 'heNormal';
-  const o = readOptions(fn, options, [...HE_KEYS, 'distribution']);
-  const { distribution = 'truncatedNormal' } = o;
-  const variance = heVariance(fn, shape, o);
-  checkDistribution(fn, distribution, ['truncatedNormal', 'normal']);
-  return drawScaled(shape, shapeSize(shape), variance, distribution, resolveRng(fn, o));
+  const { g, fanMode, distribution, layout, rng } = readHeOptions(fn, options, true);
+  const { size, fans } = fansOf(fn, shape, layout);
+  const variance = (g * g) / fanDenominator(fans, fanMode);
+  return drawScaled(fn, shape, size, variance, distribution, rng());
 }
 
 /**
@@ -65,7 +66,9 @@ export function heNormal(shape: readonly number[], options?: HeNormalOptions): t
  * @param shape - dense `[in, out]`, conv2d `[kh, kw, in, out]` or vector.
  * @param options - `fanMode` (`'fanIn'`), `nonlinearity` (`'relu'`), `a`, `rng` or `seed` (one is required), `layout`.
  * @returns a new float32 tensor; the caller disposes it.
- * @throws DescentError `SHAPE_MISMATCH` for a shape without fans, `BAD_ARGUMENT`/`BAD_HYPERPARAM` for bad options.
+ * @throws DescentError `SHAPE_MISMATCH` for a shape without fans, `BAD_ARGUMENT` for a bad shape,
+ *   generator, fan mode, distribution or nonlinearity (or `a` without `'leakyRelu'`),
+ *   `BAD_HYPERPARAM`/`NON_FINITE` for a bad slope `a`, `UNKNOWN_PARAM` for an unknown option.
  * @example
  * ```ts
  * const w = heUniform([128, 128], { nonlinearity: 'leakyRelu', a: 0.2, seed: 5 });
@@ -74,25 +77,23 @@ export function heNormal(shape: readonly number[], options?: HeNormalOptions): t
  */
 export function heUniform(shape: readonly number[], options?: HeOptions): tf.Tensor {
   const fn = 'heUniform';
-  const o = readOptions(fn, options, HE_KEYS);
-  const variance = heVariance(fn, shape, o);
-  return drawScaled(shape, shapeSize(shape), variance, 'uniform', resolveRng(fn, o));
+  const { g, fanMode, layout, rng } = readHeOptions(fn, options, false);
+  const { size, fans } = fansOf(fn, shape, layout);
+  return drawScaled(fn, shape, size, (g * g) / fanDenominator(fans, fanMode), 'uniform', rng());
 }
 
-function heVariance(fn: string, shape: readonly number[], o: Partial<HeOptions>): number {
+/**
+ * {@link heNormal}'s (`withDistribution`) or {@link heUniform}'s options, read and checked as far
+ * as they do not depend on the shape; `g` is the nonlinearity's gain.
+ */
+export function readHeOptions(fn: string, options: unknown, withDistribution: boolean) {
+  const keys = [...HE_KEYS, ...(withDistribution ? ['distribution'] : [])];
+  const { options: o, rng } = readSchemeOptions<HeNormalOptions>(fn, options, keys);
   const { fanMode = 'fanIn', nonlinearity = 'relu', a } = o;
-  checkMode(fn, fanMode, ['fanIn', 'fanOut']);
-  if (a !== undefined && nonlinearity !== 'leakyRelu') {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `${fn}: option a (the leakyRelu slope) needs nonlinearity 'leakyRelu', got '${String(nonlinearity)}'.`,
-    );
-  }
-  const g = gain(nonlinearity, a);
-  const { fans } = fansOf(fn, shape, o.layout);
-  return (g * g) / fanDenominator(fans, fanMode);
-}
-
-function shapeSize(shape: readonly number[]): number {
-  return shape.reduce((p, d) => p * d, 1);
+  const { distribution = withDistribution ? 'truncatedNormal' : 'uniform' } = o;
+  checkMode(fn, 'fanMode', fanMode, ['fanIn', 'fanOut']);
+  const g = nonlinearityGain(fn, { nonlinearity: 'nonlinearity', slope: 'a' }, nonlinearity, a);
+  const allowed: Distribution[] = withDistribution ? ['truncatedNormal', 'normal'] : ['uniform'];
+  checkDistribution(fn, distribution, allowed);
+  return { g, fanMode, distribution: distribution as Distribution, layout: o.layout, rng };
 }

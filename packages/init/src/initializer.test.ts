@@ -26,7 +26,7 @@ forEachBackend(
       expect(INITIALIZER_NAMES).toHaveLength(15);
     });
 
-    it('rejects unknown names at once and bad options at call time', () => {
+    it('rejects unknown names and bad options at once, shapes at call time', () => {
       expectDescentError(
         () => initializer('kaiming' as 'heNormal'),
         'BAD_ARGUMENT',
@@ -34,8 +34,13 @@ forEachBackend(
         'heNormal',
       );
       expectDescentError(() => initializer('toString' as 'heNormal'), 'BAD_ARGUMENT', 'toString');
-      const bad = initializer('uniform', { seed: 0, minval: 1, maxval: 0 });
-      expectDescentError(() => bad([2]), 'BAD_HYPERPARAM', 'maxval');
+      expectDescentError(
+        () => initializer('uniform', { seed: 0, minval: 1, maxval: 0 }),
+        'BAD_HYPERPARAM',
+        'maxval',
+      );
+      const bound = initializer('heNormal', { seed: 0 });
+      expectDescentError(() => bound([2, 3, 4]), 'SHAPE_MISMATCH', '[2, 3, 4]');
     });
   },
   { backends: ['cpu'] },

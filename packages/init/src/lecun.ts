@@ -1,11 +1,22 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { SCHEME_KEYS, type SchemeOptions, readOptions, resolveRng } from './options';
+import { SCHEME_KEYS, type SchemeOptions, readSchemeOptions } from './options';
 import { checkDistribution, drawScaled, fanDenominator, fansOf } from './variance-scaling';
 
 /** Options of {@link lecunNormal}. */
 export interface LecunNormalOptions extends SchemeOptions {
   /** `'truncatedNormal'` (default, Keras) or `'normal'` (untruncated); both have variance 1/fanIn. */
   distribution?: 'truncatedNormal' | 'normal';
+}
+
+/** {@link lecunNormal}'s options, read and checked as far as they do not depend on the shape. */
+export function readLecunNormalOptions(fn: string, options: unknown) {
+  const { options: o, rng } = readSchemeOptions<LecunNormalOptions>(fn, options, [
+    ...SCHEME_KEYS,
+    'distribution',
+  ]);
+  const { distribution = 'truncatedNormal' } = o;
+  checkDistribution(fn, distribution, ['truncatedNormal', 'normal']);
+  return { distribution, layout: o.layout, rng };
 }
 
 /**
@@ -25,17 +36,9 @@ export interface LecunNormalOptions extends SchemeOptions {
  */
 export function lecunNormal(shape: readonly number[], options?: LecunNormalOptions): tf.Tensor {
   const fn = 'lecunNormal';
-  const o = readOptions(fn, options, [...SCHEME_KEYS, 'distribution']);
-  const { distribution = 'truncatedNormal' } = o;
-  const { size, fans } = fansOf(fn, shape, o.layout);
-  checkDistribution(fn, distribution, ['truncatedNormal', 'normal']);
-  return drawScaled(
-    shape,
-    size,
-    1 / fanDenominator(fans, 'fanIn'),
-    distribution,
-    resolveRng(fn, o),
-  );
+  const { distribution, layout, rng } = readLecunNormalOptions(fn, options);
+  const { size, fans } = fansOf(fn, shape, layout);
+  return drawScaled(fn, shape, size, 1 / fanDenominator(fans, 'fanIn'), distribution, rng());
 }
 
 /**
@@ -53,7 +56,7 @@ export function lecunNormal(shape: readonly number[], options?: LecunNormalOptio
  */
 export function lecunUniform(shape: readonly number[], options?: SchemeOptions): tf.Tensor {
   const fn = 'lecunUniform';
-  const o = readOptions(fn, options, SCHEME_KEYS);
+  const { options: o, rng } = readSchemeOptions(fn, options, SCHEME_KEYS);
   const { size, fans } = fansOf(fn, shape, o.layout);
-  return drawScaled(shape, size, 1 / fanDenominator(fans, 'fanIn'), 'uniform', resolveRng(fn, o));
+  return drawScaled(fn, shape, size, 1 / fanDenominator(fans, 'fanIn'), 'uniform', rng());
 }

@@ -7,6 +7,7 @@ import {
   checkNumber,
   checkTensor,
   copyTensor,
+  describeValue,
   disposeParams,
   formatShape,
   toApplyFn,
@@ -96,7 +97,7 @@ export async function lsuv(
   if (typeof orthogonalStart !== 'boolean') {
     throw new DescentError(
       'BAD_HYPERPARAM',
-      `${fn}: orthogonalStart must be a boolean, got ${String(orthogonalStart)}.`,
+      `${fn}: orthogonalStart must be a boolean, got ${describeValue(orthogonalStart)}.`,
     );
   }
   const rng = orthogonalStart ? resolveRng(fn, o) : undefined;

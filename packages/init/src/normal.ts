@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber } from '@descent/core';
+import { NORMAL_Z_BOUND, checkFitsFloat32, checkFloat32 } from './float32-range';
 import {
   SCHEME_KEYS,
   type SchemeOptions,
+  allocating,
   checkLayoutFits,
   checkShapeArg,
-  readOptions,
-  resolveRng,
+  readSchemeOptions,
 } from './options';
 
 /** Options of {@link normal}. */
@@ -15,6 +15,20 @@ export interface NormalOptions extends SchemeOptions {
   mean?: number;
   /** Standard deviation σ ≥ 0 (default 0.05, Keras' `RandomNormal`). */
   stddev?: number;
+}
+
+/** {@link normal}'s options, read and checked as far as they do not depend on the shape. */
+export function readNormalOptions(fn: string, options: unknown) {
+  const { options: o, rng } = readSchemeOptions<NormalOptions>(fn, options, [
+    ...SCHEME_KEYS,
+    'mean',
+    'stddev',
+  ]);
+  const { mean = 0, stddev = 0.05 } = o;
+  checkFloat32(`${fn}: mean`, mean);
+  checkFloat32(`${fn}: stddev`, stddev, { min: 0 });
+  checkFitsFloat32(`${fn}: stddev`, stddev, Math.abs(mean) + NORMAL_Z_BOUND * stddev);
+  return { mean, stddev, layout: o.layout, rng };
 }
 
 /**
@@ -28,8 +42,10 @@ export interface NormalOptions extends SchemeOptions {
  * @param shape - the tensor's shape.
  * @param options - `mean` (0), `stddev` (0.05), `rng` or `seed` (one is required), `layout` (checked only).
  * @returns a new float32 tensor; the caller disposes it.
- * @throws DescentError `BAD_ARGUMENT` (shape, missing generator, unknown option),
- *   `BAD_HYPERPARAM`/`NON_FINITE` (negative or non-finite σ, non-finite μ).
+ * @throws DescentError `BAD_ARGUMENT` (malformed or too large shape, missing or bad generator,
+ *   options not an object), `UNKNOWN_PARAM` (unknown option),
+ *   `BAD_HYPERPARAM`/`NON_FINITE` (negative or non-finite σ, non-finite μ, or values that would
+ *   overflow float32).
  * @example
  * ```ts
  * const w = normal([784, 300], { stddev: 0.01, seed: 1 });
@@ -37,11 +53,9 @@ export interface NormalOptions extends SchemeOptions {
  */
 export function normal(shape: readonly number[], options?: NormalOptions): tf.Tensor {
   const size = checkShapeArg('normal', shape);
-  const o = readOptions('normal', options, [...SCHEME_KEYS, 'mean', 'stddev']);
-  const { mean = 0, stddev = 0.05 } = o;
-  checkNumber('normal: mean', mean);
-  checkNumber('normal: stddev', stddev, { min: 0 });
-  checkLayoutFits('normal', shape, o.layout);
-  const rng = resolveRng('normal', o);
-  return tf.tensor(rng.normalArray(size, mean, stddev), [...shape], 'float32');
+  const { mean, stddev, layout, rng } = readNormalOptions('normal', options);
+  checkLayoutFits('normal', shape, layout);
+  return allocating('normal', shape, () =>
+    tf.tensor(rng().normalArray(size, mean, stddev), [...shape], 'float32'),
+  );
 }

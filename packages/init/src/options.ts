@@ -10,8 +10,11 @@ import {
   formatShape,
 } from '@descent/core';
 
-/** The largest number of elements a scheme fills (a JS typed array's limit). */
-const MAX_SIZE = 2147483647;
+/**
+ * The largest number of elements a scheme fills: 2³⁰, 4 GiB of float32 (all the memory a wasm
+ * backend can address). Larger shapes are refused before anything is allocated.
+ */
+export const MAX_SIZE = 2 ** 30;
 
 /**
  * Where a random scheme gets its numbers: give **exactly one** of `rng` or `seed`.
@@ -63,20 +66,64 @@ export function readOptions<T extends object>(
   return options;
 }
 
-/** Asserts `shape` is a list of non-negative integers of at most 2³¹ − 1 elements; returns its size. */
+/**
+ * Asserts `shape` is an array of non-negative integers (no holes) of at most {@link MAX_SIZE}
+ * elements in all; returns its size.
+ *
+ * @throws DescentError `BAD_ARGUMENT` naming `fn`, the shape and the offending dimension.
+ */
 export function checkShapeArg(fn: string, shape: unknown): number {
-  const ok =
-    Array.isArray(shape) &&
-    shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0);
-  const size = ok ? (shape as number[]).reduce((a, b) => a * b, 1) : Number.NaN;
-  if (!ok || size > MAX_SIZE) {
-    const shown = Array.isArray(shape) ? JSON.stringify(shape) : describeValue(shape);
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `${fn}: shape must be an array of non-negative integers with at most ${MAX_SIZE} elements, got ${shown}.`,
-    );
+  if (!Array.isArray(shape)) {
+    throw badShape(fn, `got ${describeValue(shape)}`);
+  }
+  let size = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d: unknown = shape[i];
+    if (!(i in shape) || typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > MAX_SIZE) {
+      throw badShape(fn, `got shape[${i}] = ${i in shape ? describeValue(d) : 'a hole'}`);
+    }
+    size *= d;
+  }
+  if (size > MAX_SIZE) {
+    throw badShape(fn, `got ${formatShape(shape)} (${size} elements)`);
   }
   return size;
+}
+
+function badShape(fn: string, got: string): DescentError {
+  return new DescentError(
+    'BAD_ARGUMENT',
+    `${fn}: shape must be an array of non-negative integers with at most ${MAX_SIZE} elements in all, ${got}.`,
+  );
+}
+
+/**
+ * Runs `make` (which allocates the values of a tensor of `shape`), turning the `RangeError` of an
+ * allocation the JavaScript engine cannot satisfy into a `DescentError`.
+ *
+ * @throws DescentError `BAD_ARGUMENT` naming `fn` and the shape when memory runs out.
+ */
+export function allocating<T>(fn: string, shape: readonly number[], make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${fn}: shape ${formatShape(shape)} is too large to allocate (${error.message}).`,
+      { cause: error },
+    );
+  }
+}
+
+/** Asserts the `layout` option is absent or one of core's `PARAM_LAYOUTS`. */
+export function checkLayoutName(fn: string, layout: unknown): void {
+  if (layout !== undefined && !PARAM_LAYOUTS.includes(layout as ParamLayout)) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${fn}: layout must be one of ${PARAM_LAYOUTS.map((l) => `'${l}'`).join(', ')}, got ${describeValue(layout)}.`,
+    );
+  }
 }
 
 /** The layout for `shape`: the given one (validated) or the one inferred from the rank. */
@@ -85,12 +132,7 @@ export function resolveLayout(
   shape: readonly number[],
   layout: unknown,
 ): ParamLayout | undefined {
-  if (layout !== undefined && !PARAM_LAYOUTS.includes(layout as ParamLayout)) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `${fn}: layout must be one of ${PARAM_LAYOUTS.map((l) => `'${l}'`).join(', ')}, got ${JSON.stringify(layout)}.`,
-    );
-  }
+  checkLayoutName(fn, layout);
   if (layout !== undefined) return layout as ParamLayout;
   if (shape.length <= 1) return 'vector';
   if (shape.length === 2) return 'dense';
@@ -160,6 +202,35 @@ export function resolveRng(fn: string, options: RandomOptions): Rng {
       cause: error,
     });
   }
+}
+
+/**
+ * Checks a random scheme's generator options now and returns where each call gets its generator:
+ * `rng` itself (advanced by every call), or a fresh `new Rng(seed)` (the same values every call).
+ *
+ * @throws DescentError as {@link resolveRng}.
+ */
+export function rngSource(fn: string, options: RandomOptions): () => Rng {
+  const rng = resolveRng(fn, options);
+  const { seed } = options;
+  return seed === undefined ? () => rng : () => new Rng(seed);
+}
+
+/**
+ * Reads the options every random scheme takes — checks the options object against `known`
+ * (which must include {@link SCHEME_KEYS}), the layout name and the generator — and returns
+ * them with the generator's source; the scheme then reads its own options from `options`.
+ *
+ * @throws DescentError `BAD_ARGUMENT` (not an object, bad layout or generator), `UNKNOWN_PARAM`.
+ */
+export function readSchemeOptions<T extends SchemeOptions>(
+  fn: string,
+  options: unknown,
+  known: readonly string[],
+): { options: Partial<T>; rng: () => Rng } {
+  const o = readOptions<T>(fn, options as T | undefined, known);
+  checkLayoutName(fn, o.layout);
+  return { options: o, rng: rngSource(fn, o) };
 }
 
 /** Duck-typed Rng check (no `instanceof` across packages). */

@@ -1,19 +1,37 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DescentError, type Rng, checkNumber, formatShape } from '@descent/core';
+import { DescentError, type Rng, formatShape } from '@descent/core';
+import { checkFloat32 } from './float32-range';
 import { orthonormalColumns } from './linalg/householder-qr';
 import {
   SCHEME_KEYS,
   type SchemeOptions,
+  allocating,
   checkLayoutFits,
   checkShapeArg,
-  readOptions,
-  resolveRng,
+  readSchemeOptions,
 } from './options';
 
 /** Options of {@link orthogonal}. */
 export interface OrthogonalOptions extends SchemeOptions {
-  /** Multiplier `g > 0` of the orthogonal matrix (default 1; √2 = `gain('relu')` for ReLU nets). */
+  /**
+   * Multiplier `g > 0` of the orthogonal matrix, at most float32's largest value (default 1;
+   * √2 = `gain('relu')` for ReLU nets).
+   */
   gain?: number;
+}
+
+/**
+ * {@link orthogonal}'s or {@link deltaOrthogonal}'s options (`gain` as `g`), read and checked as
+ * far as they do not depend on the shape.
+ */
+export function readGainOptions(fn: string, options: unknown) {
+  const { options: o, rng } = readSchemeOptions<OrthogonalOptions>(fn, options, [
+    ...SCHEME_KEYS,
+    'gain',
+  ]);
+  const { gain: g = 1 } = o;
+  checkFloat32(`${fn}: gain`, g, { min: 0, minExclusive: true });
+  return { g, layout: o.layout, rng };
 }
 
 /**
@@ -36,7 +54,9 @@ export interface OrthogonalOptions extends SchemeOptions {
  * @param shape - rank ≥ 2 (dense `[in, out]`, conv2d `[kh, kw, in, out]`, …).
  * @param options - `gain` (1), `rng` or `seed` (one is required), `layout` (checked against the shape).
  * @returns a new float32 tensor; the caller disposes it.
- * @throws DescentError `SHAPE_MISMATCH` for rank < 2, `BAD_ARGUMENT`/`BAD_HYPERPARAM` for bad options.
+ * @throws DescentError `SHAPE_MISMATCH` for rank < 2, `BAD_ARGUMENT` for a malformed or too large
+ *   shape, a bad generator or options that are not an object, `UNKNOWN_PARAM` for an unknown
+ *   option, `BAD_HYPERPARAM`/`NON_FINITE` for a gain that is not in (0, 3.4e38].
  * @example
  * ```ts
  * const w = orthogonal([256, 256], { gain: Math.SQRT2, seed: 0 }); // WᵀW = 2I
@@ -46,8 +66,7 @@ export interface OrthogonalOptions extends SchemeOptions {
  */
 export function orthogonal(shape: readonly number[], options?: OrthogonalOptions): tf.Tensor {
   const fn = 'orthogonal';
-  const o = readOptions(fn, options, [...SCHEME_KEYS, 'gain']);
-  const g = o.gain ?? 1;
+  const { g, layout, rng } = readGainOptions(fn, options);
   checkShapeArg(fn, shape);
   if (shape.length < 2) {
     throw new DescentError(
@@ -55,12 +74,12 @@ export function orthogonal(shape: readonly number[], options?: OrthogonalOptions
       `${fn}: shape must have rank ≥ 2 (a matrix [rows, cols] after flattening all but the last axis), got ${formatShape(shape)}.`,
     );
   }
-  checkNumber(`${fn}: gain`, g, { min: 0, minExclusive: true });
-  checkLayoutFits(fn, shape, o.layout);
+  checkLayoutFits(fn, shape, layout);
   const cols = shape[shape.length - 1]!;
   const rows = shape.slice(0, -1).reduce((p, d) => p * d, 1);
-  const values = orthogonalMatrix(rows, cols, g, resolveRng(fn, o));
-  return tf.tensor(values, [...shape], 'float32');
+  return allocating(fn, shape, () =>
+    tf.tensor(orthogonalMatrix(rows, cols, g, rng()), [...shape], 'float32'),
+  );
 }
 
 /**

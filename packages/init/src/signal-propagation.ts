@@ -5,8 +5,11 @@ import {
   type Model,
   type Params,
   checkModel,
+  checkDtype,
   checkNumber,
   checkTensor,
+  describeValue,
+  isTensor,
   formatShape,
   toApplyFn,
 } from '@descent/core';
@@ -115,9 +118,13 @@ export interface SignalPropagationReport {
  * @param options - `loss` (sum of outputs), `jacobianSamples` (4), `layerJacobians` (true),
  *   `maxJacobianRows` (2048), `threshold` (10).
  * @returns the per-layer statistics, the input–output spectrum, both ratios and the verdict.
- * @throws DescentError `BAD_ARGUMENT` (not a model, no taps, a loss that is not a function or
- *   does not return a scalar, a batch of rank 0 or size 0, taps that change between passes),
- *   `BAD_HYPERPARAM` for bad numbers.
+ * @throws DescentError `BAD_ARGUMENT` (not a model, a model that does not tap or return a tensor,
+ *   a loss that is not a function or does not return a float32 scalar, a batch that is not a
+ *   tensor or has rank 0 or size 0, taps that change between passes, options not an object),
+ *   `DISPOSED` for a disposed batch or parameter, `DTYPE_MISMATCH` for a batch that is not
+ *   float32 when Jacobians are computed, `UNKNOWN_PARAM` for an unknown option,
+ *   `BAD_HYPERPARAM`/`NON_FINITE` for bad numbers. Exceptions thrown by `loss` or `model.apply`
+ *   themselves pass through unchanged.
  * @example
  * ```ts
  * const report = await signalPropagation(model, xBatch, { jacobianSamples: 2 });
@@ -148,12 +155,17 @@ export async function signalPropagation(
     'maxJacobianRows',
     'threshold',
   ]);
-  const { loss, jacobianSamples = 4, layerJacobians = true, maxJacobianRows = 2048 } = o;
-  const threshold = o.threshold ?? 10;
+  const {
+    loss,
+    jacobianSamples = 4,
+    layerJacobians = true,
+    maxJacobianRows = 2048,
+    threshold = 10,
+  } = o;
   if (loss !== undefined && typeof loss !== 'function') {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${fn}: options.loss must be a function (output) => scalar tensor, got ${typeof loss}.`,
+      `${fn}: options.loss must be a function (output) => scalar tensor, got ${describeValue(loss)}.`,
     );
   }
   checkNumber(`${fn}: jacobianSamples`, jacobianSamples, { integer: true, min: 0 });
@@ -162,9 +174,10 @@ export async function signalPropagation(
   if (typeof layerJacobians !== 'boolean') {
     throw new DescentError(
       'BAD_HYPERPARAM',
-      `${fn}: layerJacobians must be a boolean, got ${String(layerJacobians)}.`,
+      `${fn}: layerJacobians must be a boolean, got ${describeValue(layerJacobians)}.`,
     );
   }
+  if (jacobianSamples > 0) checkJacobianInput(fn, batch);
   const apply = toApplyFn(model);
   const params = model.params;
   // The loss is checked here, outside any gradient tape: a throw inside tf.grads would leave
@@ -215,6 +228,16 @@ export async function signalPropagation(
       ? `; input–output Jacobian singular values ${fmt(inputOutput.mean)} ± ${fmt(Math.sqrt(inputOutput.variance))}`
       : '');
   return { layers, inputOutput, forwardRatio, backwardRatio, verdict, summary };
+}
+
+/** The Jacobians `∂z/∂x` are gradients with respect to the batch, which must then be float32. */
+function checkJacobianInput(fn: string, batch: tf.Tensor): void {
+  if (batch.dtype === 'float32') return;
+  checkDtype(
+    `${fn}: batch (the Jacobians ∂z/∂x differentiate with respect to it; jacobianSamples: 0 skips them)`,
+    batch,
+    'float32',
+  );
 }
 
 function judge(
@@ -293,14 +316,13 @@ function checkLoss(
   y: tf.Tensor,
 ): tf.Scalar {
   const value: unknown = loss ? loss(y) : tf.sum(y);
-  const t = value as tf.Tensor | undefined;
-  if (typeof t !== 'object' || t === null || t.rank !== 0 || t.dtype !== 'float32') {
+  if (!isTensor(value) || value.isDisposed || value.rank !== 0 || value.dtype !== 'float32') {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${fn}: options.loss must return a float32 scalar tensor, got ${Array.isArray(t?.shape) ? `shape ${formatShape(t.shape)}` : String(value)}.`,
+      `${fn}: options.loss must return a live float32 scalar tensor, got ${describeValue(value)}.`,
     );
   }
-  return t as tf.Scalar;
+  return value as tf.Scalar;
 }
 
 function tapsChanged(fn: string, index: number, layer: unknown): DescentError {

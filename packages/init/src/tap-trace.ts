@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type ApplyFn, DescentError, type Params } from '@descent/core';
+import { type ApplyFn, DescentError, type Params, describeValue, isTensor } from '@descent/core';
 
 /** One `tap` call of a forward pass: the layer name and the shape of its pre-activation. */
 export interface TapRecord {
@@ -11,7 +11,8 @@ export interface TapRecord {
  * Runs `apply(params, x, { tap })` once, recording every tap call in order, calls `onOutput`
  * with the output (inside the same scope, e.g. to check a loss), and disposes everything it made.
  *
- * @throws DescentError `BAD_ARGUMENT` (naming `fn`) if the model never calls `tap`.
+ * @throws DescentError `BAD_ARGUMENT` (naming `fn`) if the model never calls `tap` or does not
+ *   return a tensor.
  */
 export function traceTaps(
   fn: string,
@@ -29,6 +30,12 @@ export function traceTaps(
         return z;
       },
     });
+    if (!isTensor(y) || y.isDisposed) {
+      throw new DescentError(
+        'BAD_ARGUMENT',
+        `${fn}: model.apply must return a live tensor, got ${describeValue(y)}.`,
+      );
+    }
     onOutput?.(y);
   });
   if (records.length === 0) {

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber } from '@descent/core';
+import { checkFitsFloat32, checkFloat32 } from './float32-range';
 import {
   SCHEME_KEYS,
   type SchemeOptions,
+  allocating,
   checkLayoutFits,
   checkShapeArg,
-  readOptions,
-  resolveRng,
+  readSchemeOptions,
 } from './options';
 
 /**
@@ -25,6 +25,20 @@ export interface TruncatedNormalOptions extends SchemeOptions {
   stddev?: number;
 }
 
+/** {@link truncatedNormal}'s options, read and checked as far as they do not depend on the shape. */
+export function readTruncatedNormalOptions(fn: string, options: unknown) {
+  const { options: o, rng } = readSchemeOptions<TruncatedNormalOptions>(fn, options, [
+    ...SCHEME_KEYS,
+    'mean',
+    'stddev',
+  ]);
+  const { mean = 0, stddev = 0.05 } = o;
+  checkFloat32(`${fn}: mean`, mean);
+  checkFloat32(`${fn}: stddev`, stddev, { min: 0 });
+  checkFitsFloat32(`${fn}: stddev`, stddev, Math.abs(mean) + 2 * stddev);
+  return { mean, stddev, layout: o.layout, rng };
+}
+
 /**
  * Truncated Gaussian initialization: draws of `N(μ, σ²)` farther than 2σ from μ are redrawn
  * (TensorFlow's `truncated_normal`, Keras' and tfjs-layers' `TruncatedNormal`).
@@ -36,8 +50,10 @@ export interface TruncatedNormalOptions extends SchemeOptions {
  * @param shape - the tensor's shape.
  * @param options - `mean` (0), `stddev` (0.05), `rng` or `seed` (one is required), `layout` (checked only).
  * @returns a new float32 tensor with every value in [μ − 2σ, μ + 2σ]; the caller disposes it.
- * @throws DescentError `BAD_ARGUMENT` (shape, generator, unknown option),
- *   `BAD_HYPERPARAM`/`NON_FINITE` (negative or non-finite σ, non-finite μ).
+ * @throws DescentError `BAD_ARGUMENT` (malformed or too large shape, missing or bad generator,
+ *   options not an object), `UNKNOWN_PARAM` (unknown option),
+ *   `BAD_HYPERPARAM`/`NON_FINITE` (negative or non-finite σ, non-finite μ, or values that would
+ *   overflow float32).
  * @example
  * ```ts
  * const w = truncatedNormal([256, 256], { stddev: 0.02, seed: 7 }); // BERT-style
@@ -48,11 +64,9 @@ export function truncatedNormal(
   options?: TruncatedNormalOptions,
 ): tf.Tensor {
   const size = checkShapeArg('truncatedNormal', shape);
-  const o = readOptions('truncatedNormal', options, [...SCHEME_KEYS, 'mean', 'stddev']);
-  const { mean = 0, stddev = 0.05 } = o;
-  checkNumber('truncatedNormal: mean', mean);
-  checkNumber('truncatedNormal: stddev', stddev, { min: 0 });
-  checkLayoutFits('truncatedNormal', shape, o.layout);
-  const rng = resolveRng('truncatedNormal', o);
-  return tf.tensor(rng.truncatedNormalArray(size, mean, stddev, 2), [...shape], 'float32');
+  const { mean, stddev, layout, rng } = readTruncatedNormalOptions('truncatedNormal', options);
+  checkLayoutFits('truncatedNormal', shape, layout);
+  return allocating('truncatedNormal', shape, () =>
+    tf.tensor(rng().truncatedNormalArray(size, mean, stddev, 2), [...shape], 'float32'),
+  );
 }

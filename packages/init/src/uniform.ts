@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkNumber } from '@descent/core';
+import { checkFloat32 } from './float32-range';
 import {
   SCHEME_KEYS,
   type SchemeOptions,
+  allocating,
   checkLayoutFits,
   checkShapeArg,
-  readOptions,
-  resolveRng,
+  readSchemeOptions,
 } from './options';
 
 /** Options of {@link uniform}. */
@@ -17,6 +18,20 @@ export interface UniformOptions extends SchemeOptions {
   maxval?: number;
 }
 
+/** {@link uniform}'s options, read and checked as far as they do not depend on the shape. */
+export function readUniformOptions(fn: string, options: unknown) {
+  const { options: o, rng } = readSchemeOptions<UniformOptions>(fn, options, [
+    ...SCHEME_KEYS,
+    'minval',
+    'maxval',
+  ]);
+  const { minval = -0.05, maxval = 0.05 } = o;
+  checkFloat32(`${fn}: minval`, minval);
+  checkFloat32(`${fn}: maxval`, maxval);
+  checkNumber(`${fn}: maxval`, maxval, { min: minval, minExclusive: true });
+  return { minval, maxval, layout: o.layout, rng };
+}
+
 /**
  * Uniform initialization `W_ij ~ U[a, b)`, i.i.d., variance `(b − a)²/12` (Keras' `RandomUniform`,
  * torch's `uniform_`). Values are 24-bit uniforms from `@descent/core`'s `Rng`, the same on every
@@ -25,8 +40,10 @@ export interface UniformOptions extends SchemeOptions {
  * @param shape - the tensor's shape.
  * @param options - `minval` (−0.05), `maxval` (0.05), `rng` or `seed` (one is required), `layout` (checked only).
  * @returns a new float32 tensor; the caller disposes it.
- * @throws DescentError `BAD_ARGUMENT` (shape, generator, unknown option), `BAD_HYPERPARAM` if
- *   `maxval ≤ minval`, `NON_FINITE` for infinite bounds.
+ * @throws DescentError `BAD_ARGUMENT` (malformed or too large shape, missing or bad generator,
+ *   options not an object), `UNKNOWN_PARAM` (unknown option), `BAD_HYPERPARAM` if
+ *   `maxval ≤ minval` or a bound is not a number or beyond float32's range, `NON_FINITE` for
+ *   non-finite bounds.
  * @example
  * ```ts
  * const w = uniform([3, 3, 16, 32], { minval: -0.1, maxval: 0.1, seed: 'conv1' });
@@ -34,12 +51,9 @@ export interface UniformOptions extends SchemeOptions {
  */
 export function uniform(shape: readonly number[], options?: UniformOptions): tf.Tensor {
   const size = checkShapeArg('uniform', shape);
-  const o = readOptions('uniform', options, [...SCHEME_KEYS, 'minval', 'maxval']);
-  const { minval = -0.05, maxval = 0.05 } = o;
-  checkNumber('uniform: minval', minval);
-  checkNumber('uniform: maxval', maxval, { min: minval, minExclusive: true });
-  checkNumber('uniform: maxval − minval', maxval - minval);
-  checkLayoutFits('uniform', shape, o.layout);
-  const rng = resolveRng('uniform', o);
-  return tf.tensor(rng.uniformArray(size, minval, maxval), [...shape], 'float32');
+  const { minval, maxval, layout, rng } = readUniformOptions('uniform', options);
+  checkLayoutFits('uniform', shape, layout);
+  return allocating('uniform', shape, () =>
+    tf.tensor(rng().uniformArray(size, minval, maxval), [...shape], 'float32'),
+  );
 }

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DescentError, type Fans, type Rng, checkNumber } from '@descent/core';
+import { DescentError, type Fans, type Rng, checkNumber, describeValue } from '@descent/core';
+import { NORMAL_Z_BOUND, checkFitsFloat32 } from './float32-range';
 import {
   SCHEME_KEYS,
   type SchemeOptions,
+  allocating,
   checkShapeArg,
-  readOptions,
+  readSchemeOptions,
   resolveFans,
-  resolveRng,
 } from './options';
 import { TRUNCATED_NORMAL_STD } from './truncated-normal';
 
@@ -38,6 +39,21 @@ export interface VarianceScalingOptions extends SchemeOptions {
   distribution?: Distribution;
 }
 
+/** {@link varianceScaling}'s options, read and checked as far as they do not depend on the shape. */
+export function readVarianceScalingOptions(fn: string, options: unknown) {
+  const { options: o, rng } = readSchemeOptions<VarianceScalingOptions>(fn, options, [
+    ...SCHEME_KEYS,
+    'scale',
+    'mode',
+    'distribution',
+  ]);
+  const { scale = 1, mode = 'fanIn', distribution = 'truncatedNormal' } = o;
+  checkNumber(`${fn}: scale`, scale, { min: 0, minExclusive: true });
+  checkMode(fn, 'mode', mode, FAN_MODES);
+  checkDistribution(fn, distribution, DISTRIBUTIONS);
+  return { scale, mode, distribution, layout: o.layout, rng };
+}
+
 /**
  * The general fan-scaled initialization every named scheme is a case of:
  * `Var(W_ij) = s / n`, with `n` = fan-in, fan-out, `(fanIn + fanOut)/2` or `√(fanIn·fanOut)`
@@ -62,8 +78,9 @@ export interface VarianceScalingOptions extends SchemeOptions {
  *   or `seed` (one is required), `layout` (inferred from the rank).
  * @returns a new float32 tensor; the caller disposes it.
  * @throws DescentError `SHAPE_MISMATCH` if the shape has no fans (rank 3, ≥ 5, or not fitting
- *   `layout`); `BAD_ARGUMENT` (shape, generator, mode, distribution, unknown option);
- *   `BAD_HYPERPARAM`/`NON_FINITE` for a scale that is not a positive finite number.
+ *   `layout`); `BAD_ARGUMENT` (malformed or too large shape, generator, mode, distribution,
+ *   options not an object); `UNKNOWN_PARAM` for an unknown option; `BAD_HYPERPARAM`/`NON_FINITE`
+ *   for a scale that is not a positive finite number or so large the draws would overflow float32.
  * @example
  * ```ts
  * const w = varianceScaling([784, 300], { scale: 2, mode: 'fanIn', distribution: 'normal', seed: 0 });
@@ -75,14 +92,11 @@ export function varianceScaling(
   options?: VarianceScalingOptions,
 ): tf.Tensor {
   const fn = 'varianceScaling';
-  const o = readOptions(fn, options, [...SCHEME_KEYS, 'scale', 'mode', 'distribution']);
-  const { scale = 1, mode = 'fanIn', distribution = 'truncatedNormal' } = o;
-  checkNumber(`${fn}: scale`, scale, { min: 0, minExclusive: true });
-  checkMode(fn, mode);
-  const { size, fans } = fansOf(fn, shape, o.layout);
-  checkDistribution(fn, distribution, DISTRIBUTIONS);
+  const { scale, mode, distribution, layout, rng } = readVarianceScalingOptions(fn, options);
+  const { size, fans } = fansOf(fn, shape, layout);
   const variance = scale / fanDenominator(fans, mode);
-  return drawScaled(shape, size, variance, distribution, resolveRng(fn, o));
+  checkScaledFits(`${fn}: scale`, scale, variance, distribution);
+  return drawScaled(fn, shape, size, variance, distribution, rng());
 }
 
 /** Validates a shape (and layout) and returns its size and fans. */
@@ -108,36 +122,61 @@ export function fanDenominator(fans: Fans, mode: FanMode): number {
   return Math.max(1, n);
 }
 
+/**
+ * Asserts draws of variance `variance` from `distribution` fit in float32 (the largest is
+ * `√variance` times 10 for a normal, 2/0.8796 for a truncated normal, √3 for a uniform).
+ *
+ * @throws DescentError `BAD_HYPERPARAM` naming `option` (the option that set the variance).
+ */
+export function checkScaledFits(
+  option: string,
+  value: number,
+  variance: number,
+  distribution: Distribution,
+): void {
+  const factor =
+    distribution === 'uniform'
+      ? Math.sqrt(3)
+      : distribution === 'normal'
+        ? NORMAL_Z_BOUND
+        : 2 / TRUNCATED_NORMAL_STD;
+  checkFitsFloat32(option, value, factor * Math.sqrt(variance));
+}
+
 /** Draws `size` values of variance `variance` from `distribution` and uploads them as float32. */
 export function drawScaled(
+  fn: string,
   shape: readonly number[],
   size: number,
   variance: number,
   distribution: Distribution,
   rng: Rng,
 ): tf.Tensor {
-  let values: Float32Array;
-  if (distribution === 'uniform') {
-    const limit = Math.sqrt(3 * variance);
-    values = rng.uniformArray(size, -limit, limit);
-  } else if (distribution === 'normal') {
-    values = rng.normalArray(size, 0, Math.sqrt(variance));
-  } else {
-    values = rng.truncatedNormalArray(size, 0, Math.sqrt(variance) / TRUNCATED_NORMAL_STD, 2);
-  }
-  return tf.tensor(values, [...shape], 'float32');
+  return allocating(fn, shape, () => {
+    let values: Float32Array;
+    if (distribution === 'uniform') {
+      const limit = Math.sqrt(3 * variance);
+      values = rng.uniformArray(size, -limit, limit);
+    } else if (distribution === 'normal') {
+      values = rng.normalArray(size, 0, Math.sqrt(variance));
+    } else {
+      values = rng.truncatedNormalArray(size, 0, Math.sqrt(variance) / TRUNCATED_NORMAL_STD, 2);
+    }
+    return tf.tensor(values, [...shape], 'float32');
+  });
 }
 
-/** Asserts `mode` is one of `allowed` (default all fan modes). */
+/** Asserts option `option` (a fan mode) is one of `allowed`. */
 export function checkMode(
   fn: string,
+  option: string,
   mode: unknown,
-  allowed: readonly FanMode[] = FAN_MODES,
+  allowed: readonly FanMode[],
 ): asserts mode is FanMode {
   if (!allowed.includes(mode as FanMode)) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${fn}: fan mode must be one of ${allowed.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}.`,
+      `${fn}: ${option} must be one of ${allowed.map((m) => `'${m}'`).join(', ')}, got ${describeValue(mode)}.`,
     );
   }
 }
@@ -151,7 +190,7 @@ export function checkDistribution(
   if (!allowed.includes(distribution as Distribution)) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${fn}: distribution must be one of ${allowed.map((d) => `'${d}'`).join(', ')}, got ${JSON.stringify(distribution)}.`,
+      `${fn}: distribution must be one of ${allowed.map((d) => `'${d}'`).join(', ')}, got ${describeValue(distribution)}.`,
     );
   }
 }

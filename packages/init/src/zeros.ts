@@ -1,5 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type LayoutOptions, checkLayoutFits, checkShapeArg, readOptions } from './options';
+import {
+  type LayoutOptions,
+  allocating,
+  checkLayoutFits,
+  checkLayoutName,
+  checkShapeArg,
+  readOptions,
+} from './options';
+
+/** {@link zeros}' options, read and checked as far as they do not depend on the shape. */
+export function readZerosOptions(fn: string, options: unknown): LayoutOptions {
+  const o = readOptions<LayoutOptions>(fn, options as LayoutOptions | undefined, ['layout']);
+  checkLayoutName(fn, o.layout);
+  return o;
+}
 
 /**
  * A float32 tensor of zeros: `W = 0`. Fixup uses it for the last layer of every residual branch
@@ -9,8 +23,9 @@ import { type LayoutOptions, checkLayoutFits, checkShapeArg, readOptions } from 
  * @param shape - the tensor's shape (non-negative integers).
  * @param options - `layout`, only checked against the shape when given.
  * @returns a new tensor; the caller disposes it.
- * @throws DescentError `BAD_ARGUMENT` for a malformed shape or unknown option, `SHAPE_MISMATCH` if
- *   `layout` does not fit the shape.
+ * @throws DescentError `BAD_ARGUMENT` for a malformed or too large shape (more than 2³⁰
+ *   elements) or options that are not an object, `UNKNOWN_PARAM` for an unknown option,
+ *   `SHAPE_MISMATCH` if `layout` does not fit the shape.
  * @example
  * ```ts
  * const b = zeros([128]);
@@ -18,7 +33,7 @@ import { type LayoutOptions, checkLayoutFits, checkShapeArg, readOptions } from 
  */
 export function zeros(shape: readonly number[], options?: LayoutOptions): tf.Tensor {
   checkShapeArg('zeros', shape);
-  const { layout } = readOptions('zeros', options, ['layout']);
+  const { layout } = readZerosOptions('zeros', options);
   checkLayoutFits('zeros', shape, layout);
-  return tf.zeros([...shape], 'float32');
+  return allocating('zeros', shape, () => tf.zeros([...shape], 'float32'));
 }
