@@ -1,4 +1,10 @@
-import { checkNumber, type Schedule, type ScheduleConfig } from '@descent/core';
+import {
+  checkNumber,
+  DescentError,
+  describeValue,
+  type Schedule,
+  type ScheduleConfig,
+} from '@descent/core';
 
 /**
  * Asserts `step` is a step a schedule can take: a finite number ≥ 0 (fractional steps are allowed,
@@ -22,8 +28,9 @@ export function checkStep(type: string, step: unknown): asserts step is number {
  * @param config - `{ type, ...options }`, every option resolved (defaults filled in).
  * @param value - the value at a step `t ≥ 0`; called only with checked steps.
  * @returns a `Schedule`: `s(t)` is `value(t)`, `s.config` is the frozen config.
- * @throws DescentError `NON_FINITE` / `BAD_HYPERPARAM` when the schedule is called with a step
- *   that is not a finite number ≥ 0.
+ * @throws DescentError `BAD_ARGUMENT` if `config` is not a plain object with a non-empty string
+ *   `type` or `value` is not a function; the schedule throws `NON_FINITE` / `BAD_HYPERPARAM` when
+ *   called with a step that is not a finite number ≥ 0.
  *
  * @example
  * ```ts
@@ -33,6 +40,13 @@ export function checkStep(type: string, step: unknown): asserts step is number {
  * ```
  */
 export function makeSchedule(config: ScheduleConfig, value: (step: number) => number): Schedule {
+  checkConfig(config);
+  if (typeof value !== 'function') {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `makeSchedule value must be a function of the step, got ${describeValue(value)}.`,
+    );
+  }
   const frozen = deepFreeze(config);
   const { type } = frozen;
   const schedule = (step: number): number => {
@@ -41,6 +55,21 @@ export function makeSchedule(config: ScheduleConfig, value: (step: number) => nu
   };
   Object.defineProperty(schedule, 'config', { value: frozen, enumerable: true });
   return schedule as Schedule;
+}
+
+function checkConfig(config: unknown): asserts config is ScheduleConfig {
+  const ok =
+    typeof config === 'object' &&
+    config !== null &&
+    Object.getPrototypeOf(config) === Object.prototype &&
+    typeof (config as { type?: unknown }).type === 'string' &&
+    (config as { type: string }).type !== '';
+  if (!ok) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `makeSchedule config must be a plain object with a non-empty string type, got ${describeValue(config)}.`,
+    );
+  }
 }
 
 /** Freezes an object and everything reachable from it (configs are plain JSON trees). */

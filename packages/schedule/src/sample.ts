@@ -1,11 +1,15 @@
 import { checkNumber, DescentError } from '@descent/core';
 
+/** The largest count `sample` takes: 2^24 steps (an array of 128 MiB). */
+export const MAX_SAMPLES = 2 ** 24;
+
 /**
  * Evaluates a schedule at many steps: `steps` is a count `n` (steps `0, 1, …, n − 1`) or an
  * explicit list of steps. Handy for plots, tests and sanity checks.
  *
  * @throws DescentError `BAD_ARGUMENT` if `schedule` is not a function, `BAD_HYPERPARAM` /
- *   `NON_FINITE` for a count that is not an integer ≥ 0 (or for a bad step, from the schedule).
+ *   `NON_FINITE` for a count that is not an integer in [0, 2^24] or a listed step that is not a
+ *   finite number ≥ 0 (checked before the schedule is called).
  *
  * @example
  * ```ts
@@ -23,7 +27,12 @@ export function sample(
       `sample: schedule must be a function of the step, got ${typeof schedule}.`,
     );
   }
-  if (Array.isArray(steps)) return steps.map((step) => schedule(step));
-  checkNumber('sample steps', steps, { integer: true, min: 0 });
+  if (Array.isArray(steps)) {
+    steps.forEach((step: unknown, i) => {
+      checkNumber(`sample steps[${i}]`, step, { min: 0 });
+    });
+    return steps.map((step) => schedule(step));
+  }
+  checkNumber('sample steps', steps, { integer: true, min: 0, max: MAX_SAMPLES });
   return Array.from({ length: steps }, (_, step) => schedule(step));
 }

@@ -1,4 +1,7 @@
-import { checkNumber, DescentError } from '@descent/core';
+import { checkNumber, DescentError, describeValue, OptionReader } from '@descent/core';
+
+/** The largest width, height or stroke width of {@link sparklineSvg}, in px. */
+export const MAX_SVG_SIZE = 1e6;
 
 /** Options of {@link sparkline}. */
 export interface SparklineOptions {
@@ -12,9 +15,9 @@ export interface SparklineOptions {
 
 /** Options of {@link sparklineSvg}. */
 export interface SparklineSvgOptions {
-  /** Width of the drawing in px. Default 200. */
+  /** Width of the drawing in px: > 0 and ≤ 1e6. Default 200. */
   width?: number;
-  /** Height of the drawing in px. Default 40. */
+  /** Height of the drawing in px: > 0 and ≤ 1e6. Default 40. */
   height?: number;
   /** The value at the bottom edge. Default: the smallest value. */
   min?: number;
@@ -22,7 +25,7 @@ export interface SparklineSvgOptions {
   max?: number;
   /** Line colour (any SVG paint). Default `'currentColor'`. */
   stroke?: string;
-  /** Line width in px. Default 1.5. */
+  /** Line width in px: ≥ 0 and ≤ 1e6. Default 1.5. */
   strokeWidth?: number;
 }
 
@@ -30,7 +33,10 @@ export interface SparklineSvgOptions {
  * A one-line text sparkline of `values`, one character per value, scaled linearly between
  * `min` and `max` (the values' own range by default; a flat series draws at mid height).
  *
- * @throws DescentError `NON_FINITE` for a non-finite value, `BAD_ARGUMENT` for fewer than 2 `chars`.
+ * @throws DescentError `BAD_ARGUMENT` if `values` is not an array of numbers, options is not a
+ *   plain object or `chars` is not a string of at least 2 characters, `UNKNOWN_PARAM` for an
+ *   unknown option, `NON_FINITE` for a non-finite value, `min` or `max`, `BAD_HYPERPARAM` for
+ *   `min > max`.
  *
  * @example
  * ```ts
@@ -39,11 +45,9 @@ export interface SparklineSvgOptions {
  * ```
  */
 export function sparkline(values: readonly number[], options: SparklineOptions = {}): string {
-  const chars = [...(options.chars ?? '▁▂▃▄▅▆▇█')];
-  if (chars.length < 2) {
-    throw new DescentError('BAD_ARGUMENT', 'sparkline chars must hold at least 2 characters.');
-  }
-  const unit = normalizer(values, options.min, options.max);
+  const read = new OptionReader('sparkline', options, ['min', 'max', 'chars']);
+  const chars = readChars(read);
+  const unit = normalizer('sparkline', values, read);
   const top = chars.length - 1;
   return values.map((v) => chars[Math.round(unit(v) * top)]).join('');
 }
@@ -53,8 +57,10 @@ export function sparkline(values: readonly number[], options: SparklineOptions =
  * examples. The first value is at the left edge, the last at the right edge; values are scaled
  * between `min` (bottom) and `max` (top).
  *
- * @throws DescentError `NON_FINITE` for a non-finite value or option, `BAD_HYPERPARAM` for a
- *   width or height ≤ 0.
+ * @throws DescentError `BAD_ARGUMENT` if `values` is not an array of numbers, options is not a
+ *   plain object or `stroke` is not a string, `UNKNOWN_PARAM` for an unknown option, `NON_FINITE`
+ *   for a non-finite value or option, `BAD_HYPERPARAM` for a width or height outside (0, 1e6], a
+ *   stroke width outside [0, 1e6] or `min > max`.
  *
  * @example
  * ```ts
@@ -63,11 +69,26 @@ export function sparkline(values: readonly number[], options: SparklineOptions =
  * ```
  */
 export function sparklineSvg(values: readonly number[], options: SparklineSvgOptions = {}): string {
-  const { width = 200, height = 40, stroke = 'currentColor', strokeWidth = 1.5 } = options;
-  checkNumber('sparklineSvg width', width, { min: 0, minExclusive: true });
-  checkNumber('sparklineSvg height', height, { min: 0, minExclusive: true });
-  checkNumber('sparklineSvg strokeWidth', strokeWidth, { min: 0 });
-  const unit = normalizer(values, options.min, options.max);
+  const read = new OptionReader('sparklineSvg', options, [
+    'width',
+    'height',
+    'min',
+    'max',
+    'stroke',
+    'strokeWidth',
+  ]);
+  const size = { min: 0, minExclusive: true, max: MAX_SVG_SIZE };
+  const width = read.number('width', 200, size);
+  const height = read.number('height', 40, size);
+  const strokeWidth = read.number('strokeWidth', 1.5, { min: 0, max: MAX_SVG_SIZE });
+  const stroke = read.raw('stroke') ?? 'currentColor';
+  if (typeof stroke !== 'string') {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${read.name('stroke')} must be a string (an SVG paint), got ${describeValue(stroke)}.`,
+    );
+  }
+  const unit = normalizer('sparklineSvg', values, read);
   const pad = strokeWidth / 2;
   const n = values.length;
   const points = values
@@ -84,20 +105,59 @@ export function sparklineSvg(values: readonly number[], options: SparklineSvgOpt
   );
 }
 
-/** Maps values to [0, 1] (clamped) between `min` and `max` (their range by default). */
-function normalizer(values: readonly number[], min?: number, max?: number): (v: number) => number {
-  let smallest = Number.POSITIVE_INFINITY;
-  let largest = Number.NEGATIVE_INFINITY;
-  values.forEach((v, i) => {
-    checkNumber(`sparkline values[${i}]`, v);
-    smallest = Math.min(smallest, v);
-    largest = Math.max(largest, v);
+/** `chars` as code points: a string of at least 2 (default `'▁▂▃▄▅▆▇█'`). */
+function readChars(read: OptionReader): string[] {
+  const chars = read.raw('chars') ?? '▁▂▃▄▅▆▇█';
+  if (typeof chars !== 'string' || [...chars].length < 2) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${read.name('chars')} must be a string of at least 2 characters, got ${describeValue(chars)}.`,
+    );
+  }
+  return [...chars];
+}
+
+/** Asserts `values` is an array of finite numbers, naming `<what> values[i]`. */
+function checkValues(what: string, values: unknown): asserts values is readonly number[] {
+  if (!Array.isArray(values)) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${what} values must be an array of numbers, got ${describeValue(values)}.`,
+    );
+  }
+  values.forEach((v: unknown, i) => {
+    if (typeof v !== 'number') {
+      throw new DescentError(
+        'BAD_ARGUMENT',
+        `${what} values[${i}] must be a number, got ${describeValue(v)}.`,
+      );
+    }
+    checkNumber(`${what} values[${i}]`, v);
   });
+}
+
+/**
+ * Maps values to [0, 1] (clamped) between the options `min` and `max` (the values' range by
+ * default), checking the values and both options first.
+ */
+function normalizer(what: string, values: unknown, read: OptionReader): (v: number) => number {
+  checkValues(what, values);
+  const min = read.optionalNumber('min');
+  const max = read.optionalNumber('max');
+  if (min !== undefined && max !== undefined && min > max) {
+    throw new DescentError(
+      'BAD_HYPERPARAM',
+      `${read.name('min')} must be ≤ ${read.name('max')}, got min ${min} and max ${max}.`,
+    );
+  }
   if (values.length === 0) return () => 0.5;
-  const lo = min ?? smallest;
-  const hi = max ?? largest;
-  checkNumber('sparkline min', lo);
-  checkNumber('sparkline max', hi);
+  // A loop, not Math.min(...values): spreading a long series overflows the call stack.
+  let lo = min ?? Number.POSITIVE_INFINITY;
+  let hi = max ?? Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    if (min === undefined) lo = Math.min(lo, v);
+    if (max === undefined) hi = Math.max(hi, v);
+  }
   if (!(hi > lo)) return () => 0.5;
   return (v) => Math.min(Math.max((v - lo) / (hi - lo), 0), 1);
 }
