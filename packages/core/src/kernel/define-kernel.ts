@@ -144,13 +144,25 @@ export interface FusedKernel<
    * for repeated runs: checked once here (live float32 variables, one shape per row, distinct),
    * then each {@link KernelBatch.run} checks only what can change (liveness, the reads, the
    * hyperparameters). Call `dispose()` when done.
+   *
+   * @throws DescentError `BAD_ARGUMENT` for rows that are no arrays of the signature's variables or
+   *   options that are no `{ internal }` with an array; `UNKNOWN_PARAM` for an unknown option or
+   *   inout name; `DTYPE_MISMATCH`, `SHAPE_MISMATCH`, `DISPOSED` for a bad variable.
    */
   batch(rows: readonly (readonly tf.Variable[])[], options?: KernelBatchOptions<I>): KernelBatch;
   /** The path a call would take on the active backend. */
   pathOnActiveBackend(): KernelPath;
-  /** The generated WGSL source, one element (`1`) or one `vec4` (`4`) per thread (for inspection). */
+  /**
+   * The generated WGSL source, one element (`1`) or one `vec4` (`4`) per thread (for inspection).
+   *
+   * @throws DescentError `BAD_ARGUMENT` for a width other than 1 or 4.
+   */
   wgsl(width?: WgslWidth): string;
-  /** The generated WebAssembly module bytes. */
+  /**
+   * The generated WebAssembly module bytes.
+   *
+   * @throws DescentError `BAD_ARGUMENT` if `sharedMemory` is not a boolean.
+   */
   wasm(sharedMemory?: boolean): Uint8Array<ArrayBuffer>;
 }
 
@@ -179,7 +191,14 @@ type Reads = readonly tf.Tensor[];
  *
  * The three call forms (records, {@link FusedKernel.positional}, {@link FusedKernel.batch}) share
  * one path: every call validates first — names, liveness, dtype float32, equal shapes, finite
- * hyperparameters — and throws a {@link DescentError} before touching any variable.
+ * hyperparameters, call options — and throws a {@link DescentError} before touching any variable.
+ *
+ * @throws DescentError `BAD_ARGUMENT` for a definition that is no plain object or has a field of
+ *   the wrong kind (named: `definition.name`, `definition.update`, …), for names that are not
+ *   distinct identifiers, a name already defined, or an `update` result that lacks an inout, is no
+ *   well-formed expression or reads a name outside the signature; `UNKNOWN_PARAM` for an unknown
+ *   definition key or result key; `NON_FINITE` for a non-finite constant. A refused definition
+ *   takes no name. Errors thrown by `update` itself pass through unchanged.
  *
  * @example
  * ```ts

@@ -20,7 +20,9 @@ export const scaledSubtractKernel = defineKernel({
  * @param g - a float32 tensor of the same shape
  * @param alpha - the step size (any finite number)
  * @returns which path ran
- * @throws DescentError `SHAPE_MISMATCH`, `DTYPE_MISMATCH`, `DISPOSED`, `BAD_HYPERPARAM`, before `p` changes.
+ * @throws DescentError `SHAPE_MISMATCH`, `DTYPE_MISMATCH`, `DISPOSED`, `BAD_HYPERPARAM` /
+ *   `NON_FINITE` (alpha), `BAD_ARGUMENT` (not a variable, options that are no `{ path }`),
+ *   `UNKNOWN_PARAM` (an unknown option) — before `p` changes.
  *
  * @example
  * ```ts

@@ -97,8 +97,8 @@ export function checkSameStructure(nameA: string, a: unknown, nameB: string, b: 
  * @param fn - `(tensor, key) => tensor`; must return a live tensor (any shape).
  * @param name - how error messages call `params` (default `'params'`).
  * @returns a new map with the same keys.
- * @throws DescentError `BAD_ARGUMENT` if `fn` is not a function or returns a non-tensor, and
- * whatever {@link checkParams} throws — before `fn` is called.
+ * @throws DescentError `BAD_ARGUMENT` if `fn` is not a function or returns a non-tensor, or
+ * `name` is no string, and whatever {@link checkParams} throws — before `fn` is called.
  *
  * @example
  * ```ts
@@ -131,7 +131,8 @@ export function mapParams(
  * @param fn - `(x, y, key) => tensor`; must return a live tensor.
  * @param names - how error messages call `a` and `b` (default `['a', 'b']`).
  * @throws DescentError `UNKNOWN_PARAM` (missing/extra keys), `SHAPE_MISMATCH` (key and both
- * shapes), `BAD_ARGUMENT`, `DISPOSED` — before `fn` is called.
+ * shapes), `BAD_ARGUMENT` (also for `names` that are no pair of strings), `DISPOSED` — before
+ * `fn` is called.
  *
  * @example
  * ```ts
