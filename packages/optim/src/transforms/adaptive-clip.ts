@@ -105,9 +105,13 @@ export function adaptiveClip(
         const gNorm = unitNorm(u, axis);
         const maxNorm = tf.mul(tf.maximum(pNorm, eps), clipping);
         const clipped = tf.mul(u, tf.div(maxNorm, tf.maximum(gNorm, 1e-6)));
-        // A non-finite unit norm leaves the unit unclipped: a NaN stays in its own element.
-        const keep = tf.logicalOr(tf.less(gNorm, maxNorm), tf.logicalNot(tf.isFinite(gNorm)));
-        next[name] = tf.where(keep, u, clipped);
+        // Clip only a finite unit norm at or above a finite bound: a NaN or ±∞ in the update (or
+        // a NaN parameter) leaves the unit unclipped, so it stays in its own element.
+        const clip = tf.logicalAnd(
+          tf.greaterEqual(gNorm, maxNorm),
+          tf.less(gNorm, Number.POSITIVE_INFINITY),
+        );
+        next[name] = tf.where(clip, clipped, u);
       }
       return { updates: next, state: EMPTY_STATE };
     },
