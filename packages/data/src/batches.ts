@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DescentError, type Rng, checkBoolean, checkNumber, checkOptions } from '@descent/core';
+import {
+  DescentError,
+  type Rng,
+  checkBoolean,
+  checkNumber,
+  checkOptions,
+  describeValue,
+} from '@descent/core';
 import { type Dataset, checkDataset, shapeSize } from './dataset';
 import { rngFromSeed, type Seed } from './options';
 
@@ -86,7 +93,7 @@ export function batches(dataset: Dataset, options: BatchesOptions): Batches {
   if (givenRng !== undefined && !isRng(givenRng)) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `batches.rng must be an Rng from @descent/core, got ${String(givenRng)}.`,
+      `batches.rng must be an Rng from @descent/core, got ${describeValue(givenRng)}.`,
     );
   }
   const rng = givenRng ?? rngFromSeed('batches.seed', seed);

@@ -1,4 +1,4 @@
-import { DescentError, formatShape } from '@descent/core';
+import { DescentError, formatShape, describeValue } from '@descent/core';
 
 /**
  * An in-memory dataset of `n` examples in plain typed arrays, row-major: example `i` occupies
@@ -45,30 +45,41 @@ function isShape(value: unknown): value is number[] {
 
 /**
  * Validates a {@link Dataset}: typed arrays of the right kinds and lengths, shapes of positive
- * integers, labels within `[0, numClasses)` when `numClasses` is set.
+ * integers, finite inputs and targets, labels within `[0, numClasses)` when `numClasses` is set.
+ * Everything is plain JavaScript (a dataset holds no tensors), so every value is checked.
  *
- * @throws DescentError `BAD_ARGUMENT` for a malformed field, `SHAPE_MISMATCH` for a length that
- *   does not match `n` and the shapes, `DTYPE_MISMATCH` for a wrong array type.
+ * @param name - How messages call the dataset (`'dataset'` → `dataset.x has …`).
+ * @param dataset - The value to check.
+ * @throws DescentError `BAD_ARGUMENT` for a malformed field, a label out of range or a `name` that
+ *   is not a string, `SHAPE_MISMATCH` for a length that does not match `n` and the shapes,
+ *   `DTYPE_MISMATCH` for a wrong array type, `NON_FINITE` for NaN or ±Infinity in `x` or in
+ *   float targets, naming the first such index.
  */
 export function checkDataset(name: string, dataset: unknown): asserts dataset is Dataset {
-  if (typeof dataset !== 'object' || dataset === null) {
+  if (typeof name !== 'string') {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${name} must be a Dataset { x, xShape, y, yShape, n }, got ${String(dataset)}.`,
+      `checkDataset: name must be a string (how messages call the dataset), got ${describeValue(name)}.`,
+    );
+  }
+  if (typeof dataset !== 'object' || dataset === null || Array.isArray(dataset)) {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `${name} must be a Dataset { x, xShape, y, yShape, n }, got ${describeValue(dataset)}.`,
     );
   }
   const d = dataset as Partial<Dataset>;
   if (typeof d.n !== 'number' || !Number.isInteger(d.n) || d.n < 0) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${name}.n must be a non-negative integer, got ${String(d.n)}.`,
+      `${name}.n must be a non-negative integer, got ${describeValue(d.n)}.`,
     );
   }
   for (const key of ['xShape', 'yShape'] as const) {
     if (!isShape(d[key])) {
       throw new DescentError(
         'BAD_ARGUMENT',
-        `${name}.${key} must be an array of positive integers, got ${String(d[key])}.`,
+        `${name}.${key} must be an array of positive integers, got ${describeValue(d[key])}.`,
       );
     }
   }
@@ -77,13 +88,13 @@ export function checkDataset(name: string, dataset: unknown): asserts dataset is
   if (!(d.x instanceof Float32Array)) {
     throw new DescentError(
       'DTYPE_MISMATCH',
-      `${name}.x must be a Float32Array, got ${describeArray(d.x)}.`,
+      `${name}.x must be a Float32Array, got ${describeValue(d.x)}.`,
     );
   }
   if (!(d.y instanceof Int32Array || d.y instanceof Float32Array)) {
     throw new DescentError(
       'DTYPE_MISMATCH',
-      `${name}.y must be an Int32Array (labels) or a Float32Array (targets), got ${describeArray(d.y)}.`,
+      `${name}.y must be an Int32Array (labels) or a Float32Array (targets), got ${describeValue(d.y)}.`,
     );
   }
   const xLength = d.n * shapeSize(xShape);
@@ -100,12 +111,14 @@ export function checkDataset(name: string, dataset: unknown): asserts dataset is
       `${name}.y has ${d.y.length} values, expected n·∏yShape = ${d.n}·∏${formatShape(yShape)} = ${yLength}.`,
     );
   }
+  checkFinite(`${name}.x`, d.x);
+  if (d.y instanceof Float32Array) checkFinite(`${name}.y`, d.y);
   if (d.numClasses !== undefined) {
     const k = d.numClasses;
     if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) {
       throw new DescentError(
         'BAD_ARGUMENT',
-        `${name}.numClasses must be a positive integer, got ${String(k)}.`,
+        `${name}.numClasses must be a positive integer, got ${describeValue(k)}.`,
       );
     }
     if (d.y instanceof Int32Array) {
@@ -120,8 +133,12 @@ export function checkDataset(name: string, dataset: unknown): asserts dataset is
   }
 }
 
-function describeArray(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
-  return `${typeof value} ${String(value)}`;
+/** Asserts every value of a float array is finite (a JavaScript scan: datasets live in memory). */
+function checkFinite(name: string, values: Float32Array): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (!Number.isFinite(v)) {
+      throw new DescentError('NON_FINITE', `${name}[${i}] is ${v}; every value must be finite.`);
+    }
+  }
 }

@@ -13,3 +13,4 @@ export { teacherStudent, type TeacherStudentOptions } from './synthetic/teacher-
 export { sinusoid, type SinusoidOptions } from './synthetic/sinusoid';
 export { batches, type BatchesOptions, type Batch, type Batches } from './batches';
 export { oneHot } from './one-hot';
+export { oneHotChecked } from './one-hot-checked';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DescentError, checkDtype, checkNumber, isTensor } from '@descent/core';
+import { DescentError, checkDtype, checkNumber, describeValue, isTensor } from '@descent/core';
 
 /**
  * One-hot encoding of class labels as a float32 tensor: row `i` is `e_{labels[i]}`, the unit
@@ -7,13 +7,14 @@ import { DescentError, checkDtype, checkNumber, isTensor } from '@descent/core';
  * `[...labels.shape, numClasses]` (`[n, numClasses]` for an `Int32Array`). The caller owns (and
  * disposes) the result.
  *
- * An `Int32Array` is checked: every label must lie in `[0, numClasses)`. A tensor cannot be read
- * synchronously on every backend, so its values are not checked: as `tf.oneHot` does, a label
- * outside the range gives an all-zero row.
+ * An `Int32Array` is checked: every label must lie in `[0, numClasses)`. The values of a tensor
+ * are **not** checked (that needs a device read, which cannot be synchronous on every backend): as
+ * `tf.oneHot` does, a label outside the range gives an all-zero row. To have a label tensor
+ * checked, use {@link oneHotChecked} (async), or core's `checkLabels` where it is available.
  *
- * @throws DescentError `BAD_HYPERPARAM` if `numClasses` is not an integer ≥ 2, `BAD_ARGUMENT` for an
- *   out-of-range label or anything but an `Int32Array` or tensor, `DTYPE_MISMATCH` for a tensor
- *   that is not int32, `DISPOSED` for a disposed one.
+ * @throws DescentError `BAD_HYPERPARAM` / `NON_FINITE` if `numClasses` is not an integer ≥ 2,
+ *   `BAD_ARGUMENT` for an out-of-range label of an `Int32Array` or anything but an `Int32Array`
+ *   or tensor, `DTYPE_MISMATCH` for a tensor that is not int32, `DISPOSED` for a disposed one.
  * @example
  * ```ts
  * const targets = oneHot(batch.y, 10);   // [b, 10] float32
@@ -39,7 +40,7 @@ export function oneHot(labels: Int32Array | tf.Tensor, numClasses: number): tf.T
   if (!isTensor(labels)) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `oneHot.labels must be an Int32Array or an int32 tf.Tensor, got ${labels === null ? 'null' : typeof labels}.`,
+      `oneHot.labels must be an Int32Array or an int32 tf.Tensor, got ${describeValue(labels)}.`,
     );
   }
   checkDtype('oneHot.labels', labels, 'int32');

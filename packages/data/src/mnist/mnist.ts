@@ -1,4 +1,10 @@
-import { DescentError, checkBoolean, checkNumber, checkOptions } from '@descent/core';
+import {
+  DescentError,
+  checkBoolean,
+  checkNumber,
+  checkOptions,
+  describeValue,
+} from '@descent/core';
 import type { Dataset } from '../dataset';
 import type { Seed } from '../options';
 import { MNIST_PIXELS } from './mnist-format';
@@ -92,7 +98,7 @@ export async function mnist(options: MnistOptions = {}): Promise<MnistDataset> {
   if (!SPLITS.includes(split)) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `mnist.split must be 'train', 'test' or 'all', got ${JSON.stringify(split)}.`,
+      `mnist.split must be 'train', 'test' or 'all', got ${describeValue(split)}.`,
     );
   }
   if (limit !== undefined) checkNumber('mnist.limit', limit, { integer: true, min: 1 });
@@ -103,7 +109,7 @@ export async function mnist(options: MnistOptions = {}): Promise<MnistDataset> {
   if (cacheDir !== undefined && cacheDir !== false && typeof cacheDir !== 'string') {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `mnist.cacheDir must be a directory path or false, got ${String(cacheDir)}.`,
+      `mnist.cacheDir must be a directory path or false, got ${describeValue(cacheDir)}.`,
     );
   }
 

@@ -1,4 +1,4 @@
-import { DescentError, checkNumber, checkOptions } from '@descent/core';
+import { DescentError, checkNumber, checkOptions, describeValue } from '@descent/core';
 import type { Dataset } from '../dataset';
 import { checkCount, rngFromSeed, type Seed } from '../options';
 
@@ -62,7 +62,7 @@ export function gaussianBlobs(options: GaussianBlobsOptions): GaussianBlobsDatas
     if (!Array.isArray(given) || given.length === 0 || !Array.isArray(given[0])) {
       throw new DescentError(
         'BAD_ARGUMENT',
-        `gaussianBlobs.centers must be a non-empty array of points, got ${String(given)}.`,
+        `gaussianBlobs.centers must be a non-empty array of points, got ${describeValue(given)}.`,
       );
     }
     k = given.length;
@@ -71,7 +71,7 @@ export function gaussianBlobs(options: GaussianBlobsOptions): GaussianBlobsDatas
       if (!Array.isArray(c) || c.length !== dim || dim === 0) {
         throw new DescentError(
           'BAD_ARGUMENT',
-          `gaussianBlobs.centers[${i}] must be an array of ${dim || 'at least 1'} numbers (like centers[0]), got ${String(c)}.`,
+          `gaussianBlobs.centers[${i}] must be an array of ${dim || 'at least 1'} numbers (like centers[0]), got ${describeValue(c)}.`,
         );
       }
       c.forEach((v, j) => {
@@ -84,7 +84,7 @@ export function gaussianBlobs(options: GaussianBlobsOptions): GaussianBlobsDatas
       if (value !== undefined && value !== implied) {
         throw new DescentError(
           'BAD_ARGUMENT',
-          `gaussianBlobs.${key} is ${value} but centers implies ${implied}; give one or make them agree.`,
+          `gaussianBlobs.${key} is ${describeValue(value)} but centers implies ${implied}; give one or make them agree.`,
         );
       }
     }

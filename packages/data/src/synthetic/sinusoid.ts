@@ -1,4 +1,4 @@
-import { DescentError, checkNumber, checkOptions } from '@descent/core';
+import { DescentError, checkNumber, checkOptions, describeValue } from '@descent/core';
 import type { Dataset } from '../dataset';
 import { checkCount, rngFromSeed, type Seed } from '../options';
 import { portableSin } from '../portable-trig';
@@ -50,7 +50,7 @@ export function sinusoid(options: SinusoidOptions): Dataset {
   if (!Array.isArray(xRange) || xRange.length !== 2) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `sinusoid.xRange must be a pair [lo, hi], got ${String(xRange)}.`,
+      `sinusoid.xRange must be a pair [lo, hi], got ${describeValue(xRange)}.`,
     );
   }
   const [lo, hi] = xRange;

@@ -8,6 +8,7 @@ import {
   formatShape,
   isDescentError,
   isTensor,
+  describeValue,
 } from '@descent/core';
 import { type Dataset, shapeSize } from '../dataset';
 import { checkCount, rngFromSeed, type Seed } from '../options';
@@ -78,7 +79,7 @@ export async function teacherStudent(options: TeacherStudentOptions): Promise<Da
   if (task !== 'regression' && task !== 'classification') {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `teacherStudent.task must be 'regression' or 'classification', got ${JSON.stringify(task)}.`,
+      `teacherStudent.task must be 'regression' or 'classification', got ${describeValue(task)}.`,
     );
   }
   const inputShape = resolveInputShape(options, teacher);
@@ -111,7 +112,7 @@ export async function teacherStudent(options: TeacherStudentOptions): Promise<Da
         throw new DescentError(
           'BAD_ARGUMENT',
           `teacherStudent.teacher.apply must return a [batch, k] tensor; for a batch of ` +
-            `${formatShape([b, ...inputShape])} it returned ${isTensor(out) ? formatShape(out.shape) : String(out)}.`,
+            `${formatShape([b, ...inputShape])} it returned ${isTensor(out) ? formatShape(out.shape) : describeValue(out)}.`,
         );
       }
       if (outputs === undefined) {
@@ -168,7 +169,7 @@ function resolveInputShape(options: TeacherStudentOptions, teacher: Model): numb
     ) {
       throw new DescentError(
         'BAD_ARGUMENT',
-        `teacherStudent.inputShape must be a non-empty array of positive integers, got ${String(inputShape)}.`,
+        `teacherStudent.inputShape must be a non-empty array of positive integers, got ${describeValue(inputShape)}.`,
       );
     }
     return [...inputShape];
