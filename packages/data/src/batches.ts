@@ -69,8 +69,11 @@ const KNOWN = ['batchSize', 'shuffle', 'rng', 'seed', 'dropLast'];
  * Calling `next()` by hand and abandoning the iterator leaves its last batch alive: call
  * `return()`.
  *
- * @throws DescentError when the dataset is malformed (see `checkDataset`), for a bad `batchSize`,
- *   both `rng` and `seed`, or an unknown option — before any tensor is made.
+ * @throws DescentError when the dataset is malformed or holds NaN or ±Infinity (see
+ *   `checkDataset`: `BAD_ARGUMENT`, `DTYPE_MISMATCH`, `SHAPE_MISMATCH`, `NON_FINITE`), for a bad
+ *   `batchSize`, `shuffle`, `dropLast` or `seed` (`BAD_HYPERPARAM`, `NON_FINITE`), both `rng` and
+ *   `seed` or a bad `rng` (`BAD_ARGUMENT`), or an unknown option (`UNKNOWN_PARAM`) — before any
+ *   tensor is made.
  * @example
  * ```ts
  * const train = await mnist({ split: 'train' });
