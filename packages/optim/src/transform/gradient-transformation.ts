@@ -22,6 +22,13 @@ export interface UpdateResult {
  * Updates allocate new tensors and leave the old state alone; run them inside `tf.tidy`, or use
  * {@link runUpdate}, which also disposes what the new state replaced.
  *
+ * Every transformation of this package checks its arguments before computing anything: `init`
+ * throws `BAD_ARGUMENT` / `DISPOSED` for params that are no record of live tensors; `update`
+ * throws `BAD_ARGUMENT` (updates, params or state of the wrong kind), `DISPOSED`,
+ * `DTYPE_MISMATCH` (an update not float32), `UNKNOWN_PARAM` (an update name missing from the
+ * `params` given) and `SHAPE_MISMATCH` (an update unlike its parameter or its state slot).
+ * Values inside the tensors are not read; see the README's "Non-finite gradients".
+ *
  * @example
  * ```ts
  * const t = chain(clipByGlobalNorm(1), scaleByAdam(), scaleByLearningRate(1e-3));

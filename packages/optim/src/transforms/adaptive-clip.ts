@@ -51,7 +51,9 @@ export interface AdaptiveClipOptions {
  * every axis but the *first*.
  *
  * The paper recommends not clipping the final classifier layer: route it elsewhere with
- * {@link partition}. Stateless; nothing is read back from the device.
+ * {@link partition}. Stateless; nothing is read back from the device. A unit whose norm is not
+ * finite (a NaN or ±∞ in its update, or a NaN weight) is left unclipped, so the non-finite value
+ * stays in its own element; wrap the chain in `applyIfFinite` to skip such steps.
  *
  * @param clipping - `λ` > 0, the largest allowed ratio of update norm to weight norm (paper:
  *   0.01–0.16 depending on batch size).
@@ -60,7 +62,8 @@ export interface AdaptiveClipOptions {
  * @throws DescentError `UNKNOWN_PARAM` for an unknown option, `BAD_HYPERPARAM`/`NON_FINITE` for
  *   bad numbers; at update, `BAD_ARGUMENT`
  *   without `params`, `SHAPE_MISMATCH` for a parameter whose shape differs from its update or
- *   whose rank does not fit its layout.
+ *   whose rank does not fit its layout, and the argument checks of every transformation
+ *   (`DTYPE_MISMATCH`, `UNKNOWN_PARAM`, `DISPOSED`, …).
  *
  * @example
  * ```ts

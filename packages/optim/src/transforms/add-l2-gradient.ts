@@ -9,6 +9,9 @@ import { addScaledParams } from './add-decayed-weights';
  *
  * @param weightDecay - `λ` ≥ 0, a number or a schedule of the update count.
  *
+ * @throws DescentError `BAD_HYPERPARAM` / `NON_FINITE` for a bad option value; its `update` refuses
+ *   bad updates, state and params (see `GradientTransformation`).
+ *
  * @example
  * ```ts
  * chain(addL2Gradient(1e-4), scaleByAdam(), scaleByLearningRate(1e-3));   // torch Adam(weight_decay=1e-4)

@@ -25,6 +25,9 @@ const CONSECUTIVE = 'consecutive';
  * loss scaling's "skip the step"): such a step emits **zero** updates and leaves the tensors of
  * `inner`'s state as they were.
  *
+ * This is the opt-in protection against non-finite gradients: without it, descent reads no
+ * gradient back, and a NaN stays in its own element (see the README's "Non-finite gradients").
+ *
  * ```
  * ok  = all(isFinite(u))                       (over every update of this call, on the device)
  * c   ← ok ? 0 : c + 1,   s ← s + (ok ? 0 : 1)

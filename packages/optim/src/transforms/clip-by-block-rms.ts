@@ -15,7 +15,13 @@ import { EMPTY_STATE, type TransformState } from '../transform/transform-state';
  * Adafactor's update clipping (Shazeer & Stern, 2018, §6, threshold `d = 1`). Stateless; the
  * RMS is computed on the backend.
  *
+ * A non-finite RMS (a NaN or ±∞ in the update) leaves that update unclipped, so the non-finite
+ * value stays in its own element; wrap the chain in `applyIfFinite` to skip such steps.
+ *
  * @param threshold - `d` > 0, the largest RMS an update keeps.
+ *
+ * @throws DescentError `BAD_HYPERPARAM` / `NON_FINITE` for a bad option value; its `update` refuses
+ *   bad updates, state and params (see `GradientTransformation`).
  *
  * @example
  * ```ts

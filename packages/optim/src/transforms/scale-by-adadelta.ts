@@ -29,6 +29,10 @@ export interface ScaleByAdadeltaOptions {
  *
  * Slots per parameter: `v` (mean square of gradients), `a` (mean square of updates).
  *
+ * @throws DescentError `BAD_HYPERPARAM` / `NON_FINITE` for a bad option value, `UNKNOWN_PARAM` for an
+ *   unknown option name, `BAD_ARGUMENT` for options that are no plain object; its `update` refuses
+ *   bad updates, state and params (see `GradientTransformation`).
+ *
  * @example
  * ```ts
  * const adadelta = chain(scaleByAdadelta({ rho: 0.95 }), scaleByLearningRate(1));

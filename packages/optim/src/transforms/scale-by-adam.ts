@@ -29,6 +29,10 @@ export interface ScaleByAdamOptions {
  * `t` counts the updates of each parameter (torch.optim's per-parameter `step`); `ε` sits outside
  * the root as in torch and optax. Slots per parameter: `m`, `v` (and `vmax`), `step`.
  *
+ * @throws DescentError `BAD_HYPERPARAM` / `NON_FINITE` for a bad option value, `UNKNOWN_PARAM` for an
+ *   unknown option name, `BAD_ARGUMENT` for options that are no plain object; its `update` refuses
+ *   bad updates, state and params (see `GradientTransformation`).
+ *
  * @example
  * ```ts
  * const adam = chain(scaleByAdam({ beta1: 0.8 }), scaleByLearningRate(0.1));

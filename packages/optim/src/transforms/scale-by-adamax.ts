@@ -30,6 +30,10 @@ export interface ScaleByAdamaxOptions {
  * denominator instead (`m̂ / (u + ε)`). `t` counts the updates of each parameter. Slots per
  * parameter: `m`, `u`, `step`.
  *
+ * @throws DescentError `BAD_HYPERPARAM` / `NON_FINITE` for a bad option value, `UNKNOWN_PARAM` for an
+ *   unknown option name, `BAD_ARGUMENT` for options that are no plain object; its `update` refuses
+ *   bad updates, state and params (see `GradientTransformation`).
+ *
  * @example
  * ```ts
  * const adamax = chain(scaleByAdamax({ beta2: 0.99 }), scaleByLearningRate(2e-3));

@@ -11,6 +11,9 @@ import { makeState, type TransformState } from '../transform/transform-state';
  *
  * @param learningRate - `η`, ≥ 0; a schedule is checked at every step.
  *
+ * @throws DescentError `BAD_HYPERPARAM` / `NON_FINITE` for a bad option value; its `update` refuses
+ *   bad updates, state and params (see `GradientTransformation`).
+ *
  * @example
  * ```ts
  * chain(scaleByAdam(), scaleByLearningRate(warmupCosineDecay({ ... })));

@@ -24,6 +24,10 @@ export interface ScaleByLionOptions {
  * `m` starts at zero; `sign(0) = 0`. Every coordinate of the update is −1, 0 or 1, so Lion wants a
  * learning rate 3–10× smaller than AdamW's. Slot per parameter: `m`.
  *
+ * @throws DescentError `BAD_HYPERPARAM` / `NON_FINITE` for a bad option value, `UNKNOWN_PARAM` for an
+ *   unknown option name, `BAD_ARGUMENT` for options that are no plain object; its `update` refuses
+ *   bad updates, state and params (see `GradientTransformation`).
+ *
  * @example
  * ```ts
  * const lion = chain(scaleByLion({ beta1: 0.9, beta2: 0.99 }), scaleByLearningRate(1e-4));

@@ -35,6 +35,10 @@ export interface ScaleByNadamOptions {
  * `nadam` is a different variant (`scale_by_adam(nesterov=True)`, constant `μ = β₁`); tfjs has
  * none. Slots per parameter: `m`, `v`, `step`, `muProduct`.
  *
+ * @throws DescentError `BAD_HYPERPARAM` / `NON_FINITE` for a bad option value, `UNKNOWN_PARAM` for an
+ *   unknown option name, `BAD_ARGUMENT` for options that are no plain object; its `update` refuses
+ *   bad updates, state and params (see `GradientTransformation`).
+ *
  * @example
  * ```ts
  * const nadam = chain(scaleByNadam({ momentumDecay: 4e-3 }), scaleByLearningRate(2e-3));

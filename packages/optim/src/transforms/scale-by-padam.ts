@@ -35,6 +35,10 @@ export interface ScaleByPadamOptions {
  * by `(√v̂max + ε)^{2p}` and scales the step by `√(1 − β₂ᵗ) / (1 − β₁ᵗ)` for every `p`.
  * `t` counts the updates of each parameter. Slots per parameter: `m`, `v`, `vmax`, `step`.
  *
+ * @throws DescentError `BAD_HYPERPARAM` / `NON_FINITE` for a bad option value, `UNKNOWN_PARAM` for an
+ *   unknown option name, `BAD_ARGUMENT` for options that are no plain object; its `update` refuses
+ *   bad updates, state and params (see `GradientTransformation`).
+ *
  * @example
  * ```ts
  * const padam = chain(scaleByPadam({ partial: 1 / 8 }), scaleByLearningRate(0.1));

@@ -17,6 +17,9 @@ import { EMPTY_STATE, type TransformState } from '../transform/transform-state';
  *
  * @param minScale - lower bound of the scale, ≥ 0. Default 1e-3 (optax; Adafactor's `ε₂`).
  *
+ * @throws DescentError `BAD_HYPERPARAM` / `NON_FINITE` for a bad option value; its `update` refuses
+ *   bad updates, state and params (see `GradientTransformation`).
+ *
  * @example
  * ```ts
  * chain(scaleByFactoredRms(), clipByBlockRms(1), scaleByParamBlockRms(), scaleByLearningRate(1e-2));

@@ -34,6 +34,10 @@ export interface ScaleByRadamOptions {
  * optax's `scale_by_radam` uses `m̂·r / (√v̂ + ε)` and switches at `ρ_t ≥ 5` (a configurable
  * `threshold`). Slots per parameter: `m`, `v`, `step`.
  *
+ * @throws DescentError `BAD_HYPERPARAM` / `NON_FINITE` for a bad option value, `UNKNOWN_PARAM` for an
+ *   unknown option name, `BAD_ARGUMENT` for options that are no plain object; its `update` refuses
+ *   bad updates, state and params (see `GradientTransformation`).
+ *
  * @example
  * ```ts
  * const radam = chain(scaleByRadam(), scaleByLearningRate(1e-3));

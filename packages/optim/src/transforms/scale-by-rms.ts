@@ -41,6 +41,10 @@ export interface ScaleByRmsOptions {
  *
  * Slots per parameter: `v`, plus `gAvg` (centered) and `buf` (momentum).
  *
+ * @throws DescentError `BAD_HYPERPARAM` / `NON_FINITE` for a bad option value, `UNKNOWN_PARAM` for an
+ *   unknown option name, `BAD_ARGUMENT` for options that are no plain object; its `update` refuses
+ *   bad updates, state and params (see `GradientTransformation`).
+ *
  * @example
  * ```ts
  * const rmsprop = chain(scaleByRms({ rho: 0.9, centered: true }), scaleByLearningRate(1e-3));

@@ -29,6 +29,10 @@ export interface ScaleByRssOptions {
  *
  * Slots per parameter: `sum`, `step`.
  *
+ * @throws DescentError `BAD_HYPERPARAM` / `NON_FINITE` for a bad option value, `UNKNOWN_PARAM` for an
+ *   unknown option name, `BAD_ARGUMENT` for options that are no plain object; its `update` refuses
+ *   bad updates, state and params (see `GradientTransformation`).
+ *
  * @example
  * ```ts
  * const adagrad = chain(scaleByRss({ initialAccumulatorValue: 0.1 }), scaleByLearningRate(0.01));

@@ -48,12 +48,14 @@ function isSelected(mask: DecayMask | undefined, name: string, param: tf.Tensor)
  * ```
  *
  * The zero-norm rule keeps freshly zero-initialized parameters (biases) moving and zero updates
- * harmless. Norms are computed on the backend (no read-back). Needs `params`; stateless.
+ * harmless; so does a non-finite ratio (a NaN or ±∞ in the update or the parameter), which keeps
+ * a NaN in its own element. Norms are computed on the backend (no read-back). Needs `params`; stateless.
  * Defaults as optax: minNorm 0, trustCoefficient 1, eps 0. Differences: optax spells the
  * per-parameter exclusion as `masked(…, mask)`; here it is the `mask` option.
  *
  * @throws DescentError `BAD_HYPERPARAM`/`NON_FINITE` for a bad option; `BAD_ARGUMENT` when an
- *   update arrives without its parameter.
+ *   update arrives without its parameter, and the argument checks of every transformation
+ *   (`SHAPE_MISMATCH`, `DTYPE_MISMATCH`, `UNKNOWN_PARAM`, `DISPOSED`).
  *
  * @example
  * ```ts

@@ -34,6 +34,10 @@ export interface ScaleByYogiOptions {
  * torch.optim and tfjs have no Yogi; TensorFlow Addons' `Yogi` adds l1/l2 regularization options.
  * Slots per parameter: `m`, `v`, `step`.
  *
+ * @throws DescentError `BAD_HYPERPARAM` / `NON_FINITE` for a bad option value, `UNKNOWN_PARAM` for an
+ *   unknown option name, `BAD_ARGUMENT` for options that are no plain object; its `update` refuses
+ *   bad updates, state and params (see `GradientTransformation`).
+ *
  * @example
  * ```ts
  * const yogi = chain(scaleByYogi({ epsilon: 1e-3 }), scaleByLearningRate(1e-2));

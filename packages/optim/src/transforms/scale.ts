@@ -12,6 +12,9 @@ import { makeState, type TransformState } from '../transform/transform-state';
  *
  * @param factor - `α`, any finite number, or a schedule of this transformation's update count.
  *
+ * @throws DescentError `BAD_HYPERPARAM` / `NON_FINITE` for a bad option value; its `update` refuses
+ *   bad updates, state and params (see `GradientTransformation`).
+ *
  * @example
  * ```ts
  * chain(scaleByFactoredRms(), scale(1e-2), addDecayedWeights(1e-4), scale(-1));
