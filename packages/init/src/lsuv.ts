@@ -5,6 +5,7 @@ import {
   type Params,
   checkModel,
   checkNumber,
+  checkFiniteTensor,
   checkTensor,
   copyTensor,
   describeValue,
@@ -74,7 +75,9 @@ export interface LsuvResult {
  * @returns the new params and a per-layer report.
  * @throws DescentError `BAD_ARGUMENT` (not a model, model without taps, a tapped layer without
  *   weights or tapped twice, missing generator), `BAD_HYPERPARAM` (tolVar outside (0, 1),
- *   maxIters not a positive integer), `NON_FINITE` if a variance is not finite.
+ *   maxIters not a positive integer), `NON_FINITE` for a batch holding NaN or ±Infinity (read
+ *   asynchronously) or a layer whose output variance is not finite (e.g. non-finite weights),
+ *   `DISPOSED` for a disposed batch or parameter, `UNKNOWN_PARAM` for an unknown option.
  * @example
  * ```ts
  * const { params, report } = await lsuv(model, xBatch, { seed: 0 });
@@ -101,6 +104,7 @@ export async function lsuv(
     );
   }
   const rng = orthogonalStart ? resolveRng(fn, o) : undefined;
+  await checkFiniteTensor(`${fn}: batch`, batch);
   const apply = toApplyFn(model);
   const layers = traceTaps(fn, apply, model.params, batch).map((r) => r.layer);
   const weightsOf = new Map<string, string[]>();

@@ -6,6 +6,7 @@ import {
   type Params,
   checkModel,
   checkDtype,
+  checkFiniteTensor,
   checkNumber,
   checkTensor,
   describeValue,
@@ -123,7 +124,9 @@ export interface SignalPropagationReport {
  *   tensor or has rank 0 or size 0, taps that change between passes, options not an object),
  *   `DISPOSED` for a disposed batch or parameter, `DTYPE_MISMATCH` for a batch that is not
  *   float32 when Jacobians are computed, `UNKNOWN_PARAM` for an unknown option,
- *   `BAD_HYPERPARAM`/`NON_FINITE` for bad numbers. Exceptions thrown by `loss` or `model.apply`
+ *   `BAD_HYPERPARAM`/`NON_FINITE` for bad numbers, `NON_FINITE` for a batch holding NaN or
+ *   ±Infinity (read asynchronously; parameters are not read: non-finite weights show up as an
+ *   `'exploding'` verdict). Exceptions thrown by `loss` or `model.apply`
  *   themselves pass through unchanged.
  * @example
  * ```ts
@@ -178,6 +181,7 @@ export async function signalPropagation(
     );
   }
   if (jacobianSamples > 0) checkJacobianInput(fn, batch);
+  await checkFiniteTensor(`${fn}: batch`, batch);
   const apply = toApplyFn(model);
   const params = model.params;
   // The loss is checked here, outside any gradient tape: a throw inside tf.grads would leave

@@ -453,14 +453,21 @@ export function lsuvCases(): void {
     dispose();
   });
 
-  it('refuses a batch with NaN (NON_FINITE variance), an untapped model and one not returning a tensor', async () => {
+  it('refuses a batch with NaN, NaN weights (a non-finite variance), an untapped model and one not returning a tensor', async () => {
     const { model, batch, dispose } = smallModel();
     const nan = tf.fill([2, 4], Number.NaN);
     await expectBadInput(() => lsuv(model, nan, { seed: 0 }), {
       code: 'NON_FINITE',
-      mentions: ['variance', 'dense1'],
+      mentions: ['lsuv: batch', 'NaN'],
       unchanged: model.params,
     });
+    const poisoned = mlp([4, 3, 2], 'tanh', (_, s) => tf.fill(s, Number.NaN));
+    await expectBadInput(() => lsuv(poisoned, batch, { orthogonalStart: false }), {
+      code: 'NON_FINITE',
+      mentions: ['variance', 'dense1'],
+      unchanged: poisoned.params,
+    });
+    disposeParams(poisoned.params);
     const untapped = untappedModel();
     const pair = tf.ones([2, 2]);
     await expectBadInput(() => lsuv(untapped, pair, { seed: 0 }), {
@@ -534,6 +541,13 @@ export function signalPropagationCases(): void {
       mentions: ['batch', 'int32', 'jacobianSamples'],
       unchanged,
     });
+    const inf = tf.fill([2, 4], Number.POSITIVE_INFINITY);
+    await expectBadInput(() => signalPropagation(model, inf), {
+      code: 'NON_FINITE',
+      mentions: ['signalPropagation: batch', 'Infinity'],
+      unchanged,
+    });
+    inf.dispose();
     tf.dispose([scalar, empty, ints]);
     dispose();
   });
@@ -550,7 +564,6 @@ export function signalPropagationCases(): void {
         badNumber({ min: 1, integer: true }),
         badNumber({ min: 1, minExclusive: true }),
         async (loss, jacobianSamples, maxJacobianRows, threshold) => {
-          fc.pre(loss !== null);
           await expectBadInput(call({ loss }), {
             code: 'BAD_ARGUMENT',
             mentions: ['loss'],
