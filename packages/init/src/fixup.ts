@@ -29,7 +29,8 @@ export interface FixupScaleOptions {
  *
  * @param options - `branches` (L, a positive integer) and `layersPerBranch` (m, an integer ≥ 2).
  * @returns `L^(−1/(2m−2))`, in (0, 1].
- * @throws DescentError `BAD_HYPERPARAM` for a non-integer or out-of-range L or m.
+ * @throws DescentError `BAD_HYPERPARAM`/`NON_FINITE` for a missing, non-integer or out-of-range L
+ *   or m; `BAD_ARGUMENT` for options that are not an object, `UNKNOWN_PARAM` for an unknown name.
  * @example
  * ```ts
  * fixupScale({ branches: 16, layersPerBranch: 2 }); // 16^(−1/2) = 0.25
@@ -80,9 +81,11 @@ export interface FixupOptions extends RandomOptions {
  * @param model - the residual network.
  * @param options - `branches` (required), `classifier`, `nonlinearity` (`'relu'`), `a`, `rng` or `seed`.
  * @returns new params (the caller disposes them).
- * @throws DescentError `BAD_ARGUMENT` for malformed branches, unknown layers, a layer in two
- *   branches or the classifier inside a branch; `BAD_HYPERPARAM` for a branch with fewer than
- *   two layers.
+ * @throws DescentError `BAD_ARGUMENT` for something that is not a model, malformed branches
+ *   (holes and non-strings included), unknown layers, a layer in two branches, a bad or in-branch
+ *   classifier, an unknown nonlinearity, `a` without `'leakyRelu'`, a missing or bad generator;
+ *   `BAD_HYPERPARAM` for a branch with fewer than two layers or a bad slope `a`; `DISPOSED` for a
+ *   disposed parameter; `UNKNOWN_PARAM` for an unknown option. Nothing is allocated on failure.
  * @example
  * ```ts
  * const params = fixup(model, { branches: [['b0/d1', 'b0/d2'], ['b1/d1', 'b1/d2']], seed: 0 });

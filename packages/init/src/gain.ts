@@ -36,7 +36,7 @@ export const DEFAULT_LEAKY_RELU_SLOPE = 0.01;
  * @param nonlinearity - one of {@link NONLINEARITIES}.
  * @param param - the negative slope `a ≥ 0` for `'leakyRelu'` (default 0.01); not allowed for the others.
  * @throws DescentError `BAD_ARGUMENT` for an unknown nonlinearity or a `param` given to one that takes
- *   none; `BAD_HYPERPARAM`/`NON_FINITE` for a bad slope.
+ *   none; `BAD_HYPERPARAM`/`NON_FINITE` for a bad slope (`null` included).
  * @example
  * ```ts
  * gain('relu'); // 1.4142135623730951
