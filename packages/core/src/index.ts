@@ -1,6 +1,7 @@
 export { DescentError, isDescentError, type DescentErrorCode } from './errors/descent-error';
 export { formatShape } from './validate/format-shape';
 export { isTensor } from './validate/is-tensor';
+export { isPlainObject } from './validate/is-plain-object';
 export { describeValue } from './validate/describe-value';
 export { checkOptions } from './validate/check-options';
 export { OptionReader } from './validate/option-reader';

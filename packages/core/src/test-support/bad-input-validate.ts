@@ -17,6 +17,7 @@ import {
   describeValue,
   formatShape,
   isDescentError,
+  isPlainObject,
   isTensor,
   OptionReader,
   sameShape,
@@ -64,6 +65,15 @@ export const VALIDATE_CASES: CaseGroup = {
     it('isTensor is total', async () => {
       await property(anything, (v) => expectTotal(isTensor, v));
       await expectTotal(isTensor, disposedTensor());
+    });
+  },
+  isPlainObject: () => {
+    it('isPlainObject is total and accepts only object literals', async () => {
+      await property(anything, (v) => expectTotal(isPlainObject, v));
+      expect([{}, Object.create(null), { a: 1 }].every(isPlainObject)).toBe(true);
+      expect([null, [], new Map(), new (class Options {})(), () => ({})].some(isPlainObject)).toBe(
+        false,
+      );
     });
   },
   describeValue: () => {

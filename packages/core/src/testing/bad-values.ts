@@ -14,16 +14,27 @@ export const nonFiniteNumber: fc.Arbitrary<number> = fc.constantFrom(
   Number.NEGATIVE_INFINITY,
 );
 
-/** Anything that is not a number: strings (numeric ones too), booleans, null, arrays, objects, functions, bigints. */
+/**
+ * Anything that is not a number: strings (numeric ones too), booleans, arrays, objects, functions,
+ * bigints. Not `null`: an options object reads `null` as "absent" (a config that went through JSON
+ * has `null`s), so test `null` on its own where an argument is required.
+ */
 export const notANumber: fc.Arbitrary<unknown> = fc.oneof(
   fc.string({ maxLength: 6 }),
   fc.constantFrom('1', '0.1', 'NaN', ''),
   fc.boolean(),
-  fc.constant(null),
   fc.array(fc.double(), { maxLength: 3 }),
   fc.constant({}),
   fc.constant(() => 1),
   fc.bigInt({ min: -5n, max: 5n }),
+);
+
+/** Anything but a boolean (not `null`, which options read as absent): numbers, strings, objects. */
+export const notABoolean: fc.Arbitrary<unknown> = fc.oneof(
+  fc.double(),
+  fc.constantFrom('true', 'false', '', 0, 1),
+  fc.constant({}),
+  fc.array(fc.boolean(), { maxLength: 2 }),
 );
 
 /** A value that is not a finite number: {@link nonFiniteNumber} or {@link notANumber}. */

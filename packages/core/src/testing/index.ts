@@ -13,6 +13,7 @@ export {
 export {
   nonFiniteNumber,
   notANumber,
+  notABoolean,
   notAFiniteNumber,
   outOfRange,
   badNumber,

@@ -1,6 +1,6 @@
 import { DescentError } from '../errors/descent-error';
 import { describeValue } from './describe-value';
-import { isTensor } from './is-tensor';
+import { isPlainObject } from './is-plain-object';
 import { checkKnownKeys } from './number-checks';
 
 /**
@@ -38,15 +38,4 @@ export function checkOptions(
     );
   }
   checkKnownKeys(`${what} options`, Object.keys(options), known);
-}
-
-/** An object literal's kind of value: not null, an array, a typed array, a Map, a tensor, … */
-function isPlainObject(value: unknown): value is object {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    !isTensor(value) &&
-    Object.prototype.toString.call(value) === '[object Object]'
-  );
 }
