@@ -7,6 +7,7 @@ import {
   BAD_INPUT_RUNS,
   badNumber,
   expectBadInput,
+  expectExportsCovered,
   forEachBackend,
   notAPlainObject,
   notATensor,
@@ -45,6 +46,10 @@ describe('bad input: coverage of the transformation exports', () => {
   it('every callable export from ./transform and ./transforms has bad-input cases', () => {
     expect(transformExports().length).toBeGreaterThan(40);
     expect([...TRANSFORM_EXPORTS_COVERED].sort()).toEqual(transformExports());
+    const mine = Object.fromEntries(
+      Object.entries(optim).filter(([name]) => transformExports().includes(name)),
+    );
+    expectExportsCovered(mine, TRANSFORM_EXPORTS_COVERED);
   });
 });
 
@@ -223,6 +228,8 @@ forEachBackend(
             code: 'BAD_ARGUMENT',
             mentions: [`transforms[${at}]`],
           });
+          // `undefined` means "no such element" to namedChain and "no default" to partition.
+          fc.pre(bad !== undefined);
           await expectBadInput(
             () => optim.namedChain({ rule: innerTransform(), bad: bad as never }),
             {
@@ -230,7 +237,6 @@ forEachBackend(
               mentions: ['elements["bad"]'],
             },
           );
-          fc.pre(bad !== undefined);
           await expectBadInput(() => optim.partition([{ match: 'w', transform: bad as never }]), {
             code: 'BAD_ARGUMENT',
             mentions: ['groups[0].transform'],
