@@ -30,6 +30,9 @@ export const EMPTY_STATE: TransformState = Object.freeze({
   inner: Object.freeze([]),
 });
 
+/** The parts of a state, the only keys `makeState` accepts. */
+const STATE_PARTS: readonly string[] = ['slots', 'scalars', 'inner'];
+
 /**
  * Builds a state, defaulting the parts not given.
  *
@@ -48,7 +51,7 @@ export function makeState(parts: Partial<TransformState>): TransformState {
     scalars: parts.scalars ?? {},
     inner: parts.inner ?? [],
   };
-  const unknown = Object.keys(parts).filter((k) => !(k in state));
+  const unknown = Object.keys(parts).filter((k) => !STATE_PARTS.includes(k));
   if (unknown.length > 0) {
     throw new DescentError(
       'UNKNOWN_PARAM',

@@ -148,7 +148,7 @@ export function checkDecayMask(name: string, mask: unknown): asserts mask is Dec
 /** Whether `mask` selects parameter `name` for decay (all parameters without a mask). */
 export function isDecayed(mask: DecayMask | undefined, name: string, param: tf.Tensor): boolean {
   if (mask === undefined) return true;
-  if (typeof mask !== 'function') return mask[name] ?? true;
+  if (typeof mask !== 'function') return Object.hasOwn(mask, name) ? (mask[name] as boolean) : true;
   const decayed = mask(name, param);
   if (typeof decayed !== 'boolean') {
     throw new DescentError(

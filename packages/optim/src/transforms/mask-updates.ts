@@ -53,14 +53,14 @@ export function maskUpdates(masks: Params): GradientTransformation {
     init: () => EMPTY_STATE,
     update(updates: Params) {
       for (const [name, u] of Object.entries(updates)) {
-        const m = entries[name];
+        const m = Object.hasOwn(entries, name) ? entries[name] : undefined;
         if (!m) continue;
         checkTensor(`masks["${name}"]`, m);
         checkSameShape(`masks["${name}"]`, m, `updates["${name}"]`, u);
       }
       const next: Params = {};
       for (const [name, u] of Object.entries(updates)) {
-        const m = entries[name];
+        const m = Object.hasOwn(entries, name) ? entries[name] : undefined;
         next[name] = m ? tf.mul(u, m.dtype === u.dtype ? m : tf.cast(m, u.dtype)) : u;
       }
       return { updates: next, state: EMPTY_STATE };

@@ -26,7 +26,7 @@ export interface ScaleByTrustRatioOptions {
 /** Whether the mask selects parameter `name` (every parameter without a mask). */
 function isSelected(mask: DecayMask | undefined, name: string, param: tf.Tensor): boolean {
   if (mask === undefined) return true;
-  if (typeof mask !== 'function') return mask[name] ?? true;
+  if (typeof mask !== 'function') return Object.hasOwn(mask, name) ? (mask[name] as boolean) : true;
   const selected = mask(name, param);
   if (typeof selected !== 'boolean') {
     throw new DescentError(
