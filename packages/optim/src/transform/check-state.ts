@@ -18,23 +18,27 @@ export function checkTransformState(
   if (!isRecord(value)) fail(name, 'a TransformState ({ slots, scalars, inner })', value);
   const { slots, scalars, inner } = value as Record<string, unknown>;
   if (!isRecord(slots)) fail(`${name}.slots`, 'a record of slots by parameter name', slots);
-  for (const [param, entry] of Object.entries(slots as Record<string, unknown>)) {
-    const where = `${name}.slots[${JSON.stringify(param)}]`;
-    if (!isRecord(entry)) fail(where, 'a record of tensors and numbers', entry);
-    for (const [key, slot] of Object.entries(entry as Record<string, unknown>)) {
-      if (typeof slot === 'number') continue;
-      const at = `${where}.${key}`;
+  // Names are built only on failure: an update checks its state on every step.
+  const where = (param: string) => `${name}.slots[${JSON.stringify(param)}]`;
+  for (const param in slots as Record<string, unknown>) {
+    const entry = (slots as Record<string, unknown>)[param];
+    if (!isRecord(entry)) fail(where(param), 'a record of tensors and numbers', entry);
+    for (const key in entry) {
+      const slot = entry[key];
+      if (typeof slot === 'number' || (isTensor(slot) && !(live && slot.isDisposed))) continue;
+      const at = `${where(param)}.${key}`;
       if (!isTensor(slot)) fail(at, 'a tensor or a number', slot);
-      if (live) checkTensor(at, slot);
+      checkTensor(at, slot);
     }
   }
   if (!isRecord(scalars)) fail(`${name}.scalars`, 'a record of numbers', scalars);
-  for (const [key, scalar] of Object.entries(scalars as Record<string, unknown>)) {
+  for (const key in scalars as Record<string, unknown>) {
+    const scalar = (scalars as Record<string, unknown>)[key];
     if (typeof scalar !== 'number') fail(`${name}.scalars.${key}`, 'a number', scalar);
   }
   if (!Array.isArray(inner)) fail(`${name}.inner`, 'an array of states', inner);
-  for (const [i, child] of (inner as unknown[]).entries()) {
-    checkTransformState(`${name}.inner[${i}]`, child, live);
+  for (let i = 0; i < (inner as unknown[]).length; i++) {
+    checkTransformState(`${name}.inner[${i}]`, (inner as unknown[])[i], live);
   }
 }
 

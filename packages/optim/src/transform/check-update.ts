@@ -7,6 +7,7 @@ import {
   describeValue,
   isTensor,
   type Params,
+  sameShape,
 } from '@descent/core';
 import { checkTransformState } from './check-state';
 import type { GradientTransformation, UpdateResult } from './gradient-transformation';
@@ -20,7 +21,9 @@ import type { TransformState } from './transform-state';
  */
 export function checkInitParams(what: string, params: unknown): asserts params is Params {
   checkRecord(what, 'params', params);
-  for (const [name, p] of Object.entries(params)) checkTensor(`params["${name}"] (${what})`, p);
+  for (const name in params) {
+    if (!isLive(params[name])) checkTensor(`params["${name}"] (${what})`, params[name]);
+  }
 }
 
 /**
@@ -41,22 +44,36 @@ export function checkUpdateArgs(
   params: unknown,
 ): asserts updates is Params {
   checkRecord(what, 'updates', updates);
-  for (const [name, u] of Object.entries(updates)) {
-    checkDtype(`updates["${name}"] (${what})`, u, 'float32');
+  // Messages (and their names) are built only on failure: this runs on every step.
+  for (const name in updates) {
+    const u = updates[name];
+    if (!isLive(u) || u.dtype !== 'float32') {
+      checkDtype(`updates["${name}"] (${what})`, u, 'float32');
+    }
   }
   checkTransformState(`state (${what})`, state, true);
   if (params === undefined) return;
   checkRecord(what, 'params', params);
-  for (const [name, p] of Object.entries(params)) checkTensor(`params["${name}"] (${what})`, p);
-  for (const [name, u] of Object.entries(updates)) {
+  for (const name in params) {
+    if (!isLive(params[name])) checkTensor(`params["${name}"] (${what})`, params[name]);
+  }
+  for (const name in updates) {
     if (!Object.hasOwn(params, name)) {
       throw new DescentError(
         'UNKNOWN_PARAM',
         `updates["${name}"] (${what}) has no parameter of that name in params; params: ${listNames(params)}.`,
       );
     }
-    checkSameShape(`updates["${name}"] (${what})`, u, `params["${name}"]`, params[name]);
+    const u = updates[name] as tf.Tensor;
+    const p = params[name] as tf.Tensor;
+    if (!sameShape(u.shape, p.shape)) {
+      checkSameShape(`updates["${name}"] (${what})`, u, `params["${name}"]`, p);
+    }
   }
+}
+
+function isLive(value: unknown): value is tf.Tensor {
+  return isTensor(value) && !value.isDisposed;
 }
 
 /**
