@@ -117,7 +117,7 @@ forEachBackend(
       expectDescentError(() => constant([2], { value: Number.NaN }), 'NON_FINITE', 'value');
       expectDescentError(() => constant([2], { valu: 1 } as never), 'UNKNOWN_PARAM', 'valu');
       expectDescentError(() => normal([2], { seed: 0, stddev: -1 }), 'BAD_HYPERPARAM', 'stddev');
-      expectDescentError(() => normal([2]), 'BAD_ARGUMENT', 'options.seed');
+      expectDescentError(() => normal([2]), 'BAD_ARGUMENT', 'normal.seed');
       expectDescentError(() => normal('2' as never, { seed: 0 }), 'BAD_ARGUMENT', 'shape');
       expectDescentError(
         () => uniform([2], { seed: 0, minval: 1, maxval: 1 }),

@@ -1,13 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkFloat32 } from './float32-range';
-import {
-  type LayoutOptions,
-  allocating,
-  checkLayoutFits,
-  checkLayoutName,
-  checkShapeArg,
-  readOptions,
-} from './options';
+import { InitOptionReader } from './init-option-reader';
+import { type LayoutOptions, allocating, checkLayoutFits, checkShapeArg } from './options';
 
 /** Options of {@link constant}. */
 export interface ConstantOptions extends LayoutOptions {
@@ -20,14 +13,9 @@ export function readConstantOptions(
   fn: string,
   options: unknown,
 ): { value: number; layout: LayoutOptions['layout'] } {
-  const o = readOptions<ConstantOptions>(fn, options as ConstantOptions | undefined, [
-    'value',
-    'layout',
-  ]);
-  const { value = 0, layout } = o;
-  checkFloat32(`${fn}: value`, value);
-  checkLayoutName(fn, layout);
-  return { value, layout };
+  const read = new InitOptionReader(fn, options, ['value', 'layout']);
+  const value = read.float32('value', 0);
+  return { value, layout: read.layout() };
 }
 
 /**

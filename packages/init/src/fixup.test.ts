@@ -160,7 +160,7 @@ forEachBackend(
         'BAD_ARGUMENT',
         'classifier',
       );
-      expectDescentError(() => fixup(model, { branches }), 'BAD_ARGUMENT', 'options.rng');
+      expectDescentError(() => fixup(model, { branches }), 'BAD_ARGUMENT', 'fixup.rng');
       expectDescentError(
         () => fixup(model, { branches, seed: 0, nonlinearity: 'gelu' as 'relu' }),
         'BAD_ARGUMENT',

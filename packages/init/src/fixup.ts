@@ -4,14 +4,14 @@ import {
   type Model,
   type Params,
   checkModel,
-  checkNumber,
   copyTensor,
   describeValue,
   disposeParams,
 } from '@descent/core';
-import { type Nonlinearity, nonlinearityGain } from './gain';
+import type { Nonlinearity } from './gain';
 import { heNormal } from './he';
-import { type RandomOptions, readOptions, resolveRng } from './options';
+import { InitOptionReader } from './init-option-reader';
+import type { RandomOptions } from './options';
 
 /** Options of {@link fixupScale}. */
 export interface FixupScaleOptions {
@@ -39,10 +39,10 @@ export interface FixupScaleOptions {
  *   Normalization, ICLR 2019.
  */
 export function fixupScale(options: FixupScaleOptions): number {
-  const o = readOptions('fixupScale', options, ['branches', 'layersPerBranch']);
-  checkNumber('fixupScale: branches', o.branches, { integer: true, min: 1 });
-  checkNumber('fixupScale: layersPerBranch', o.layersPerBranch, { integer: true, min: 2 });
-  return o.branches ** (-1 / (2 * o.layersPerBranch - 2));
+  const read = new InitOptionReader('fixupScale', options, ['branches', 'layersPerBranch']);
+  const branches = read.integer('branches', undefined, { min: 1 });
+  const layersPerBranch = read.integer('layersPerBranch', undefined, { min: 2 });
+  return branches ** (-1 / (2 * layersPerBranch - 2));
 }
 
 /** Options of {@link fixup}. */
@@ -95,7 +95,7 @@ export interface FixupOptions extends RandomOptions {
 export function fixup(model: Model, options: FixupOptions): Params {
   const fn = 'fixup';
   checkModel(`${fn}: model`, model);
-  const o = readOptions(fn, options, [
+  const read = new InitOptionReader(fn, options, [
     'rng',
     'seed',
     'branches',
@@ -103,33 +103,31 @@ export function fixup(model: Model, options: FixupOptions): Params {
     'nonlinearity',
     'a',
   ]);
-  const { nonlinearity = 'relu', a } = o;
-  nonlinearityGain(
-    fn,
-    { nonlinearity: 'options.nonlinearity', slope: 'options.a' },
-    nonlinearity,
-    a,
-  );
+  read.gain('nonlinearity', 'a');
+  const nonlinearity = (read.raw('nonlinearity') ?? 'relu') as Nonlinearity;
+  const a = read.raw('a') as number | undefined;
   const weightLayers = new Set(
     Object.keys(model.params)
       .filter((k) => model.info[k]!.role === 'weight')
       .map((k) => model.info[k]!.layer),
   );
-  const branches = checkBranches(fn, o.branches, weightLayers);
+  const branches = checkBranches(fn, read.raw('branches'), weightLayers);
   const inBranch = new Map<string, { index: number; last: boolean; m: number }>();
   for (const branch of branches) {
     branch.forEach((layer, index) => {
       if (inBranch.has(layer)) {
         throw new DescentError(
           'BAD_ARGUMENT',
-          `${fn}: options.branches names layer ${JSON.stringify(layer)} more than once (a layer is in one branch position only).`,
+          `${fn}.branches names layer ${JSON.stringify(layer)} more than once (a layer is in one branch position only).`,
         );
       }
       inBranch.set(layer, { index, last: index === branch.length - 1, m: branch.length });
     });
   }
-  const classifier = resolveClassifier(fn, model, o.classifier, inBranch, weightLayers);
-  const rng = resolveRng(fn, o);
+  // `classifier: null` keeps the head He-initialized: the one option whose null is not "absent".
+  const given = options?.classifier === null ? null : read.raw('classifier');
+  const classifier = resolveClassifier(fn, model, given, inBranch, weightLayers);
+  const rng = read.rng()();
   const params: Params = {};
   try {
     for (const [key, t] of Object.entries(model.params)) {
@@ -173,27 +171,22 @@ function checkBranches(fn: string, branches: unknown, weightLayers: Set<string>)
   if (!Array.isArray(branches) || branches.length === 0) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${fn}: options.branches must be a non-empty array of arrays of layer names, got ${describeValue(branches)}.`,
+      `${fn}.branches must be a non-empty array of arrays of layer names, got ${describeValue(branches)}.`,
     );
   }
   const out: string[][] = [];
   for (let b = 0; b < branches.length; b++) {
-    out.push(checkBranch(fn, `options.branches[${b}]`, branches[b], weightLayers));
+    out.push(checkBranch(`${fn}.branches[${b}]`, branches[b], weightLayers));
   }
   return out;
 }
 
 /** One branch: an array (without holes) of at least two layer names that have weights. */
-function checkBranch(
-  fn: string,
-  name: string,
-  branch: unknown,
-  weightLayers: Set<string>,
-): string[] {
+function checkBranch(name: string, branch: unknown, weightLayers: Set<string>): string[] {
   if (!Array.isArray(branch)) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${fn}: ${name} must be an array of layer names, got ${describeValue(branch)}.`,
+      `${name} must be an array of layer names, got ${describeValue(branch)}.`,
     );
   }
   const layers: string[] = [];
@@ -202,7 +195,7 @@ function checkBranch(
     if (typeof layer !== 'string' || !weightLayers.has(layer)) {
       throw new DescentError(
         'BAD_ARGUMENT',
-        `${fn}: ${name}[${i}] must name a layer with a 'weight' parameter in model.info, got ${i in branch ? describeValue(layer) : 'a hole'}.`,
+        `${name}[${i}] must name a layer with a 'weight' parameter in model.info, got ${i in branch ? describeValue(layer) : 'a hole'}.`,
       );
     }
     layers.push(layer);
@@ -210,7 +203,7 @@ function checkBranch(
   if (layers.length < 2) {
     throw new DescentError(
       'BAD_HYPERPARAM',
-      `${fn}: ${name} has ${layers.length} layer(s); Fixup's scale L^(−1/(2m−2)) needs m ≥ 2.`,
+      `${name} has ${layers.length} layer(s); Fixup's scale L^(−1/(2m−2)) needs m ≥ 2.`,
     );
   }
   return layers;
@@ -233,13 +226,13 @@ function resolveClassifier(
   if (typeof classifier !== 'string' || !weightLayers.has(classifier)) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${fn}: options.classifier must be null or a layer with a 'weight' parameter, got ${describeValue(classifier)}.`,
+      `${fn}.classifier must be null or a layer with a 'weight' parameter, got ${describeValue(classifier)}.`,
     );
   }
   if (inBranch.has(classifier)) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${fn}: options.classifier ${JSON.stringify(classifier)} is inside a residual branch.`,
+      `${fn}.classifier ${JSON.stringify(classifier)} is inside a residual branch.`,
     );
   }
   return classifier;

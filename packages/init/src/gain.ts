@@ -46,21 +46,19 @@ export const DEFAULT_LEAKY_RELU_SLOPE = 0.01;
  */
 export function gain(nonlinearity: Nonlinearity, param?: number): number {
   return nonlinearityGain(
-    'gain',
-    { nonlinearity: 'nonlinearity', slope: 'param' },
+    { nonlinearity: 'gain: nonlinearity', slope: 'gain: param' },
     nonlinearity,
     param,
   );
 }
 
 /**
- * {@link gain} for a scheme's options, naming `fn` and the option names in its errors
- * (`names.nonlinearity`, `names.slope`).
+ * {@link gain} for a scheme's options, naming the arguments `names.nonlinearity` and
+ * `names.slope` in its errors (`'heNormal.nonlinearity'`, `'heNormal.a'`).
  *
  * @throws DescentError as {@link gain} does.
  */
 export function nonlinearityGain(
-  fn: string,
   names: { nonlinearity: string; slope: string },
   nonlinearity: unknown,
   param: unknown,
@@ -68,18 +66,18 @@ export function nonlinearityGain(
   if (!NONLINEARITIES.includes(nonlinearity as Nonlinearity)) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${fn}: ${names.nonlinearity} must be one of ${NONLINEARITIES.map((n) => `'${n}'`).join(', ')}, got ${describeValue(nonlinearity)}.`,
+      `${names.nonlinearity} must be one of ${NONLINEARITIES.map((n) => `'${n}'`).join(', ')}, got ${describeValue(nonlinearity)}.`,
     );
   }
   if (nonlinearity === 'leakyRelu') {
     const a = param === undefined ? DEFAULT_LEAKY_RELU_SLOPE : param;
-    checkNumber(`${fn}: ${names.slope} (the leakyRelu slope)`, a, { min: 0 });
+    checkNumber(`${names.slope} (the leakyRelu slope)`, a, { min: 0 });
     return Math.sqrt(2 / (1 + a * a));
   }
   if (param !== undefined) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${fn}: ${names.slope} is only for nonlinearity 'leakyRelu', got ${describeValue(param)} with '${nonlinearity}'.`,
+      `${names.slope} is only for nonlinearity 'leakyRelu', got ${describeValue(param)} with '${nonlinearity}'.`,
     );
   }
   switch (nonlinearity) {

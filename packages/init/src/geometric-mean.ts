@@ -1,10 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { checkNumber } from '@descent/core';
 import { SCHEME_KEYS, type SchemeOptions, readSchemeOptions } from './options';
 import {
   type Distribution,
   DISTRIBUTIONS,
-  checkDistribution,
   checkScaledFits,
   drawScaled,
   fanDenominator,
@@ -21,15 +19,14 @@ export interface GeometricMeanOptions extends SchemeOptions {
 
 /** {@link geometricMean}'s options, read and checked as far as they do not depend on the shape. */
 export function readGeometricMeanOptions(fn: string, options: unknown) {
-  const { options: o, rng } = readSchemeOptions<GeometricMeanOptions>(fn, options, [
+  const { read, layout, rng } = readSchemeOptions(fn, options, [
     ...SCHEME_KEYS,
     'c',
     'distribution',
   ]);
-  const { c = 1, distribution = 'truncatedNormal' } = o;
-  checkNumber(`${fn}: c`, c, { min: 0, minExclusive: true });
-  checkDistribution(fn, distribution, DISTRIBUTIONS);
-  return { c, distribution, layout: o.layout, rng };
+  const c = read.number('c', 1, { min: 0, minExclusive: true });
+  const distribution = read.choice('distribution', DISTRIBUTIONS, 'truncatedNormal');
+  return { c, distribution, layout, rng };
 }
 
 /**
@@ -54,6 +51,6 @@ export function geometricMean(shape: readonly number[], options?: GeometricMeanO
   const { c, distribution, layout, rng } = readGeometricMeanOptions(fn, options);
   const { size, fans } = fansOf(fn, shape, layout);
   const variance = c / fanDenominator(fans, 'fanGeoAvg');
-  checkScaledFits(`${fn}: c`, c, variance, distribution);
+  checkScaledFits(`${fn}.c`, c, variance, distribution);
   return drawScaled(fn, shape, size, variance, distribution, rng());
 }

@@ -1,9 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { checkNumber } from '@descent/core';
 import { SCHEME_KEYS, type SchemeOptions, readSchemeOptions } from './options';
 import {
   type Distribution,
-  checkDistribution,
   checkScaledFits,
   drawScaled,
   fanDenominator,
@@ -28,12 +26,11 @@ export interface GlorotNormalOptions extends GlorotOptions {
  */
 export function readGlorotOptions(fn: string, options: unknown, withDistribution: boolean) {
   const keys = [...SCHEME_KEYS, 'gain', ...(withDistribution ? ['distribution'] : [])];
-  const { options: o, rng } = readSchemeOptions<GlorotNormalOptions>(fn, options, keys);
-  const { gain = 1, distribution = withDistribution ? 'truncatedNormal' : 'uniform' } = o;
-  checkNumber(`${fn}: gain`, gain, { min: 0, minExclusive: true });
+  const { read, layout, rng } = readSchemeOptions(fn, options, keys);
+  const gain = read.number('gain', 1, { min: 0, minExclusive: true });
   const allowed: Distribution[] = withDistribution ? ['truncatedNormal', 'normal'] : ['uniform'];
-  checkDistribution(fn, distribution, allowed);
-  return { gain, distribution: distribution as Distribution, layout: o.layout, rng };
+  const distribution = read.choice('distribution', allowed, allowed[0]!);
+  return { gain, distribution, layout, rng };
 }
 
 /**
@@ -58,7 +55,7 @@ export function glorotNormal(shape: readonly number[], options?: GlorotNormalOpt
   const { gain, distribution, layout, rng } = readGlorotOptions(fn, options, true);
   const { size, fans } = fansOf(fn, shape, layout);
   const variance = (gain * gain) / fanDenominator(fans, 'fanAvg');
-  checkScaledFits(`${fn}: gain`, gain, variance, distribution);
+  checkScaledFits(`${fn}.gain`, gain, variance, distribution);
   return drawScaled(fn, shape, size, variance, distribution, rng());
 }
 
@@ -83,6 +80,6 @@ export function glorotUniform(shape: readonly number[], options?: GlorotOptions)
   const { gain, layout, rng } = readGlorotOptions(fn, options, false);
   const { size, fans } = fansOf(fn, shape, layout);
   const variance = (gain * gain) / fanDenominator(fans, 'fanAvg');
-  checkScaledFits(`${fn}: gain`, gain, variance, 'uniform');
+  checkScaledFits(`${fn}.gain`, gain, variance, 'uniform');
   return drawScaled(fn, shape, size, variance, 'uniform', rng());
 }

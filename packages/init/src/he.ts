@@ -1,14 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { type Nonlinearity, nonlinearityGain } from './gain';
+import type { Nonlinearity } from './gain';
 import { SCHEME_KEYS, type SchemeOptions, readSchemeOptions } from './options';
-import {
-  type Distribution,
-  checkDistribution,
-  checkMode,
-  drawScaled,
-  fanDenominator,
-  fansOf,
-} from './variance-scaling';
+import { type Distribution, drawScaled, fanDenominator, fansOf } from './variance-scaling';
 
 /** Options of {@link heUniform}. */
 export interface HeOptions extends SchemeOptions {
@@ -88,12 +81,10 @@ export function heUniform(shape: readonly number[], options?: HeOptions): tf.Ten
  */
 export function readHeOptions(fn: string, options: unknown, withDistribution: boolean) {
   const keys = [...HE_KEYS, ...(withDistribution ? ['distribution'] : [])];
-  const { options: o, rng } = readSchemeOptions<HeNormalOptions>(fn, options, keys);
-  const { fanMode = 'fanIn', nonlinearity = 'relu', a } = o;
-  const { distribution = withDistribution ? 'truncatedNormal' : 'uniform' } = o;
-  checkMode(fn, 'fanMode', fanMode, ['fanIn', 'fanOut']);
-  const g = nonlinearityGain(fn, { nonlinearity: 'nonlinearity', slope: 'a' }, nonlinearity, a);
+  const { read, layout, rng } = readSchemeOptions(fn, options, keys);
+  const fanMode = read.choice('fanMode', ['fanIn', 'fanOut'], 'fanIn');
+  const g = read.gain('nonlinearity', 'a');
   const allowed: Distribution[] = withDistribution ? ['truncatedNormal', 'normal'] : ['uniform'];
-  checkDistribution(fn, distribution, allowed);
-  return { g, fanMode, distribution: distribution as Distribution, layout: o.layout, rng };
+  const distribution = read.choice('distribution', allowed, allowed[0]!);
+  return { g, fanMode, distribution, layout, rng };
 }

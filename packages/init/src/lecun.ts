@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { SCHEME_KEYS, type SchemeOptions, readSchemeOptions } from './options';
-import { checkDistribution, drawScaled, fanDenominator, fansOf } from './variance-scaling';
+import { drawScaled, fanDenominator, fansOf } from './variance-scaling';
 
 /** Options of {@link lecunNormal}. */
 export interface LecunNormalOptions extends SchemeOptions {
@@ -10,13 +10,13 @@ export interface LecunNormalOptions extends SchemeOptions {
 
 /** {@link lecunNormal}'s options, read and checked as far as they do not depend on the shape. */
 export function readLecunNormalOptions(fn: string, options: unknown) {
-  const { options: o, rng } = readSchemeOptions<LecunNormalOptions>(fn, options, [
-    ...SCHEME_KEYS,
+  const { read, layout, rng } = readSchemeOptions(fn, options, [...SCHEME_KEYS, 'distribution']);
+  const distribution = read.choice(
     'distribution',
-  ]);
-  const { distribution = 'truncatedNormal' } = o;
-  checkDistribution(fn, distribution, ['truncatedNormal', 'normal']);
-  return { distribution, layout: o.layout, rng };
+    ['truncatedNormal', 'normal'],
+    'truncatedNormal',
+  );
+  return { distribution, layout, rng };
 }
 
 /**
@@ -56,7 +56,7 @@ export function lecunNormal(shape: readonly number[], options?: LecunNormalOptio
  */
 export function lecunUniform(shape: readonly number[], options?: SchemeOptions): tf.Tensor {
   const fn = 'lecunUniform';
-  const { options: o, rng } = readSchemeOptions(fn, options, SCHEME_KEYS);
-  const { size, fans } = fansOf(fn, shape, o.layout);
+  const { layout, rng } = readSchemeOptions(fn, options, SCHEME_KEYS);
+  const { size, fans } = fansOf(fn, shape, layout);
   return drawScaled(fn, shape, size, 1 / fanDenominator(fans, 'fanIn'), 'uniform', rng());
 }

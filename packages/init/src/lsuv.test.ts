@@ -127,7 +127,7 @@ forEachBackend(
         'BAD_HYPERPARAM',
         'maxIters',
       );
-      await expectDescentErrorAsync(() => lsuv(model, x), 'BAD_ARGUMENT', 'options.rng');
+      await expectDescentErrorAsync(() => lsuv(model, x), 'BAD_ARGUMENT', 'lsuv.rng');
       await expectDescentErrorAsync(
         () => lsuv(model, x, { seed: 0, orthogonalStart: 1 as never }),
         'BAD_HYPERPARAM',

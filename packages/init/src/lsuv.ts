@@ -4,16 +4,15 @@ import {
   type Model,
   type Params,
   checkModel,
-  checkNumber,
   checkFiniteTensor,
   checkTensor,
   copyTensor,
-  describeValue,
   disposeParams,
   formatShape,
   toApplyFn,
 } from '@descent/core';
-import { type RandomOptions, readOptions, resolveRng } from './options';
+import { InitOptionReader } from './init-option-reader';
+import type { RandomOptions } from './options';
 import { orthogonal } from './orthogonal';
 import { traceTaps } from './tap-trace';
 
@@ -93,17 +92,22 @@ export async function lsuv(
   const fn = 'lsuv';
   checkModel(`${fn}: model`, model);
   checkTensor(`${fn}: batch`, batch);
-  const o = readOptions(fn, options, ['rng', 'seed', 'tolVar', 'maxIters', 'orthogonalStart']);
-  const { tolVar = 0.1, maxIters = 10, orthogonalStart = true } = o;
-  checkNumber(`${fn}: tolVar`, tolVar, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
-  checkNumber(`${fn}: maxIters`, maxIters, { integer: true, min: 1 });
-  if (typeof orthogonalStart !== 'boolean') {
-    throw new DescentError(
-      'BAD_HYPERPARAM',
-      `${fn}: orthogonalStart must be a boolean, got ${describeValue(orthogonalStart)}.`,
-    );
-  }
-  const rng = orthogonalStart ? resolveRng(fn, o) : undefined;
+  const read = new InitOptionReader(fn, options, [
+    'rng',
+    'seed',
+    'tolVar',
+    'maxIters',
+    'orthogonalStart',
+  ]);
+  const tolVar = read.number('tolVar', 0.1, {
+    min: 0,
+    max: 1,
+    minExclusive: true,
+    maxExclusive: true,
+  });
+  const maxIters = read.integer('maxIters', 10, { min: 1 });
+  const orthogonalStart = read.boolean('orthogonalStart', true);
+  const rng = orthogonalStart ? read.rng()() : undefined;
   await checkFiniteTensor(`${fn}: batch`, batch);
   const apply = toApplyFn(model);
   const layers = traceTaps(fn, apply, model.params, batch).map((r) => r.layer);

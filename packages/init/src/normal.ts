@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { NORMAL_Z_BOUND, checkFitsFloat32, checkFloat32 } from './float32-range';
+import { NORMAL_Z_BOUND } from './float32-range';
 import {
   SCHEME_KEYS,
   type SchemeOptions,
@@ -19,16 +19,11 @@ export interface NormalOptions extends SchemeOptions {
 
 /** {@link normal}'s options, read and checked as far as they do not depend on the shape. */
 export function readNormalOptions(fn: string, options: unknown) {
-  const { options: o, rng } = readSchemeOptions<NormalOptions>(fn, options, [
-    ...SCHEME_KEYS,
-    'mean',
-    'stddev',
-  ]);
-  const { mean = 0, stddev = 0.05 } = o;
-  checkFloat32(`${fn}: mean`, mean);
-  checkFloat32(`${fn}: stddev`, stddev, { min: 0 });
-  checkFitsFloat32(`${fn}: stddev`, stddev, Math.abs(mean) + NORMAL_Z_BOUND * stddev);
-  return { mean, stddev, layout: o.layout, rng };
+  const { read, layout, rng } = readSchemeOptions(fn, options, [...SCHEME_KEYS, 'mean', 'stddev']);
+  const mean = read.float32('mean', 0);
+  const stddev = read.float32('stddev', 0.05, { min: 0 });
+  read.fitsFloat32('stddev', stddev, Math.abs(mean) + NORMAL_Z_BOUND * stddev);
+  return { mean, stddev, layout, rng };
 }
 
 /**

@@ -3,12 +3,12 @@ import {
   type Fans,
   type ParamLayout,
   PARAM_LAYOUTS,
-  Rng,
-  checkOptions,
+  type Rng,
   computeFans,
   describeValue,
   formatShape,
 } from '@descent/core';
+import { InitOptionReader } from './init-option-reader';
 
 /**
  * The largest number of elements a scheme fills: 2³⁰, 4 GiB of float32 (all the memory a wasm
@@ -51,20 +51,6 @@ export interface SchemeOptions extends RandomOptions, LayoutOptions {}
 
 /** Keys of {@link SchemeOptions}. */
 export const SCHEME_KEYS = ['rng', 'seed', 'layout'] as const;
-
-/**
- * Asserts `options` is a plain object (or undefined) with only `known` keys (core's
- * `checkOptions`, named after `fn`); returns it, `{}` for undefined.
- */
-export function readOptions<T extends object>(
-  fn: string,
-  options: T | undefined,
-  known: readonly string[],
-): Partial<T> {
-  if (options === undefined) return {};
-  checkOptions(fn, options, known);
-  return options;
-}
 
 /**
  * Asserts `shape` is an array of non-negative integers (no holes) of at most {@link MAX_SIZE}
@@ -167,80 +153,18 @@ export function checkLayoutFits(fn: string, shape: readonly number[], layout: un
   if (layout !== undefined) resolveFans(fn, shape, layout);
 }
 
-/** The generator of a random scheme's options: `rng` itself, or `new Rng(seed)`. */
-export function resolveRng(fn: string, options: RandomOptions): Rng {
-  const { rng, seed } = options;
-  if (rng !== undefined && seed !== undefined) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `${fn}: give either options.rng or options.seed, not both.`,
-    );
-  }
-  if (rng !== undefined) {
-    if (!isRng(rng)) {
-      throw new DescentError(
-        'BAD_ARGUMENT',
-        `${fn}: options.rng must be an Rng from @descent/core, got ${describeValue(rng)}.`,
-      );
-    }
-    return rng;
-  }
-  if (seed === undefined) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `${fn}: a random scheme needs options.rng (an Rng) or options.seed (a number or string).`,
-    );
-  }
-  try {
-    return new Rng(seed);
-  } catch (error) {
-    const code =
-      typeof error === 'object' && error !== null && 'code' in error
-        ? (error as DescentError).code
-        : 'BAD_ARGUMENT';
-    throw new DescentError(code, `${fn}: options.seed: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-}
-
-/**
- * Checks a random scheme's generator options now and returns where each call gets its generator:
- * `rng` itself (advanced by every call), or a fresh `new Rng(seed)` (the same values every call).
- *
- * @throws DescentError as {@link resolveRng}.
- */
-export function rngSource(fn: string, options: RandomOptions): () => Rng {
-  const rng = resolveRng(fn, options);
-  const { seed } = options;
-  return seed === undefined ? () => rng : () => new Rng(seed);
-}
-
 /**
  * Reads the options every random scheme takes — checks the options object against `known`
- * (which must include {@link SCHEME_KEYS}), the layout name and the generator — and returns
- * them with the generator's source; the scheme then reads its own options from `options`.
+ * (which must include {@link SCHEME_KEYS}), the layout name and the generator — and returns the
+ * reader (for the scheme's own options), the layout and the generator's source.
  *
  * @throws DescentError `BAD_ARGUMENT` (not an object, bad layout or generator), `UNKNOWN_PARAM`.
  */
-export function readSchemeOptions<T extends SchemeOptions>(
+export function readSchemeOptions(
   fn: string,
   options: unknown,
   known: readonly string[],
-): { options: Partial<T>; rng: () => Rng } {
-  const o = readOptions<T>(fn, options as T | undefined, known);
-  checkLayoutName(fn, o.layout);
-  return { options: o, rng: rngSource(fn, o) };
-}
-
-/** Duck-typed Rng check (no `instanceof` across packages). */
-export function isRng(value: unknown): value is Rng {
-  if (typeof value !== 'object' || value === null) return false;
-  const r = value as Partial<Rng>;
-  return (
-    typeof r.normalArray === 'function' &&
-    typeof r.uniformArray === 'function' &&
-    typeof r.truncatedNormalArray === 'function' &&
-    typeof r.child === 'function'
-  );
+): { read: InitOptionReader; layout: ParamLayout | undefined; rng: () => Rng } {
+  const read = new InitOptionReader(fn, options, known);
+  return { read, layout: read.layout(), rng: read.rng() };
 }

@@ -76,7 +76,7 @@ forEachBackend(
         'SHAPE_MISMATCH',
         "'conv2d'",
       );
-      expectDescentError(() => orthogonal([5, 5]), 'BAD_ARGUMENT', 'options.rng');
+      expectDescentError(() => orthogonal([5, 5]), 'BAD_ARGUMENT', 'orthogonal.rng');
     });
   },
   { backends: ['cpu'] },

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DescentError, type Rng, formatShape } from '@descent/core';
-import { checkFloat32 } from './float32-range';
 import { orthonormalColumns } from './linalg/householder-qr';
 import {
   SCHEME_KEYS,
@@ -25,13 +24,9 @@ export interface OrthogonalOptions extends SchemeOptions {
  * far as they do not depend on the shape.
  */
 export function readGainOptions(fn: string, options: unknown) {
-  const { options: o, rng } = readSchemeOptions<OrthogonalOptions>(fn, options, [
-    ...SCHEME_KEYS,
-    'gain',
-  ]);
-  const { gain: g = 1 } = o;
-  checkFloat32(`${fn}: gain`, g, { min: 0, minExclusive: true });
-  return { g, layout: o.layout, rng };
+  const { read, layout, rng } = readSchemeOptions(fn, options, [...SCHEME_KEYS, 'gain']);
+  const g = read.float32('gain', 1, { min: 0, minExclusive: true });
+  return { g, layout, rng };
 }
 
 /**

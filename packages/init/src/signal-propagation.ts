@@ -7,7 +7,6 @@ import {
   checkModel,
   checkDtype,
   checkFiniteTensor,
-  checkNumber,
   checkTensor,
   describeValue,
   isTensor,
@@ -15,7 +14,7 @@ import {
   toApplyFn,
 } from '@descent/core';
 import { jacobiEigenvalues } from './linalg/jacobi-eigenvalues';
-import { readOptions } from './options';
+import { InitOptionReader } from './init-option-reader';
 import { type TapRecord, traceTaps } from './tap-trace';
 
 /** Options of {@link signalPropagation}. */
@@ -151,35 +150,21 @@ export async function signalPropagation(
       `${fn}: batch must be batch-first with at least one example, got shape ${formatShape(batch.shape)}.`,
     );
   }
-  const o = readOptions(fn, options, [
+  const read = new InitOptionReader(fn, options, [
     'loss',
     'jacobianSamples',
     'layerJacobians',
     'maxJacobianRows',
     'threshold',
   ]);
-  const {
-    loss,
-    jacobianSamples = 4,
-    layerJacobians = true,
-    maxJacobianRows = 2048,
-    threshold = 10,
-  } = o;
-  if (loss !== undefined && typeof loss !== 'function') {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `${fn}: options.loss must be a function (output) => scalar tensor, got ${describeValue(loss)}.`,
-    );
-  }
-  checkNumber(`${fn}: jacobianSamples`, jacobianSamples, { integer: true, min: 0 });
-  checkNumber(`${fn}: maxJacobianRows`, maxJacobianRows, { integer: true, min: 1 });
-  checkNumber(`${fn}: threshold`, threshold, { min: 1, minExclusive: true });
-  if (typeof layerJacobians !== 'boolean') {
-    throw new DescentError(
-      'BAD_HYPERPARAM',
-      `${fn}: layerJacobians must be a boolean, got ${describeValue(layerJacobians)}.`,
-    );
-  }
+  const loss =
+    read.raw('loss') === undefined
+      ? undefined
+      : read.func<(output: tf.Tensor) => tf.Scalar>('loss');
+  const jacobianSamples = read.integer('jacobianSamples', 4, { min: 0 });
+  const maxJacobianRows = read.integer('maxJacobianRows', 2048, { min: 1 });
+  const threshold = read.number('threshold', 10, { min: 1, minExclusive: true });
+  const layerJacobians = read.boolean('layerJacobians', true);
   if (jacobianSamples > 0) checkJacobianInput(fn, batch);
   await checkFiniteTensor(`${fn}: batch`, batch);
   const apply = toApplyFn(model);
@@ -323,7 +308,7 @@ function checkLoss(
   if (!isTensor(value) || value.isDisposed || value.rank !== 0 || value.dtype !== 'float32') {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${fn}: options.loss must return a live float32 scalar tensor, got ${describeValue(value)}.`,
+      `${fn}.loss must return a live float32 scalar tensor, got ${describeValue(value)}.`,
     );
   }
   return value as tf.Scalar;

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkFitsFloat32, checkFloat32 } from './float32-range';
 import {
   SCHEME_KEYS,
   type SchemeOptions,
@@ -27,16 +26,11 @@ export interface TruncatedNormalOptions extends SchemeOptions {
 
 /** {@link truncatedNormal}'s options, read and checked as far as they do not depend on the shape. */
 export function readTruncatedNormalOptions(fn: string, options: unknown) {
-  const { options: o, rng } = readSchemeOptions<TruncatedNormalOptions>(fn, options, [
-    ...SCHEME_KEYS,
-    'mean',
-    'stddev',
-  ]);
-  const { mean = 0, stddev = 0.05 } = o;
-  checkFloat32(`${fn}: mean`, mean);
-  checkFloat32(`${fn}: stddev`, stddev, { min: 0 });
-  checkFitsFloat32(`${fn}: stddev`, stddev, Math.abs(mean) + 2 * stddev);
-  return { mean, stddev, layout: o.layout, rng };
+  const { read, layout, rng } = readSchemeOptions(fn, options, [...SCHEME_KEYS, 'mean', 'stddev']);
+  const mean = read.float32('mean', 0);
+  const stddev = read.float32('stddev', 0.05, { min: 0 });
+  read.fitsFloat32('stddev', stddev, Math.abs(mean) + 2 * stddev);
+  return { mean, stddev, layout, rng };
 }
 
 /**

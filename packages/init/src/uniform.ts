@@ -1,6 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber } from '@descent/core';
-import { checkFloat32 } from './float32-range';
 import {
   SCHEME_KEYS,
   type SchemeOptions,
@@ -20,16 +18,14 @@ export interface UniformOptions extends SchemeOptions {
 
 /** {@link uniform}'s options, read and checked as far as they do not depend on the shape. */
 export function readUniformOptions(fn: string, options: unknown) {
-  const { options: o, rng } = readSchemeOptions<UniformOptions>(fn, options, [
+  const { read, layout, rng } = readSchemeOptions(fn, options, [
     ...SCHEME_KEYS,
     'minval',
     'maxval',
   ]);
-  const { minval = -0.05, maxval = 0.05 } = o;
-  checkFloat32(`${fn}: minval`, minval);
-  checkFloat32(`${fn}: maxval`, maxval);
-  checkNumber(`${fn}: maxval`, maxval, { min: minval, minExclusive: true });
-  return { minval, maxval, layout: o.layout, rng };
+  const minval = read.float32('minval', -0.05);
+  const maxval = read.float32('maxval', 0.05, { min: minval, minExclusive: true });
+  return { minval, maxval, layout, rng };
 }
 
 /**

@@ -234,14 +234,18 @@ forEachBackend(
       );
       expectDescentError(() => lecunNormal([3, -1], { seed: 0 }), 'BAD_ARGUMENT', 'shape');
       expectDescentError(() => lecunNormal([3, 1.5], { seed: 0 }), 'BAD_ARGUMENT', 'shape');
-      expectDescentError(() => heNormal([3, 3]), 'BAD_ARGUMENT', 'options.rng', 'options.seed');
+      expectDescentError(() => heNormal([3, 3]), 'BAD_ARGUMENT', 'heNormal.rng', 'heNormal.seed');
       expectDescentError(
         () => heNormal([3, 3], { seed: 1, rng: new Rng(1) }),
         'BAD_ARGUMENT',
         'not both',
       );
       expectDescentError(() => heNormal([3, 3], { seed: -1 }), 'BAD_HYPERPARAM', 'seed');
-      expectDescentError(() => heNormal([3, 3], { rng: {} as Rng }), 'BAD_ARGUMENT', 'options.rng');
+      expectDescentError(
+        () => heNormal([3, 3], { rng: {} as Rng }),
+        'BAD_ARGUMENT',
+        'heNormal.rng',
+      );
       expectDescentError(
         () => heNormal([3, 3], { seed: 0, fanMode: 'fanAvg' as 'fanIn' }),
         'BAD_ARGUMENT',

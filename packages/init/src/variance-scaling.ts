@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DescentError, type Fans, type Rng, checkNumber, describeValue } from '@descent/core';
+import type { Fans, Rng } from '@descent/core';
 import { NORMAL_Z_BOUND, checkFitsFloat32 } from './float32-range';
 import {
   SCHEME_KEYS,
@@ -41,17 +41,16 @@ export interface VarianceScalingOptions extends SchemeOptions {
 
 /** {@link varianceScaling}'s options, read and checked as far as they do not depend on the shape. */
 export function readVarianceScalingOptions(fn: string, options: unknown) {
-  const { options: o, rng } = readSchemeOptions<VarianceScalingOptions>(fn, options, [
+  const { read, layout, rng } = readSchemeOptions(fn, options, [
     ...SCHEME_KEYS,
     'scale',
     'mode',
     'distribution',
   ]);
-  const { scale = 1, mode = 'fanIn', distribution = 'truncatedNormal' } = o;
-  checkNumber(`${fn}: scale`, scale, { min: 0, minExclusive: true });
-  checkMode(fn, 'mode', mode, FAN_MODES);
-  checkDistribution(fn, distribution, DISTRIBUTIONS);
-  return { scale, mode, distribution, layout: o.layout, rng };
+  const scale = read.number('scale', 1, { min: 0, minExclusive: true });
+  const mode = read.choice('mode', FAN_MODES, 'fanIn');
+  const distribution = read.choice('distribution', DISTRIBUTIONS, 'truncatedNormal');
+  return { scale, mode, distribution, layout, rng };
 }
 
 /**
@@ -95,7 +94,7 @@ export function varianceScaling(
   const { scale, mode, distribution, layout, rng } = readVarianceScalingOptions(fn, options);
   const { size, fans } = fansOf(fn, shape, layout);
   const variance = scale / fanDenominator(fans, mode);
-  checkScaledFits(`${fn}: scale`, scale, variance, distribution);
+  checkScaledFits(`${fn}.scale`, scale, variance, distribution);
   return drawScaled(fn, shape, size, variance, distribution, rng());
 }
 
@@ -164,33 +163,4 @@ export function drawScaled(
     }
     return tf.tensor(values, [...shape], 'float32');
   });
-}
-
-/** Asserts option `option` (a fan mode) is one of `allowed`. */
-export function checkMode(
-  fn: string,
-  option: string,
-  mode: unknown,
-  allowed: readonly FanMode[],
-): asserts mode is FanMode {
-  if (!allowed.includes(mode as FanMode)) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `${fn}: ${option} must be one of ${allowed.map((m) => `'${m}'`).join(', ')}, got ${describeValue(mode)}.`,
-    );
-  }
-}
-
-/** Asserts `distribution` is one of `allowed`. */
-export function checkDistribution(
-  fn: string,
-  distribution: unknown,
-  allowed: readonly Distribution[],
-): asserts distribution is Distribution {
-  if (!allowed.includes(distribution as Distribution)) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `${fn}: distribution must be one of ${allowed.map((d) => `'${d}'`).join(', ')}, got ${describeValue(distribution)}.`,
-    );
-  }
 }

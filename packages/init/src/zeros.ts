@@ -1,18 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  type LayoutOptions,
-  allocating,
-  checkLayoutFits,
-  checkLayoutName,
-  checkShapeArg,
-  readOptions,
-} from './options';
+import { type LayoutOptions, allocating, checkLayoutFits, checkShapeArg } from './options';
+import { InitOptionReader } from './init-option-reader';
 
 /** {@link zeros}' options, read and checked as far as they do not depend on the shape. */
 export function readZerosOptions(fn: string, options: unknown): LayoutOptions {
-  const o = readOptions<LayoutOptions>(fn, options as LayoutOptions | undefined, ['layout']);
-  checkLayoutName(fn, o.layout);
-  return o;
+  return { layout: new InitOptionReader(fn, options, ['layout']).layout() };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   BAD_INPUT_RUNS,
   badNumber,
   expectBadInput,
+  notABoolean,
   notAFunction,
   notAPlainObject,
   notATensor,
@@ -72,9 +73,9 @@ export function gainCases(): void {
     );
   });
 
-  it('refuses a bad leakyRelu slope, null included', async () => {
+  it('refuses a bad leakyRelu slope, null included (a positional argument)', async () => {
     await fc.assert(
-      fc.asyncProperty(badNumber({ min: 0 }), async (bad) => {
+      fc.asyncProperty(fc.oneof(badNumber({ min: 0 }), fc.constant(null)), async (bad) => {
         await expectBadInput(() => loose(gain)('leakyRelu', bad), {
           code: [...ANY_NUMBER_CODE],
           mentions: ['param'],
@@ -294,7 +295,7 @@ export function fixupCases(): void {
       fc.asyncProperty(badNumber({ min: 0 }), async (a) => {
         await expectBadInput(call({ branches, nonlinearity: 'leakyRelu', a, seed: 0 }), {
           code: [...ANY_NUMBER_CODE],
-          mentions: ['options.a'],
+          mentions: ['fixup.a'],
           unchanged,
         });
       }),
@@ -302,7 +303,7 @@ export function fixupCases(): void {
     );
     await expectBadInput(call({ branches, a: 0.1, seed: 0 }), {
       code: 'BAD_ARGUMENT',
-      mentions: ['options.a', 'leakyRelu'],
+      mentions: ['fixup.a', 'leakyRelu'],
       unchanged,
     });
     await fc.assert(
@@ -394,7 +395,7 @@ export function lsuvCases(): void {
       fc.asyncProperty(
         badNumber({ min: 0, max: 1, minExclusive: true, maxExclusive: true }),
         badNumber({ min: 1, integer: true }),
-        fc.oneof(fc.constantFrom(0, 1, 'true', null), fc.constant({})),
+        notABoolean,
         async (tolVar, maxIters, orthogonalStart) => {
           await expectBadInput(call({ seed: 0, tolVar }), {
             code: [...ANY_NUMBER_CODE],
@@ -559,7 +560,8 @@ export function signalPropagationCases(): void {
     const call = (options: any) => () => signalPropagation(model, batch, options);
     await fc.assert(
       fc.asyncProperty(
-        notAFunction,
+        // `loss: null` reads as absent (the default loss).
+        notAFunction.filter((v) => v !== null),
         badNumber({ min: 0, integer: true }),
         badNumber({ min: 1, integer: true }),
         badNumber({ min: 1, minExclusive: true }),
