@@ -138,6 +138,18 @@ forEachBackend(
       });
     });
 
+    it('regression: option values that were taken unchecked are refused (amsgrad, debias, factored)', async () => {
+      for (const [call, name] of [
+        [() => optim.scaleByAdam({ amsgrad: 'yes' as never }), 'amsgrad'],
+        [() => optim.ema(0.9, { debias: 1 as never }), 'debias'],
+        [() => optim.scaleByFactoredRms({ factored: 0 as never }), 'factored'],
+        [() => optim.adaptiveClip(0.01, 1e-3, { info: [] as never }), 'info'],
+        [() => optim.maskUpdates([] as never), 'masks'],
+      ] as const) {
+        await expectBadInput(call, { code: ['BAD_HYPERPARAM', 'BAD_ARGUMENT'], mentions: [name] });
+      }
+    });
+
     it('regression: clipByValue(2, 1) (min above max) is refused', async () => {
       await expectBadInput(() => optim.clipByValue(2, 1), {
         code: 'BAD_HYPERPARAM',

@@ -18,6 +18,7 @@ import { adaptiveClip } from './adaptive-clip';
 import { scaleByTrustRatio } from './scale-by-trust-ratio';
 import { addDecayedWeights } from './add-decayed-weights';
 import { applyIfFinite } from './apply-if-finite';
+import { adamw } from '../optimizers/adamw';
 
 /** The README's "Non-finite gradients" policy, checked numerically: which elements turn NaN. */
 
@@ -96,6 +97,26 @@ forEachBackend(
         expect(nanIndices(b)).toEqual([]);
       });
     }
+
+    it('regression: adamw({ globalClipNorm }) no longer turns every parameter NaN from one NaN element', async () => {
+      const w = tf.variable(tf.linspace(1, 2, SIZE), true, `nan-w-${Math.random()}`);
+      const b = tf.variable(tf.linspace(-1, -2, SIZE), true, `nan-b-${Math.random()}`);
+      const opt = adamw({ learningRate: 0.1, weightDecay: 0.01, globalClipNorm: 0.1 });
+      for (let step = 0; step < 3; step++) {
+        const gw = tf.tidy(() => {
+          const g = tf.linspace(0.5, 1.5, SIZE);
+          const nan = tf.fill([SIZE], Number.NaN);
+          return step === 0 ? tf.where(tf.equal(tf.range(0, SIZE), BAD), nan, g) : g;
+        });
+        const gb = tf.fill([SIZE], 0.25);
+        opt.applyGradients({ [w.name]: gw, [b.name]: gb });
+        tf.dispose([gw, gb]);
+      }
+      expect(nanIndices(Array.from(await w.data()))).toEqual([BAD]);
+      expect(nanIndices(Array.from(await b.data()))).toEqual([]);
+      opt.dispose();
+      tf.dispose([w, b]);
+    });
 
     it('clipByGlobalNorm leaves the updates of a step with an infinite norm unclipped', async () => {
       const t = clipByGlobalNorm(1);
