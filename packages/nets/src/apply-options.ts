@@ -1,7 +1,13 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { DescentError, type Params, type Rng, checkOptions, describeValue } from '@descent/core';
+import {
+  DescentError,
+  type Params,
+  type Rng,
+  checkOptions,
+  describeValue,
+  isPlainObject,
+} from '@descent/core';
 import type { NetApplyOptions } from './net';
-import { isPlainObject } from './plain-object';
 import { checkReturnedTensor } from './returned-tensor';
 
 /** Validated {@link NetApplyOptions}. Internal. */

@@ -13,9 +13,9 @@ import {
   inferParamInfo,
   isTensor,
   sameShape,
+  isPlainObject,
 } from '@descent/core';
 import type { WeightInit } from './init-spec';
-import { isPlainObject } from './plain-object';
 import { type ResolvedNorm, normLayerName } from './norm-spec';
 
 /** Collects a net's parameters and their ParamInfo in creation (forward) order. Internal. */

@@ -1,6 +1,12 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { DescentError, checkTensor, describeValue, formatShape, sameShape } from '@descent/core';
-import { isPlainObject } from './plain-object';
+import {
+  DescentError,
+  checkTensor,
+  describeValue,
+  formatShape,
+  isPlainObject,
+  sameShape,
+} from '@descent/core';
 
 /**
  * Validates every entry of `assignStats(vars, stats)` before anything is assigned: `vars` and
