@@ -371,11 +371,11 @@ forEachBackend(
         });
       }
 
-      it('regression: oneHotChecked(int32 tensor [0, 5], 3) is refused (oneHot gave a zero row)', async () => {
+      it('regression: oneHotChecked(int32 tensor [0, 5], 3) is refused (oneHot gave a zero row; checkLabels names the flat index)', async () => {
         const labels = tf.tensor1d([0, 5], 'int32');
         await expectBadInput(() => oneHotChecked(labels, 3), {
           code: 'BAD_ARGUMENT',
-          mentions: ['labels[1]', '5', '[0, 3)'],
+          mentions: ['oneHotChecked.labels', 'flat index 1', '5', '[0, 3)'],
           unchanged: labels,
         });
         const unchecked = oneHot(labels, 3);

@@ -1,4 +1,5 @@
 import { DescentError, formatShape, describeValue } from '@descent/core';
+import { checkClassIds } from './check-class-ids';
 
 /**
  * An in-memory dataset of `n` examples in plain typed arrays, row-major: example `i` occupies
@@ -122,13 +123,7 @@ export function checkDataset(name: string, dataset: unknown): asserts dataset is
       );
     }
     if (d.y instanceof Int32Array) {
-      const bad = d.y.findIndex((v) => v < 0 || v >= k);
-      if (bad >= 0) {
-        throw new DescentError(
-          'BAD_ARGUMENT',
-          `${name}.y[${bad}] is ${d.y[bad]}, outside [0, numClasses) = [0, ${k}).`,
-        );
-      }
+      checkClassIds(`${name}.y`, d.y, k);
     }
   }
 }

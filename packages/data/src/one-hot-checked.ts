@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { DescentError, checkDtype, checkNumber, isTensor } from '@descent/core';
+import { checkDtype, checkLabels, checkNumber, isTensor } from '@descent/core';
 import { oneHot } from './one-hot';
 
 /**
@@ -9,7 +9,8 @@ import { oneHot } from './one-hot';
  * (which checks arrays itself). The caller owns (and disposes) the result.
  *
  * @throws DescentError as {@link oneHot}, plus `BAD_ARGUMENT` naming the first out-of-range
- *   label of a tensor (its flat index and value); nothing is allocated when it throws.
+ *   label of a tensor (its flat index and value: core's `checkLabels`); nothing is allocated
+ *   when it throws.
  * @example
  * ```ts
  * const targets = await oneHotChecked(labels, 10); // labels: an int32 tensor from elsewhere
@@ -22,13 +23,6 @@ export async function oneHotChecked(
   if (!isTensor(labels)) return oneHot(labels, numClasses);
   checkNumber('oneHotChecked.numClasses', numClasses, { integer: true, min: 2, max: 2147483647 });
   checkDtype('oneHotChecked.labels', labels, 'int32');
-  const values = await labels.data();
-  const bad = values.findIndex((v) => v < 0 || v >= numClasses);
-  if (bad >= 0) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `oneHotChecked.labels[${bad}] (flat index of shape [${labels.shape.join(', ')}]) is ${values[bad]}, outside [0, numClasses) = [0, ${numClasses}).`,
-    );
-  }
+  await checkLabels('oneHotChecked.labels', labels, numClasses);
   return oneHot(labels, numClasses);
 }

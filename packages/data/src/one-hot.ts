@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DescentError, checkDtype, checkNumber, describeValue, isTensor } from '@descent/core';
+import { checkClassIds } from './check-class-ids';
 
 /**
  * One-hot encoding of class labels as a float32 tensor: row `i` is `e_{labels[i]}`, the unit
@@ -24,13 +25,7 @@ import { DescentError, checkDtype, checkNumber, describeValue, isTensor } from '
 export function oneHot(labels: Int32Array | tf.Tensor, numClasses: number): tf.Tensor {
   checkNumber('oneHot.numClasses', numClasses, { integer: true, min: 2, max: 2147483647 });
   if (labels instanceof Int32Array) {
-    const bad = labels.findIndex((v) => v < 0 || v >= numClasses);
-    if (bad >= 0) {
-      throw new DescentError(
-        'BAD_ARGUMENT',
-        `oneHot.labels[${bad}] is ${labels[bad]}, outside [0, numClasses) = [0, ${numClasses}).`,
-      );
-    }
+    checkClassIds('oneHot.labels', labels, numClasses);
     const out = new Float32Array(labels.length * numClasses);
     labels.forEach((label, i) => {
       out[i * numClasses + label] = 1;
