@@ -7,7 +7,7 @@ import {
   checkTensor,
   describeValue,
   formatShape,
-  isTensor,
+  isPlainObject,
   sameShape,
 } from '@descent/core';
 import { resolveAxis } from './axes';
@@ -134,16 +134,9 @@ export function checkMomentsState(
   checkParamShape(`${name}.variance`, s.variance, shape, what);
 }
 
-function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || isTensor(value)) {
-    return false;
-  }
-  return Object.prototype.toString.call(value) === '[object Object]';
-}
-
 /**
- * Asserts `value` is a plain object of named entries (not null, an array, a tensor, a Map or a
- * function);
+ * Asserts `value` is a plain object of named entries (core's `isPlainObject`: not null, an array,
+ * a tensor, a Map, a function or a class instance);
  * `expected` describes it for the message, e.g. `'{ mean, variance }'`.
  */
 export function checkRecord(
@@ -151,7 +144,7 @@ export function checkRecord(
   value: unknown,
   expected: string,
 ): asserts value is Record<string, unknown> {
-  if (!isPlainRecord(value)) {
+  if (!isPlainObject(value)) {
     throw new DescentError(
       'BAD_ARGUMENT',
       `${name} must be an object ${expected}, got ${describeValue(value)}.`,

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { DescentErrorCode } from '@descent/core';
-import { notANumber, notATensor, otherShape } from '@descent/core/testing';
+import { notATensor, otherShape } from '@descent/core/testing';
 import fc from 'fast-check';
 
 /** A description of a bad tensor argument. */
@@ -59,15 +59,4 @@ export function makeBad(bad: BadTensor): {
   const t = bad.kind === 'dtype' ? tf.zeros(bad.shape, 'int32') : tf.zeros(bad.shape);
   if (bad.kind === 'disposed') t.dispose();
   return { arg: t, code, dispose: () => t.dispose() };
-}
-
-/** Not a boolean (numbers, strings, objects…); `null`, which reads as absent, left out. */
-export const notABoolean: fc.Arbitrary<unknown> = fc.oneof(
-  notANumber.filter((v) => typeof v !== 'boolean' && v !== null),
-  fc.constantFrom(0, 1, Number.NaN),
-);
-
-/** Drops `null` and `undefined` from a bad-value arbitrary, for options where they mean "the default". */
-export function present<T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T> {
-  return arb.filter((v) => v !== null && v !== undefined);
 }
