@@ -32,7 +32,9 @@ export interface LionOptions extends PreprocessingOptions {
 
 /**
  * One Lion step (Chen et al., 2023) in place: `u = −lr·(sign(β₁m + (1 − β₁)g) + decay·p)`,
- * `m' = β₂m + (1 − β₂)g`; the sign is 1, −1, or 0 for ±0 and NaN, as `scaleBySign`.
+ * `m' = β₂m + (1 − β₂)g`; the sign is 1, −1, 0 for ±0 and NaN for NaN, as `scaleBySign`
+ * (the last branch returns `x` itself: ±0 for ±0, and a NaN stays visible instead of freezing the
+ * element; `x·0` would do the same but shader compilers may fold it to 0).
  */
 export const lionKernel: OptimizerKernel = optimizerKernel({
   name: 'lionStep',
@@ -41,7 +43,7 @@ export const lionKernel: OptimizerKernel = optimizerKernel({
   zeroable: ['decay'],
   update: (r, o) => {
     const x = o.add(o.mul(r.m!, r.b1!), o.mul(r.g!, r.omb1!));
-    const sign = o.select(o.gt(x, 0), 1, o.select(o.lt(x, 0), -1, 0));
+    const sign = o.select(o.gt(x, 0), 1, o.select(o.lt(x, 0), -1, x));
     const m = o.add(o.mul(r.m!, r.b2!), o.mul(r.g!, r.omb2!));
     return { update: decayedStep(r, o, sign), m };
   },

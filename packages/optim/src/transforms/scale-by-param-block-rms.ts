@@ -13,7 +13,9 @@ import { EMPTY_STATE, type TransformState } from '../transform/transform-state';
  * u ← u · max(rms(θ), minScale),     rms(θ) = √(mean(θ²))
  * ```
  *
- * Needs `params`; stateless; the RMS is computed on the backend.
+ * Needs `params`; stateless; the RMS is computed on the backend. A non-finite RMS (a parameter
+ * that already holds NaN or ±∞) leaves that update unscaled (factor 1), so the NaN stays in its
+ * own element instead of spreading to the whole parameter through the factor.
  *
  * @param minScale - lower bound of the scale, ≥ 0. Default 1e-3 (optax; Adafactor's `ε₂`).
  *
@@ -35,7 +37,10 @@ export function scaleByParamBlockRms(minScale = 1e-3): GradientTransformation {
       const next: Params = {};
       for (const [name, u] of Object.entries(updates)) {
         const p = requireParam('scaleByParamBlockRms', params, name);
-        next[name] = tf.mul(u, tf.maximum(tf.sqrt(tf.mean(tf.square(p))), minScale));
+        next[name] = tf.tidy(() => {
+          const rms = tf.sqrt(tf.mean(tf.square(p)));
+          return tf.mul(u, tf.where(tf.isFinite(rms), tf.maximum(rms, minScale), tf.onesLike(rms)));
+        });
       }
       return { updates: next, state };
     },
