@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkTensor, DescentError, describeValue, formatShape, type Params } from '@descent/core';
+import { checkTensor, DescentError, formatShape, type Params } from '@descent/core';
 import type { FusedStep } from '../fused/fused-step';
 import type { Preprocessor } from './preprocessing';
+import { checkTransformation } from '../transform/check-transformation';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import {
   disposeReplaced,
@@ -68,7 +69,7 @@ export class TransformOptimizer extends tf.Optimizer {
    */
   constructor(transform: GradientTransformation) {
     super();
-    checkTransform(transform);
+    checkTransformation('fromTransform: transform', transform);
     this.transform = transform;
     this.state = transform.init({});
   }
@@ -359,24 +360,7 @@ export class TransformOptimizer extends tf.Optimizer {
  * @throws DescentError `BAD_ARGUMENT` when `transform` is no `{ init, update }` transformation.
  */
 export function fromTransform(transform: GradientTransformation): TransformOptimizer {
-  checkTransform(transform);
   return new TransformOptimizer(transform);
-}
-
-/** Asserts `transform` is a gradient transformation: an object with `init` and `update` functions. */
-function checkTransform(transform: unknown): asserts transform is GradientTransformation {
-  const t = transform as Partial<GradientTransformation> | null;
-  if (
-    typeof t !== 'object' ||
-    t === null ||
-    typeof t.init !== 'function' ||
-    typeof t.update !== 'function'
-  ) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `fromTransform: transform must be a GradientTransformation { init, update } (e.g. chain(…)), got ${describeValue(transform)}.`,
-    );
-  }
 }
 
 /** Every update belongs to a variable of this step and has its shape and dtype. */
