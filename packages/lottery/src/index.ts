@@ -1,0 +1,1 @@
+// Explicit named re-exports of the package's public API.
