@@ -1,1 +1,7 @@
 // Explicit named re-exports of the package's public API.
+export type { Masks } from './masks';
+export { magnitudeScores } from './magnitude-scores';
+export { randomScores, type RandomScoresOptions } from './random-scores';
+export { prune, type PruneOptions } from './prune';
+export { applyMasks } from './apply-masks';
+export { densityReport, type DensityReport, type DensityCount } from './density-report';
