@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DescentError, type Model, type Params } from '@descent/core';
-import { type LossOptions, lossOf, paramList, readLossProblem, toParams } from './loss-of';
+import {
+  type LossOptions,
+  checkForward,
+  lossOf,
+  paramList,
+  readLossProblem,
+  toParams,
+} from './loss-of';
 
 /** Options of {@link graspScores}. */
 export type GraspOptions = LossOptions;
@@ -43,6 +50,7 @@ export function graspScores(
 ): Params {
   const fn = 'graspScores';
   const p = readLossProblem(fn, model, batch, options);
+  checkForward(fn, p);
   const loss = lossOf(fn, p);
   return tf.tidy(() => {
     const theta = paramList(p);

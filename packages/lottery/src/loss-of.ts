@@ -2,7 +2,7 @@
  * Shared by the data-driven saliency scores (SNIP, GraSP): reading `{ x, y }` and the `loss`
  * option, and the loss of a model as a function of its parameter list.
  */
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import {
   DescentError,
   type Model,
@@ -14,6 +14,7 @@ import {
   checkTensor,
   describeValue,
   formatShape,
+  isDescentError,
   isTensor,
   softmaxCrossEntropy,
 } from '@descent/core';
@@ -71,7 +72,7 @@ export function readLossProblem(
       `${fn}: batch.x must be [n, …] with n ≥ 1 examples, got ${formatShape(x.shape)}.`,
     );
   }
-  const read = new OptionReader(fn, options ?? {}, ['loss']);
+  const read = new OptionReader(fn, options === undefined ? {} : options, ['loss']);
   const custom = read.raw('loss') !== undefined;
   const loss = read.func<LossFn>('loss', defaultLoss);
   if (!custom) {
@@ -106,7 +107,7 @@ export function lossOf(fn: string, p: LossProblem): (...values: tf.Tensor[]) => 
     p.keys.forEach((key, i) => {
       params[key] = values[i] as tf.Tensor;
     });
-    const logits = p.model.apply(params, p.x, { training: false });
+    const logits = applyModel(fn, p.model, params, p.x, 'batch.x');
     if (!isTensor(logits)) {
       throw new DescentError(
         'BAD_ARGUMENT',
@@ -129,6 +130,29 @@ export function lossOf(fn: string, p: LossProblem): (...values: tf.Tensor[]) => 
   };
 }
 
+/**
+ * `model.apply(params, x, { training: false })`, with an error of tfjs (an input the model's ops
+ * refuse) turned into a `SHAPE_MISMATCH` naming the input `what`; a DescentError passes as is.
+ */
+export function applyModel(
+  fn: string,
+  model: Model,
+  params: Params,
+  x: tf.Tensor,
+  what: string,
+): unknown {
+  try {
+    return model.apply(params, x, { training: false });
+  } catch (error) {
+    if (isDescentError(error) || !(error instanceof Error)) throw error;
+    throw new DescentError(
+      'SHAPE_MISMATCH',
+      `${fn}: model.apply refused ${what} of shape ${formatShape(x.shape)}: ${error.message.split('\n')[0]}`,
+      { cause: error },
+    );
+  }
+}
+
 function checkLabelsFit(fn: string, logits: tf.Tensor, y: tf.Tensor): void {
   const batchShape = logits.shape.slice(0, -1);
   const ok =
@@ -143,6 +167,17 @@ function checkLabelsFit(fn: string, logits: tf.Tensor, y: tf.Tensor): void {
         "int32 class ids need the logits' shape without the class axis, float32 targets the logits' shape.",
     );
   }
+}
+
+/**
+ * Runs the loss once without a gradient tape, so that a model or loss the checks of
+ * {@link lossOf} refuse throws before any gradient is recorded (tfjs 4.22 keeps the tensors a
+ * tape saves for the backward pass when the forward pass throws, and they would leak).
+ */
+export function checkForward(fn: string, p: LossProblem): void {
+  tf.tidy(() => {
+    lossOf(fn, p)(...paramList(p));
+  });
 }
 
 /** The parameter values in key order. */

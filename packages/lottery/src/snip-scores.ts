@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model, Params } from '@descent/core';
-import { type LossOptions, lossOf, paramList, readLossProblem, toParams } from './loss-of';
+import {
+  type LossOptions,
+  checkForward,
+  lossOf,
+  paramList,
+  readLossProblem,
+  toParams,
+} from './loss-of';
 
 /** Options of {@link snipScores}. */
 export type SnipOptions = LossOptions;
@@ -39,6 +46,7 @@ export function snipScores(
 ): Params {
   const fn = 'snipScores';
   const p = readLossProblem(fn, model, batch, options);
+  checkForward(fn, p);
   return tf.tidy(() => {
     const theta = paramList(p);
     const grads = tf.grads(lossOf(fn, p))(theta);

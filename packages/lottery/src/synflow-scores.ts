@@ -5,9 +5,10 @@ import {
   OptionReader,
   type Params,
   checkModel,
+  describeValue,
   isTensor,
 } from '@descent/core';
-import { toParams } from './loss-of';
+import { applyModel, toParams } from './loss-of';
 
 /** Options of {@link synflowScores}. */
 export interface SynflowOptions {
@@ -100,10 +101,15 @@ function readShape(name: string, value: unknown): number[] {
   ) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `${name} must be a non-empty array of positive integers (one example's shape), got ${JSON.stringify(value) ?? String(value)}.`,
+      `${name} must be a non-empty array of positive integers (one example's shape), got ${describeShape(value)}.`,
     );
   }
   return [...value];
+}
+
+function describeShape(value: unknown): string {
+  if (!Array.isArray(value)) return describeValue(value);
+  return `[${value.map((d) => (typeof d === 'number' ? String(d) : describeValue(d))).join(', ')}]`;
 }
 
 function flow(fn: string, model: Model, inputShape: number[], rescale: boolean): Flow {
@@ -113,12 +119,21 @@ function flow(fn: string, model: Model, inputShape: number[], rescale: boolean):
     const scaled = rescale ? rescaled(model, keys, abs) : abs;
     const x = tf.ones([1, ...inputShape]);
     const total = (...values: tf.Tensor[]) => {
-      const out = model.apply(toParams(keys, values), x, { training: false });
+      const out = applyModel(
+        fn,
+        model,
+        toParams(keys, values),
+        x,
+        'the all-ones input of synflowScores.inputShape',
+      );
       if (!isTensor(out)) {
         throw new DescentError('BAD_ARGUMENT', `${fn}: model.apply must return a tensor.`);
       }
       return tf.sum(out);
     };
+    // A forward pass without a tape first: a model that throws under valueAndGrads would leak
+    // the tensors the tape saved for the backward pass (tfjs 4.22).
+    total(...scaled);
     const { value, grads } = tf.valueAndGrads(total)(scaled);
     const scores = toParams(
       keys,
