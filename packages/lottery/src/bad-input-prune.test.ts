@@ -4,7 +4,7 @@
  * is allocated — no tensor leaks and no input changes.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { type ParamInfo, Rng, inferParamInfo } from '@descent/core';
+import { type Model, type ParamInfo, Rng, inferParamInfo } from '@descent/core';
 import {
   BAD_INPUT_RUNS,
   badNumber,
@@ -21,6 +21,7 @@ import { applyMasks } from './apply-masks';
 import { densityReport } from './density-report';
 import { magnitudeScores } from './magnitude-scores';
 import { prune } from './prune';
+import { prunedModel } from './pruned-model';
 import { randomScores } from './random-scores';
 
 const RUNS = { numRuns: BAD_INPUT_RUNS };
@@ -280,6 +281,69 @@ forEachBackend('bad input (prune part)', () => {
       mentions: [W, '0s and 1s'],
     });
     tf.dispose([intMask, half]);
+    dispose();
+  });
+  it('prunedModel refuses a bad model and bad masks, naming the key', async () => {
+    const { scores, mask, dispose } = setup();
+    const model: Model = {
+      params: scores,
+      info: INFO,
+      apply: (p, x) => tf.matMul(x, p[W] as tf.Tensor),
+    };
+    const unchanged = [scores[W], scores[B], mask];
+    await fc.assert(
+      fc.asyncProperty(notAPlainObject, notATensor, async (v, t) => {
+        await expectBadInput(() => prunedModel(v as never, { [W]: mask }), {
+          code: 'BAD_ARGUMENT',
+          mentions: ['prunedModel: model'],
+          unchanged,
+        });
+        await expectBadInput(() => prunedModel(model, v as never), {
+          code: 'BAD_ARGUMENT',
+          mentions: ['prunedModel: masks'],
+          unchanged,
+        });
+        await expectBadInput(() => prunedModel(model, { [W]: t } as never), {
+          code: 'BAD_ARGUMENT',
+          mentions: [`prunedModel: masks["${W}"]`],
+          unchanged,
+        });
+      }),
+      RUNS,
+    );
+    await fc.assert(
+      fc.asyncProperty(unknownName([W, B]), otherShape([3, 2]), async (k, shape) => {
+        await expectBadInput(() => prunedModel(model, { [k]: mask }), {
+          code: 'UNKNOWN_PARAM',
+          mentions: ['prunedModel: masks', JSON.stringify(k)],
+          unchanged,
+        });
+        const bad = tf.ones(shape);
+        await expectBadInput(() => prunedModel(model, { [W]: bad }), {
+          code: 'SHAPE_MISMATCH',
+          mentions: [`prunedModel: masks["${W}"]`],
+          unchanged,
+        });
+        bad.dispose();
+      }),
+      RUNS,
+    );
+    const intMask = tf.ones([3, 2], 'int32');
+    await expectBadInput(() => prunedModel(model, { [W]: intMask }), {
+      code: 'DTYPE_MISMATCH',
+      mentions: [`prunedModel: masks["${W}"]`],
+    });
+    const gone = tf.ones([3, 2]);
+    gone.dispose();
+    await expectBadInput(() => prunedModel(model, { [W]: gone }), {
+      code: 'DISPOSED',
+      mentions: [`prunedModel: masks["${W}"]`],
+    });
+    await expectBadInput(() => prunedModel({ ...model, info: { [W]: INFO[W] } } as never, {}), {
+      code: 'UNKNOWN_PARAM',
+      mentions: ['prunedModel: model'],
+    });
+    intMask.dispose();
     dispose();
   });
 });

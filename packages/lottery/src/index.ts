@@ -5,6 +5,7 @@ export { randomScores, type RandomScoresOptions } from './random-scores';
 export { prune, type PruneOptions } from './prune';
 export { applyMasks } from './apply-masks';
 export { densityReport, type DensityReport, type DensityCount } from './density-report';
+export { prunedModel } from './pruned-model';
 export type { Batch, LossFn, LossOptions } from './loss-of';
 export { type SnipOptions, snipScores } from './snip-scores';
 export { type GraspOptions, graspScores } from './grasp-scores';

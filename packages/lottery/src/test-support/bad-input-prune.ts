@@ -8,4 +8,5 @@ export const PRUNE_EXPORTS_COVERED: readonly string[] = [
   'prune',
   'applyMasks',
   'densityReport',
+  'prunedModel',
 ];
