@@ -16,6 +16,7 @@ import {
   formatShape,
   isDescentError,
   isTensor,
+  sameShape,
   softmaxCrossEntropy,
 } from '@descent/core';
 
@@ -157,9 +158,7 @@ function checkLabelsFit(fn: string, logits: tf.Tensor, y: tf.Tensor): void {
   const batchShape = logits.shape.slice(0, -1);
   const ok =
     logits.rank >= 1 &&
-    (y.dtype === 'int32'
-      ? formatShape(y.shape) === formatShape(batchShape)
-      : formatShape(y.shape) === formatShape(logits.shape));
+    (y.dtype === 'int32' ? sameShape(y.shape, batchShape) : sameShape(y.shape, logits.shape));
   if (!ok) {
     throw new DescentError(
       'SHAPE_MISMATCH',

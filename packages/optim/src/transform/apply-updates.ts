@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkRecord } from './check-update';
 import {
   checkDtype,
   checkSameShape,
   DescentError,
   describeValue,
-  isTensor,
   type Params,
 } from '@descent/core';
 
@@ -23,8 +23,8 @@ import {
  * ```
  */
 export function applyUpdates(variables: Record<string, tf.Variable>, updates: Params): void {
-  checkRecord('variables', variables);
-  checkRecord('updates', updates);
+  checkRecord('applyUpdates', 'variables', variables);
+  checkRecord('applyUpdates', 'updates', updates);
   for (const [name, u] of Object.entries(updates)) {
     const v = Object.hasOwn(variables, name) ? variables[name] : undefined;
     if (v === undefined) {
@@ -47,14 +47,5 @@ export function applyUpdates(variables: Record<string, tf.Variable>, updates: Pa
     const next = tf.tidy(() => tf.add(v, u));
     v.assign(next);
     next.dispose(); // the variable keeps the data; this handle would count as a tensor
-  }
-}
-
-function checkRecord(name: string, value: unknown): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || isTensor(value)) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `applyUpdates: ${name} must be a record of tensors by name, got ${describeValue(value)}.`,
-    );
   }
 }

@@ -5,6 +5,7 @@ import {
   checkTensor,
   DescentError,
   describeValue,
+  isPlainObject,
   isTensor,
   type Params,
   sameShape,
@@ -102,12 +103,20 @@ export function checkedTransformation<T extends GradientTransformation>(
   };
 }
 
-function checkRecord(
+/**
+ * Asserts `value` is a record of tensors by name (an object literal: not null, an array, a tensor
+ * or a class instance; its entries are checked by the caller).
+ *
+ * @param what - The function or transformation, as its user knows it (`'applyUpdates'`).
+ * @param name - The argument (`'updates'`).
+ * @throws DescentError `BAD_ARGUMENT` naming both.
+ */
+export function checkRecord(
   what: string,
   name: string,
   value: unknown,
 ): asserts value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || isTensor(value)) {
+  if (!isPlainObject(value)) {
     throw new DescentError(
       'BAD_ARGUMENT',
       `${name} (${what}) must be a record of tensors by parameter name, got ${describeValue(value)}.`,

@@ -3,6 +3,7 @@ import {
   DescentError,
   describeValue,
   formatShape,
+  isPlainObject,
   isTensor,
   type Params,
   sameShape,
@@ -158,7 +159,7 @@ export function numberSlot(slots: Readonly<Record<string, SlotValue>>, key: stri
 }
 
 function slotOf(slots: unknown, key: unknown): unknown {
-  if (typeof slots !== 'object' || slots === null || Array.isArray(slots) || isTensor(slots)) {
+  if (!isPlainObject(slots)) {
     throw new DescentError(
       'BAD_ARGUMENT',
       `slots must be a record of slots, got ${describeValue(slots)}.`,

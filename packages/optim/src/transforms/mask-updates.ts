@@ -1,13 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  checkSameShape,
-  checkTensor,
-  DescentError,
-  describeValue,
-  isTensor,
-  type Params,
-} from '@descent/core';
-import { checkedTransformation } from '../transform/check-update';
+import { checkSameShape, checkTensor, type Params } from '@descent/core';
+import { checkedTransformation, checkRecord } from '../transform/check-update';
 import type { GradientTransformation } from '../transform/gradient-transformation';
 import { EMPTY_STATE } from '../transform/transform-state';
 
@@ -41,12 +34,7 @@ import { EMPTY_STATE } from '../transform/transform-state';
  * ```
  */
 export function maskUpdates(masks: Params): GradientTransformation {
-  if (typeof masks !== 'object' || masks === null || Array.isArray(masks) || isTensor(masks)) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `maskUpdates: masks must be a map of tensors by name, got ${describeValue(masks)}.`,
-    );
-  }
+  checkRecord('maskUpdates', 'masks', masks);
   const entries = { ...masks };
   for (const [name, m] of Object.entries(entries)) checkTensor(`masks["${name}"]`, m);
   return checkedTransformation('maskUpdates', {
