@@ -311,6 +311,15 @@ forEachBackend('bad input (imp part)', () => {
       }),
       RUNS,
     );
+    await refusesWith({ controls: { randomPruning: true, rounds: [9] } }, 'BAD_HYPERPARAM', [
+      'imp.controls.rounds[0]',
+      'imp.rounds',
+    ]);
+    await refusesWith({ controls: { rounds: [1] } }, 'BAD_HYPERPARAM', [
+      'imp.controls.rounds',
+      'no control',
+    ]);
+    await refusesWith({ exclude: [K1, K2] }, 'BAD_HYPERPARAM', ['imp', 'no weight to prune']);
     await fc.assert(
       fc.asyncProperty(notAnRng, async (rng) => {
         await refusesWith({ rng }, 'BAD_ARGUMENT', ['imp.rng', 'Rng']);
@@ -394,7 +403,16 @@ forEachBackend('bad input (imp part)', () => {
         [K2, 'NaN'],
       ],
       [() => 5, 'BAD_ARGUMENT', ['params']],
-      [() => ({}), 'BAD_ARGUMENT', ['params']],
+      [() => ({}), 'UNKNOWN_PARAM', ['imp.controls.randomReinit: params', K1]],
+      [
+        () => {
+          const { [B1]: bias, ...rest } = keep(mlp({ sizes: SIZES, seed: 7 }).params);
+          (bias as tf.Tensor).dispose();
+          return rest;
+        },
+        'UNKNOWN_PARAM',
+        ['imp.controls.randomReinit: params', B1],
+      ],
     ];
     for (const [fresh, code, mentions] of cases) {
       const train = vi.fn(stepTwice);
@@ -552,6 +570,26 @@ forEachBackend('bad input (imp part)', () => {
       }),
       RUNS,
     );
+    // Every parameter of the ticket, biases included, and no other.
+    const { [B1]: _bias, ...withoutBias } = params;
+    await expectBadInput(() => randomReinit(ticket, withoutBias), {
+      code: 'UNKNOWN_PARAM',
+      mentions: ['randomReinit: params', B1],
+      unchanged,
+    });
+    const extra = tf.zeros([2]);
+    await expectBadInput(() => randomReinit(ticket, { ...params, extra }), {
+      code: 'UNKNOWN_PARAM',
+      mentions: ['randomReinit: params["extra"]'],
+      unchanged,
+    });
+    const wideBias = tf.zeros([9]);
+    await expectBadInput(() => randomReinit(ticket, { ...params, [B1]: wideBias }), {
+      code: 'SHAPE_MISMATCH',
+      mentions: [`randomReinit: params["${B1}"]`, '[9]', '[4]'],
+      unchanged,
+    });
+    tf.dispose([extra, wideBias]);
     const int32 = tf.zeros([3, 4], 'int32');
     const gone = tf.zeros([3, 4]);
     gone.dispose();

@@ -10,3 +10,17 @@ export type { Batch, LossFn, LossOptions } from './loss-of';
 export { type SnipOptions, snipScores } from './snip-scores';
 export { type GraspOptions, graspScores } from './grasp-scores';
 export { type SynflowOptions, synflowScores } from './synflow-scores';
+export { synflowPrune, type SynflowPruneOptions } from './synflow-prune';
+export { Ticket, type TicketMeta } from './ticket/ticket';
+export { type TicketJSON, ticketFromJSON } from './ticket/ticket-json';
+export {
+  imp,
+  type ImpOptions,
+  type ImpControls,
+  type ImpResult,
+  type RoundReport,
+} from './imp/imp';
+export { trainTicket, type TrainTicketOptions } from './imp/train-ticket';
+export { randomReinit, randomPruning, type RandomPruningOptions } from './imp/controls';
+export type { TrainingRun, TrainFn, EvaluateFn } from './imp/training-run';
+export type { Evaluation, EvaluationRecord, RunKind, RunReport } from './imp/run-report';

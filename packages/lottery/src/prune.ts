@@ -113,7 +113,8 @@ export async function prune(scores: Params, options: PruneOptions): Promise<Mask
   return out;
 }
 
-interface PrunePlan {
+/** What {@link readPrune} found: the eligible weights in key order and the checked options. */
+export interface PrunePlan {
   eligible: string[];
   masks: Masks;
   amount: PruneAmount;
@@ -121,10 +122,13 @@ interface PrunePlan {
   scope: 'global' | 'layerwise';
 }
 
-/** Every check of {@link prune}, before anything is read or allocated. */
-function readPrune(scores: Params, options: PruneOptions): PrunePlan {
-  checkParams('prune: scores', scores);
-  const read = new OptionReader('prune', options, KNOWN);
+/**
+ * Every check of {@link prune}, before anything is read or allocated; `what` names the caller in
+ * messages (`imp` checks its own pruning options with it).
+ */
+export function readPrune(scores: Params, options: PruneOptions, what = 'prune'): PrunePlan {
+  checkParams(`${what}: scores`, scores);
+  const read = new OptionReader(what, options, KNOWN);
   const info = read.raw('info');
   if (!isPlainObject(info)) {
     throw new DescentError(
@@ -136,23 +140,23 @@ function readPrune(scores: Params, options: PruneOptions): PrunePlan {
     if (!Object.hasOwn(scores, key)) {
       throw new DescentError(
         'UNKNOWN_PARAM',
-        `prune.info[${JSON.stringify(key)}] names no parameter of scores.`,
+        `${what}.info[${JSON.stringify(key)}] names no parameter of scores.`,
       );
     }
-    checkParamInfo(`prune.info[${JSON.stringify(key)}]`, info[key]);
+    checkParamInfo(`${what}.info[${JSON.stringify(key)}]`, info[key]);
   }
   for (const key of Object.keys(scores)) {
     if (!Object.hasOwn(info, key)) {
       throw new DescentError(
         'UNKNOWN_PARAM',
-        `prune: scores[${JSON.stringify(key)}] has no entry in prune.info; scores must be keyed like info.`,
+        `${what}: scores[${JSON.stringify(key)}] has no entry in ${what}.info; scores must be keyed like info.`,
       );
     }
     const dtype = (scores[key] as tf.Tensor).dtype;
     if (dtype !== 'float32' && dtype !== 'int32') {
       throw new DescentError(
         'DTYPE_MISMATCH',
-        `prune: scores[${JSON.stringify(key)}] must be float32 or int32, got ${dtype}.`,
+        `${what}: scores[${JSON.stringify(key)}] must be float32 or int32, got ${dtype}.`,
       );
     }
   }
@@ -160,43 +164,43 @@ function readPrune(scores: Params, options: PruneOptions): PrunePlan {
   const rate = read.optionalNumber('rate', UNIT);
   const density = read.optionalNumber('density', UNIT);
   if (rate !== undefined && density !== undefined) {
-    throw new DescentError('BAD_HYPERPARAM', 'prune: give either rate or density, not both.');
+    throw new DescentError('BAD_HYPERPARAM', `${what}: give either rate or density, not both.`);
   }
   if (rate === undefined && density === undefined) {
     throw new DescentError(
       'BAD_HYPERPARAM',
-      'prune: give a rate or a density (neither was given).',
+      `${what}: give a rate or a density (neither was given).`,
     );
   }
-  const exclude = readExclude(read.raw('exclude'), scores);
+  const exclude = readExclude(read.raw('exclude'), scores, what);
   const eligible = Object.keys(scores).filter(
     (key) => (info[key] as ParamInfo).role === 'weight' && !exclude.includes(key),
   );
-  const rates = readRates(read.raw('rates'), eligible, scope, density !== undefined);
-  const masks = readMasks(read.raw('masks'), scores, eligible);
+  const rates = readRates(read.raw('rates'), eligible, scope, density !== undefined, what);
+  const masks = readMasks(read.raw('masks'), scores, eligible, what);
   const amount: PruneAmount = rate !== undefined ? { rate } : { density: density as number };
   return { eligible, masks, amount, rates, scope };
 }
 
-function readExclude(value: unknown, scores: Params): string[] {
+function readExclude(value: unknown, scores: Params, what: string): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `prune.exclude must be an array of parameter names, got ${describeValue(value)}.`,
+      `${what}.exclude must be an array of parameter names, got ${describeValue(value)}.`,
     );
   }
   value.forEach((name, i) => {
     if (typeof name !== 'string') {
       throw new DescentError(
         'BAD_ARGUMENT',
-        `prune.exclude[${i}] must be a parameter name, got ${describeValue(name)}.`,
+        `${what}.exclude[${i}] must be a parameter name, got ${describeValue(name)}.`,
       );
     }
     if (!Object.hasOwn(scores, name)) {
       throw new DescentError(
         'UNKNOWN_PARAM',
-        `prune.exclude[${i}] (${JSON.stringify(name)}) names no parameter of scores.`,
+        `${what}.exclude[${i}] (${JSON.stringify(name)}) names no parameter of scores.`,
       );
     }
   });
@@ -208,42 +212,48 @@ function readRates(
   eligible: readonly string[],
   scope: string,
   byDensity: boolean,
+  what: string,
 ): Record<string, number> {
   if (value === undefined) return {};
   if (!isPlainObject(value)) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `prune.rates must be a record of rates keyed by parameter name, got ${describeValue(value)}.`,
+      `${what}.rates must be a record of rates keyed by parameter name, got ${describeValue(value)}.`,
     );
   }
   if (byDensity || scope === 'global') {
     throw new DescentError(
       'BAD_HYPERPARAM',
-      `prune.rates applies only with a rate and scope 'layerwise'${byDensity ? ', not with a density' : `, not with scope '${scope}'`}.`,
+      `${what}.rates applies only with a rate and scope 'layerwise'${byDensity ? ', not with a density' : `, not with scope '${scope}'`}.`,
     );
   }
   for (const [key, r] of Object.entries(value)) {
     if (!eligible.includes(key)) {
       throw new DescentError(
         'UNKNOWN_PARAM',
-        `prune.rates[${JSON.stringify(key)}] names no eligible weight (weights by info role, minus exclude).`,
+        `${what}.rates[${JSON.stringify(key)}] names no eligible weight (weights by info role, minus exclude).`,
       );
     }
-    checkNumber(`prune.rates[${JSON.stringify(key)}]`, r, UNIT);
+    checkNumber(`${what}.rates[${JSON.stringify(key)}]`, r, UNIT);
   }
   return value as Record<string, number>;
 }
 
-function readMasks(value: unknown, scores: Params, eligible: readonly string[]): Masks {
+function readMasks(
+  value: unknown,
+  scores: Params,
+  eligible: readonly string[],
+  what: string,
+): Masks {
   if (value === undefined) return {};
   if (!isPlainObject(value)) {
     throw new DescentError(
       'BAD_ARGUMENT',
-      `prune.masks must be a record of float32 0/1 tensors, got ${describeValue(value)}.`,
+      `${what}.masks must be a record of float32 0/1 tensors, got ${describeValue(value)}.`,
     );
   }
   for (const [key, mask] of Object.entries(value)) {
-    const label = `prune.masks[${JSON.stringify(key)}]`;
+    const label = `${what}.masks[${JSON.stringify(key)}]`;
     if (!eligible.includes(key)) {
       throw new DescentError(
         'UNKNOWN_PARAM',
