@@ -128,6 +128,10 @@ forEachBackend('bad input (prune part)', () => {
       code: 'BAD_HYPERPARAM',
       mentions: ['prune.scope'],
     });
+    await expectBadInput(call({ rate: 0.5, remove: 'largest' }), {
+      code: 'BAD_HYPERPARAM',
+      mentions: ['prune.remove', 'highest'],
+    });
     await fc.assert(
       fc.asyncProperty(unknownName([W, B]), async (k) => {
         const code = 'UNKNOWN_PARAM';

@@ -19,7 +19,8 @@ export type GraspOptions = LossOptions;
  *
  * where `H g` is the Hessian-vector product by double backprop, `∇_θ ⟨∇_θ L, stop_gradient(g)⟩`
  * (Wang et al., 2020). Removing the weights with the **largest** `s` reduces the gradient flow
- * `gᵀg` the least, so GraSP prunes the highest scores first (unlike SNIP and SynFlow). Evaluated
+ * `gᵀg` the least, so GraSP prunes the highest scores first (unlike SNIP and SynFlow): give
+ * `prune` the option `remove: 'highest'`. Evaluated
  * at `model.params` on one batch, the model in inference mode. Every parameter is scored.
  *
  * The loss must be differentiable twice: the default is `@descent/core`'s `softmaxCrossEntropy`
@@ -38,7 +39,8 @@ export type GraspOptions = LossOptions;
  *   has no gradient of a gradient for an op of the model or the loss.
  * @example
  * ```ts
- * const scores = graspScores(net, { x, y }); // prune the largest scores first
+ * const scores = graspScores(net, { x, y });
+ * const masks = await prune(scores, { info: net.info, density: 0.1, scope: 'global', remove: 'highest' });
  * ```
  * @see C. Wang, G. Zhang, R. Grosse, Picking Winning Tickets Before Training by Preserving
  *   Gradient Flow, ICLR 2020.

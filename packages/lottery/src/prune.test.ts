@@ -116,6 +116,40 @@ forEachBackend('prune', () => {
     }
   });
 
+  it("remove: 'highest' removes the highest scores first (GraSP), ties still to the lower index", async () => {
+    for (const seed of [5, 6]) {
+      const { scores, masks } = tiedCase(seed);
+      const negated = scores.map((row) => row.map((v) => -v));
+      const all = { ...tensors(scores), 'd1/bias': tf.zeros([5]), 'd2/bias': tf.zeros([4]) };
+      const prev = tensors(masks);
+      const cases: [{ rate: number } | { density: number; scope: 'global' }, number[][]][] = [
+        [{ rate: 0.4 }, [[0], [1], [2]]],
+        [{ density: 0.3, scope: 'global' }, [[0, 1, 2]]],
+      ];
+      for (const [opts, groups] of cases) {
+        const before = tf.memory().numTensors;
+        const m = await prune(all, { info: INFO, masks: prev, remove: 'highest', ...opts });
+        const amount = (kept: number, total: number) =>
+          'rate' in opts ? Math.round(opts.rate * kept) : kept - Math.round(opts.density * total);
+        const expected = groups.flatMap((g) =>
+          refPrune(negated, masks, [g], amount).filter((_, i) => g.includes(i)),
+        );
+        expect(await read(m)).toEqual(expected);
+        disposeParams(m);
+        expect(tf.memory().numTensors).toBe(before);
+      }
+      disposeParams(all);
+      disposeParams(prev);
+    }
+    // int32 scores at the ends of their range: the most negative one is removed last.
+    const ints = { 'd3/kernel': tf.tensor([-(2 ** 31), 2 ** 31 - 1, 0, 7], [2, 2], 'int32') };
+    const info = { 'd3/kernel': INFO['d3/kernel'] as ParamInfo };
+    const m = await prune(ints, { info, rate: 0.75, remove: 'highest' });
+    expect(Array.from(await (m['d3/kernel'] as tf.Tensor).data())).toEqual([1, 0, 0, 0]);
+    disposeParams(m);
+    disposeParams(ints);
+  });
+
   it('density keeps round(density × total) per parameter or globally; exclude and biases are never masked', async () => {
     const { scores } = tiedCase(9);
     const all = { ...tensors(scores), 'd1/bias': tf.zeros([5]) };

@@ -29,9 +29,14 @@ export interface PruneOptions {
   scope?: 'global' | 'layerwise';
   /** Names of weights never to prune (e.g. the first layer). */
   exclude?: readonly string[];
+  /**
+   * Which scores go first: `'lowest'` (default; magnitude, SNIP, SynFlow) or `'highest'` (GraSP's
+   * −θ ⊙ Hg, whose largest entries are the ones to remove). Ties still go to the lower index.
+   */
+  remove?: 'lowest' | 'highest';
 }
 
-const KNOWN = ['info', 'masks', 'rate', 'density', 'rates', 'scope', 'exclude'];
+const KNOWN = ['info', 'masks', 'rate', 'density', 'rates', 'scope', 'exclude', 'remove'];
 const UNIT = { min: 0, max: 1 };
 
 /**
@@ -44,7 +49,8 @@ const UNIT = { min: 0, max: 1 };
  * ignored). With `rate`, `round(rate × kept)` of the `kept` still-kept weights are removed (per
  * parameter for `'layerwise'`, using `rates[name]` where given; over all eligible weights for
  * `'global'`); with `density`, weights are removed until `round(density × total)` are kept (or
- * none, if already fewer). The lowest score goes first; ties go to the lower flat index, and for
+ * none, if already fewer). The lowest score goes first (the highest with `remove: 'highest'`,
+ * for GraSP); ties go to the lower flat index, and for
  * `'global'` the order is score, then parameter order in `scores`, then flat index. So after
  * `n` layerwise rounds at rate `p` a layer keeps about `(1 − p)ⁿ` of its weights.
  *
@@ -53,7 +59,7 @@ const UNIT = { min: 0, max: 1 };
  *
  * @param scores - One score tensor per parameter, keyed like `info` (e.g. `magnitudeScores`).
  * @param options - `info` (required), `rate` or `density`, `rates`, `scope` (`'layerwise'`),
- *   `masks`, `exclude`.
+ *   `remove` (`'lowest'`), `masks`, `exclude`.
  * @returns one float32 0/1 mask per eligible parameter, and no other key; the caller disposes.
  * @throws DescentError before allocating anything: `BAD_HYPERPARAM` (a rate or density outside
  *   [0, 1], both or neither given, `rates` with `density` or `'global'`, a bad scope),
@@ -92,7 +98,10 @@ export async function prune(scores: Params, options: PruneOptions): Promise<Mask
       mask = Float32Array.from(await given.data());
       checkMaskValues(`prune.masks[${JSON.stringify(key)}]`, mask);
     }
-    groups.push({ scores: values as ArrayLike<number>, mask });
+    groups.push({
+      scores: plan.remove === 'highest' ? Float64Array.from(values, (v) => -v) : values,
+      mask,
+    });
   }
   if (plan.scope === 'global') {
     pruneGroups(groups, plan.amount);
@@ -120,6 +129,7 @@ export interface PrunePlan {
   amount: PruneAmount;
   rates: Record<string, number>;
   scope: 'global' | 'layerwise';
+  remove: 'lowest' | 'highest';
 }
 
 /**
@@ -179,7 +189,8 @@ export function readPrune(scores: Params, options: PruneOptions, what = 'prune')
   const rates = readRates(read.raw('rates'), eligible, scope, density !== undefined, what);
   const masks = readMasks(read.raw('masks'), scores, eligible, what);
   const amount: PruneAmount = rate !== undefined ? { rate } : { density: density as number };
-  return { eligible, masks, amount, rates, scope };
+  const remove = read.oneOf('remove', ['lowest', 'highest'] as const, 'lowest');
+  return { eligible, masks, amount, rates, scope, remove };
 }
 
 function readExclude(value: unknown, scores: Params, what: string): string[] {
