@@ -90,6 +90,7 @@ export {
   checkModel,
 } from './model/model';
 export { Rng, type RngState, RNG_ALGORITHM } from './rng/rng';
+export { isRng } from './rng/is-rng';
 export {
   type Schedule,
   type ScheduleConfig,

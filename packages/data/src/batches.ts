@@ -6,6 +6,7 @@ import {
   checkNumber,
   checkOptions,
   describeValue,
+  isRng,
 } from '@descent/core';
 import { type Dataset, checkDataset, shapeSize } from './dataset';
 import { rngFromSeed, type Seed } from './options';
@@ -110,12 +111,6 @@ export function batches(dataset: Dataset, options: BatchesOptions): Batches {
       return new BatchIterator(dataset, order, batchSize, numBatches);
     },
   };
-}
-
-function isRng(value: unknown): value is Rng {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as Rng).permutation === 'function'
-  );
 }
 
 class BatchIterator implements IterableIterator<Batch> {

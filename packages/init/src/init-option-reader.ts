@@ -6,6 +6,7 @@ import {
   type ParamLayout,
   Rng,
   describeValue,
+  isRng,
 } from '@descent/core';
 import { checkFitsFloat32, checkFloat32 } from './float32-range';
 import { nonlinearityGain } from './gain';
@@ -124,16 +125,4 @@ function checkSeed(name: string, seed: unknown): void {
         : 'BAD_ARGUMENT';
     throw new DescentError(code, `${name}: ${(error as Error).message}`, { cause: error });
   }
-}
-
-/** Duck-typed Rng check (no `instanceof` across packages). */
-export function isRng(value: unknown): value is Rng {
-  if (typeof value !== 'object' || value === null) return false;
-  const r = value as Partial<Rng>;
-  return (
-    typeof r.normalArray === 'function' &&
-    typeof r.uniformArray === 'function' &&
-    typeof r.truncatedNormalArray === 'function' &&
-    typeof r.child === 'function'
-  );
 }

@@ -1,12 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import {
-  DescentError,
-  type Params,
-  Rng,
-  OptionReader,
-  checkParams,
-  describeValue,
-} from '@descent/core';
+import { type Params, type Rng, OptionReader, checkParams } from '@descent/core';
 
 /** Options of {@link randomScores}. */
 export interface RandomScoresOptions {
@@ -36,13 +29,7 @@ export interface RandomScoresOptions {
 export function randomScores(params: Params, options: RandomScoresOptions): Params {
   checkParams('randomScores: params', params);
   const read = new OptionReader('randomScores', options, ['rng']);
-  const rng = read.raw('rng');
-  if (!(rng instanceof Rng)) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `${read.name('rng')} must be an Rng, got ${describeValue(rng)}.`,
-    );
-  }
+  const rng = read.generator('rng');
   const out: Params = {};
   for (const [key, value] of Object.entries(params)) {
     out[key] = rng.uniform(value.shape) as tf.Tensor;

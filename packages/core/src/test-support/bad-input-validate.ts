@@ -18,6 +18,7 @@ import {
   formatShape,
   isDescentError,
   isPlainObject,
+  isRng,
   isTensor,
   OptionReader,
   sameShape,
@@ -74,6 +75,11 @@ export const VALIDATE_CASES: CaseGroup = {
       expect([null, [], new Map(), new (class Options {})(), () => ({})].some(isPlainObject)).toBe(
         false,
       );
+    });
+  },
+  isRng: () => {
+    it('isRng is total', async () => {
+      await property(anything, (v) => expectTotal(isRng, v));
     });
   },
   describeValue: () => {

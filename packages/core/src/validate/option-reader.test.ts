@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../rng/rng';
 import { expectDescentError } from '../testing/expect-descent-error';
 import { OptionReader } from './option-reader';
 
@@ -43,5 +44,32 @@ describe('OptionReader', () => {
     expectDescentError(() => read.hyper('g', 1), 'NON_FINITE', 'demo.g');
     expectDescentError(() => read.func('cb'), 'BAD_ARGUMENT', 'demo.cb', 'number 3');
     expectDescentError(() => read.number('req'), 'BAD_HYPERPARAM', 'demo.req is required');
+  });
+
+  it('reads a generator: the given Rng itself, the fallback when absent, a refusal otherwise', () => {
+    const given = new Rng(1);
+    const fallback = new Rng(2);
+    const read = new OptionReader('demo', { rng: given, nul: null, bad: { seed: 1 } }, [
+      'rng',
+      'nul',
+      'bad',
+      'none',
+    ]);
+    expect(read.generator('rng', fallback)).toBe(given);
+    expect(read.generator('nul', fallback)).toBe(fallback);
+    expect(read.generator('none', fallback)).toBe(fallback);
+    expectDescentError(
+      () => read.generator('none'),
+      'BAD_ARGUMENT',
+      'demo.none',
+      'Rng',
+      'undefined',
+    );
+    expectDescentError(
+      () => read.generator('bad'),
+      'BAD_ARGUMENT',
+      'demo.bad',
+      'Rng from @descent/core',
+    );
   });
 });

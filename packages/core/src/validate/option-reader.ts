@@ -1,4 +1,6 @@
 import { DescentError } from '../errors/descent-error';
+import { isRng } from '../rng/is-rng';
+import type { Rng } from '../rng/rng';
 import { type HyperParameter, isSchedule } from '../schedule/schedule';
 import { checkOptions } from './check-options';
 import { describeValue } from './describe-value';
@@ -116,6 +118,22 @@ export class OptionReader {
       );
     }
     checkNumber(this.name(field), v, range);
+    return v;
+  }
+
+  /**
+   * A core `Rng` (a seeded generator); `fallback` when absent, required when it is `undefined`.
+   *
+   * @throws DescentError `BAD_ARGUMENT` (missing, or not an `Rng`).
+   */
+  generator(field: string, fallback?: Rng): Rng {
+    const v = this.raw(field) ?? fallback;
+    if (!isRng(v)) {
+      throw new DescentError(
+        'BAD_ARGUMENT',
+        `${this.name(field)} must be an Rng from @descent/core, got ${describeValue(v)}.`,
+      );
+    }
     return v;
   }
 

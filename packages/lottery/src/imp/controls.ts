@@ -3,10 +3,9 @@ import {
   DescentError,
   OptionReader,
   type Params,
-  Rng,
+  type Rng,
   checkDtype,
   checkParams,
-  describeValue,
   formatShape,
   sameShape,
 } from '@descent/core';
@@ -114,13 +113,7 @@ export async function randomPruning(
 ): Promise<Ticket> {
   checkTicket('randomPruning', ticket);
   const read = new OptionReader('randomPruning', options, ['rng']);
-  const rng = read.raw('rng');
-  if (!(rng instanceof Rng)) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `${read.name('rng')} must be an Rng, got ${describeValue(rng)}.`,
-    );
-  }
+  const rng = read.generator('rng');
   const { perParameter } = ticket.density();
   const masks: Masks = {};
   for (const key of ticket.maskedKeys) {

@@ -226,13 +226,7 @@ function readImp(options: ImpOptions): ImpPlan {
   const rewindTo = read.integer('rewindTo', 0, { min: 0 });
   const evaluateEvery = read.optionalNumber('evaluateEvery', EVALUATE_EVERY);
   const onRound = read.raw('onRound') === undefined ? undefined : read.func('onRound');
-  const rng = read.raw('rng') ?? new Rng(0);
-  if (!(rng instanceof Rng)) {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `${read.name('rng')} must be an Rng, got ${describeValue(rng)}.`,
-    );
-  }
+  const rng = read.generator('rng', new Rng(0));
   return {
     model,
     rounds,
