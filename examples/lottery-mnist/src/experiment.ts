@@ -21,6 +21,8 @@ export interface ExperimentOptions {
   evaluationsPerEpoch: number;
   /** Train the controls in every round (`'every-round'`) or only at the last (`'last-round'`). */
   controls: 'every-round' | 'last-round';
+  /** Rewind the survivors to the weights after this many steps of the dense run. Default 0 (θ₀). */
+  rewindTo?: number;
   /** Training digits held out as the validation set. Default 1 000. */
   validation?: number;
   /** Called before each training run with what is about to train. */
@@ -78,6 +80,7 @@ export async function runLottery(options: ExperimentOptions): Promise<Experiment
         rounds: options.rounds,
         rate: RATE,
         rates: RATES,
+        rewindTo: options.rewindTo ?? 0,
         train: (run) => {
           options.onRun?.(seed, run.round, run.kind);
           return train(run);

@@ -25,7 +25,9 @@ export class Throughput {
 
 /**
  * The training loop of one run: Adam (its fused step) with the run's masks, so every pruned
- * weight stays exactly zero; `onStep(done, total)` after every step.
+ * weight stays exactly zero; `onStep(done, total)` after every step. A run rewound to step k
+ * trains the remaining steps, over the same batches the dense run saw after step k (Frankle et
+ * al.'s rewinding).
  */
 export function lenetTrain(
   net: Net,
@@ -38,12 +40,17 @@ export function lenetTrain(
   return async (run) => {
     const optimizer = adam({ learningRate: setup.learningRate, masks: run.optimizerMasks });
     const variables = Object.values(run.params);
-    const total = setup.epochs * order.numBatches;
+    const total = setup.epochs * order.numBatches - run.startStep;
+    let step = 0;
     let done = 0;
     try {
       for (let epoch = 0; epoch < setup.epochs; epoch++) {
         let started = performance.now();
         for (const { x, y } of order) {
+          if (step++ < run.startStep) {
+            started = performance.now();
+            continue;
+          }
           optimizer.minimize(
             () => softmaxCrossEntropy(net.apply(run.params, x, { training: true }), y) as tf.Scalar,
             false,

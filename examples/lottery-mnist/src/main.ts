@@ -22,6 +22,7 @@ const { values } = parseArgs({
     seeds: { type: 'string' },
     rounds: { type: 'string' },
     epochs: { type: 'string' },
+    'rewind-to': { type: 'string' },
     quick: { type: 'boolean', default: false },
     out: { type: 'string' },
   },
@@ -35,6 +36,7 @@ const options: ExperimentOptions = {
   learningRate: 1.2e-3,
   evaluationsPerEpoch: 2,
   controls: 'every-round',
+  rewindTo: Number(values['rewind-to'] ?? 0),
 };
 const here = dirname(fileURLToPath(import.meta.url));
 const out = values.out ?? join(here, '..', quick ? 'lottery-mnist-quick.svg' : 'lottery-mnist.svg');
@@ -42,7 +44,7 @@ const out = values.out ?? join(here, '..', quick ? 'lottery-mnist-quick.svg' : '
 const backend = await useBackend(values.backend as BackendName);
 console.log(
   `Lottery tickets on MNIST: LeNet-300-100, ${options.rounds} rounds of iterative magnitude pruning ` +
-    `(20 % of each hidden layer, 10 % of the output layer per round), rewinding to the initialization;\n` +
+    `(20 % of each hidden layer, 10 % of the output layer per round), rewinding to ${options.rewindTo ? `step ${options.rewindTo}` : 'the initialization'};\n` +
     `Adam η = ${options.learningRate}, batch ${options.batchSize}, ${options.epochs} epoch(s) per run on ` +
     `7 000 training digits (1 000 more for validation, 2 000 for test); seeds ${options.seeds.join(', ')}; backend ${backend.name}.\n`,
 );
