@@ -1,0 +1,282 @@
+/**
+ * The batched fast path for dense nets: per-example gradients of a dense layer `z = h·W + b` are
+ * `∂f_a(xᵢ)/∂W = hᵢᵀ δᵢₐ` and `∂f_a(xᵢ)/∂b = δᵢₐ` with `δᵢₐ = ∂f_a(xᵢ)/∂zᵢ`, so the layer's kernel
+ * contribution is `(hᵢ·hⱼ + 1)(δᵢₐ·δⱼ_b)`: Gram matrices of layer inputs and of pre-activation
+ * gradients, never a per-example Jacobian. `δ` comes from zero probes added to every
+ * pre-activation through the model's `tap`, for every example and output in ONE `tf.grads` (the
+ * block is repeated once per output and output `a` is read from copy `a`), which is valid only
+ * when examples do not interact. The inputs `h` are read through the same `tap`: with `W`
+ * replaced by columns of the identity and `b` by zeros, the layer's pre-activation is `h` itself.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Params } from '@descent/core';
+import type { OutputReduction } from './kernel-layout';
+import {
+  type NtkProblem,
+  type Tap,
+  exampleOf,
+  outputs,
+  paramList,
+  rawForward,
+  rowsOf,
+  withValues,
+} from './ntk-problem';
+
+/** One dense layer of the fast path. */
+export interface DenseLayer {
+  /** The layer name (`ParamInfo.layer`, as the model passes it to `tap`). */
+  layer: string;
+  kernelKey: string;
+  biasKey: string | undefined;
+  fanIn: number;
+  fanOut: number;
+  /** Whether the kernel / bias are differentiated. */
+  kernel: boolean;
+  bias: boolean;
+}
+
+/** Per-layer factors of a batch: inputs `H` `[n, fanIn]` (differentiated kernels only) and `Δ` `[O, n, fanOut]`. */
+export interface DenseFactors {
+  inputs: (tf.Tensor | undefined)[];
+  deltas: tf.Tensor[];
+}
+
+/**
+ * The dense layers of a model whose differentiated parameters are all dense kernels
+ * (`layout 'dense'`, role `'weight'`) and biases of those layers, each layer tapped exactly once
+ * per forward pass with a pre-activation `[n, fanOut]`; `undefined` when the model is not such a
+ * net (then the generic path is used).
+ */
+export function denseLayersOf(p: NtkProblem, x: tf.Tensor): DenseLayer[] | undefined {
+  const model = p.model;
+  if (model === undefined) return undefined;
+  const byLayer = new Map<string, DenseLayer>();
+  for (const key of p.keys) {
+    const info = model.info[key];
+    if (info === undefined || info.layer === '') return undefined;
+    const isKernel = info.role === 'weight' && info.layout === 'dense';
+    const isBias = info.role === 'bias' && info.layout === 'vector';
+    if (!isKernel && !isBias) return undefined;
+    const layer = byLayer.get(info.layer) ?? layerOf(p, info.layer);
+    if (layer === undefined) return undefined;
+    if (isKernel && key !== layer.kernelKey) return undefined;
+    if (isBias && key !== layer.biasKey) return undefined;
+    if (isKernel) layer.kernel = true;
+    else layer.bias = true;
+    byLayer.set(info.layer, layer);
+  }
+  const layers = [...byLayer.values()];
+  return tapsOnce(p, x, layers) ? layers : undefined;
+}
+
+function layerOf(p: NtkProblem, layer: string): DenseLayer | undefined {
+  const info = (p.model as NonNullable<NtkProblem['model']>).info;
+  const inLayer = Object.keys(p.params).filter((k) => info[k]?.layer === layer);
+  const kernels = inLayer.filter((k) => info[k]?.role === 'weight' && info[k]?.layout === 'dense');
+  const biases = inLayer.filter((k) => info[k]?.role === 'bias' && info[k]?.layout === 'vector');
+  if (
+    kernels.length !== 1 ||
+    biases.length > 1 ||
+    kernels.length + biases.length !== inLayer.length
+  ) {
+    return undefined;
+  }
+  const kernelKey = kernels[0] as string;
+  const [fanIn, fanOut] = (p.params[kernelKey] as tf.Tensor).shape as [number, number];
+  const biasKey = biases[0];
+  if (biasKey !== undefined && (p.params[biasKey] as tf.Tensor).size !== fanOut) return undefined;
+  return { layer, kernelKey, biasKey, fanIn, fanOut, kernel: false, bias: false };
+}
+
+/** One forward pass on one example: is every layer tapped exactly once with `[1, fanOut]`? */
+function tapsOnce(p: NtkProblem, x: tf.Tensor, layers: DenseLayer[]): boolean {
+  const calls = new Map<string, number>();
+  const ok = tf.tidy(() => {
+    let shapesOk = true;
+    const tap: Tap = (layer, z) => {
+      calls.set(layer, (calls.get(layer) ?? 0) + 1);
+      const d = layers.find((l) => l.layer === layer);
+      if (d !== undefined && (z.rank !== 2 || z.shape[1] !== d.fanOut)) shapesOk = false;
+      return z;
+    };
+    rawForward(p, p.params, exampleOf(x, 0), tap);
+    return shapesOk;
+  });
+  return ok && layers.every((l) => calls.get(l.layer) === 1);
+}
+
+const STOP = Symbol('stop after capture');
+
+/**
+ * The factors of all rows of `x`, in blocks of `blockSize` examples; `undefined` if the model
+ * did not tap a layer while capturing (then nothing is kept).
+ */
+export function denseFactors(
+  p: NtkProblem,
+  layers: readonly DenseLayer[],
+  x: tf.Tensor,
+  blockSize: number,
+  outputCount: number,
+): DenseFactors | undefined {
+  const n = x.shape[0] as number;
+  const blocks: DenseFactors[] = [];
+  try {
+    for (let start = 0; start < n; start += blockSize) {
+      const count = Math.min(blockSize, n - start);
+      const block = tf.tidy(() => rowsOf(x, start, count));
+      try {
+        const inputs = layers.map((l) => (l.kernel ? layerInputs(p, l, block) : undefined));
+        if (inputs.some((h) => h === null)) {
+          tf.dispose(inputs.filter((h): h is tf.Tensor => h instanceof tf.Tensor));
+          return undefined;
+        }
+        blocks.push({
+          inputs: inputs as (tf.Tensor | undefined)[],
+          deltas: preActivationGradients(p, layers, block, outputCount),
+        });
+      } finally {
+        block.dispose();
+      }
+    }
+    return tf.tidy(() => ({
+      inputs: layers.map((l, k) =>
+        l.kernel
+          ? tf.concat(
+              blocks.map((b) => b.inputs[k] as tf.Tensor),
+              0,
+            )
+          : undefined,
+      ),
+      deltas: layers.map((_, k) =>
+        tf.concat(
+          blocks.map((b) => b.deltas[k] as tf.Tensor),
+          1,
+        ),
+      ),
+    })) as DenseFactors;
+  } finally {
+    for (const b of blocks) tf.dispose([...b.deltas, ...b.inputs.filter((h) => h !== undefined)]);
+  }
+}
+
+/**
+ * The inputs `h` `[n, fanIn]` of `layer` for the rows of `x`: `ceil(fanIn/fanOut)` forward passes,
+ * each with `W` replaced by the next `fanOut` columns of the identity (and `b` by zeros), stopped
+ * at the layer's tap; `null` when the tap was not called.
+ */
+function layerInputs(p: NtkProblem, l: DenseLayer, x: tf.Tensor): tf.Tensor | null {
+  const parts: tf.Tensor[] = [];
+  const n = x.shape[0] as number;
+  for (let c0 = 0; c0 < l.fanIn; c0 += l.fanOut) {
+    const width = Math.min(l.fanOut, l.fanIn - c0);
+    let captured: tf.Tensor | undefined;
+    tf.tidy(() => {
+      const replace: Params = { [l.kernelKey]: identityColumns(l.fanIn, l.fanOut, c0, width) };
+      if (l.biasKey !== undefined) replace[l.biasKey] = tf.zeros([l.fanOut]);
+      const tap: Tap = (layer, z) => {
+        if (layer !== l.layer) return z;
+        captured = tf.keep(tf.slice(z, [0, 0], [n, width]));
+        throw STOP;
+      };
+      try {
+        rawForward(p, withValues(p, paramList(p), replace), x, tap);
+      } catch (error) {
+        if (error !== STOP) throw error;
+      }
+    });
+    if (captured === undefined) {
+      tf.dispose(parts);
+      return null;
+    }
+    parts.push(captured);
+  }
+  if (parts.length === 1) return parts[0] as tf.Tensor;
+  const h = tf.concat(parts, 1);
+  tf.dispose(parts);
+  return h;
+}
+
+/** `E` `[fanIn, fanOut]` with `E[c0 + c, c] = 1` for `c < width`, zeros elsewhere. */
+function identityColumns(fanIn: number, fanOut: number, c0: number, width: number): tf.Tensor {
+  const values = new Float32Array(fanIn * fanOut);
+  for (let c = 0; c < width; c++) values[(c0 + c) * fanOut + c] = 1;
+  return tf.tensor2d(values, [fanIn, fanOut]);
+}
+
+/**
+ * `Δ_l` `[O, n, fanOut]` for every layer: `∂f_a(xᵢ)/∂z_l(xᵢ)` from one `tf.grads` over zero probes,
+ * with the block repeated `O` times and output `a` read from copy `a`.
+ */
+function preActivationGradients(
+  p: NtkProblem,
+  layers: readonly DenseLayer[],
+  x: tf.Tensor,
+  outputCount: number,
+): tf.Tensor[] {
+  return tf.tidy(() => {
+    const n = x.shape[0] as number;
+    const rows = n * outputCount;
+    const repeated = tf.tile(x, [outputCount, ...x.shape.slice(1).map(() => 1)]);
+    const select = tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: rows }, (_, r) => Math.floor(r / n)),
+        'int32',
+      ),
+      outputCount,
+    );
+    const index = new Map(layers.map((l, k) => [l.layer, k]));
+    const probes = layers.map((l) => tf.zeros([rows, l.fanOut]));
+    const theta = paramList(p);
+    const deltas = tf.grads((...ps: tf.Tensor[]) => {
+      const tap: Tap = (layer, z) => {
+        const k = index.get(layer);
+        return k === undefined ? z : tf.add(z, ps[k] as tf.Tensor);
+      };
+      return tf.sum(tf.mul(outputs(p, theta, repeated, tap), select));
+    })(probes);
+    return deltas.map((d, k) => tf.reshape(d, [outputCount, n, (layers[k] as DenseLayer).fanOut]));
+  });
+}
+
+/** The kernel `[n1, n2]` (summed over matching outputs) or `[n1, n2, O, O]` of two factor sets. */
+export function denseKernel(
+  layers: readonly DenseLayer[],
+  f1: DenseFactors,
+  f2: DenseFactors,
+  outputCount: number,
+  reduction: OutputReduction,
+): tf.Tensor {
+  return tf.tidy(() => {
+    const terms = layers.map((l, k) => {
+      const d1 = f1.deltas[k] as tf.Tensor;
+      const d2 = f2.deltas[k] as tf.Tensor;
+      const [n1, n2] = [d1.shape[1] as number, d2.shape[1] as number];
+      let scale: tf.Tensor | number = 0;
+      if (l.kernel)
+        scale = tf.matMul(f1.inputs[k] as tf.Tensor, f2.inputs[k] as tf.Tensor, false, true);
+      if (l.bias) scale = tf.add(scale, 1);
+      if (reduction === 'none') {
+        const full = tf.matMul(
+          tf.reshape(d1, [outputCount * n1, l.fanOut]),
+          tf.reshape(d2, [outputCount * n2, l.fanOut]),
+          false,
+          true,
+        );
+        const d = tf.transpose(tf.reshape(full, [outputCount, n1, outputCount, n2]), [1, 3, 0, 2]);
+        return tf.mul(
+          d,
+          scale instanceof tf.Tensor && scale.rank === 2
+            ? tf.reshape(scale, [n1, n2, 1, 1])
+            : scale,
+        );
+      }
+      return tf.mul(tf.sum(tf.matMul(d1, d2, false, true), 0), scale);
+    });
+    return terms.length === 1 ? (terms[0] as tf.Tensor) : tf.addN(terms);
+  });
+}
+
+/** Disposes a factor set. */
+export function disposeFactors(f: DenseFactors): void {
+  tf.dispose([...f.deltas, ...f.inputs.filter((h): h is tf.Tensor => h !== undefined)]);
+}
