@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { MeasureOptions } from './measure';
 
 /** What one benchmark case prepares on the active backend. */
 export interface PreparedCase {
@@ -18,6 +19,8 @@ export interface BenchCase {
   elements: number;
   /** Bytes the update must move per step (for GB/s). */
   bytesPerStep: number;
+  /** Warm-up, steps per sample and samples, for cases whose steps take seconds. Default: by `elements`. */
+  budget?: MeasureOptions;
   setup(): PreparedCase;
 }
 

@@ -20,8 +20,9 @@ import {
   uniform,
 } from './cases/optimizer-step';
 import { measureCopyBandwidth } from './copy-bandwidth';
-import { timePair } from './measure';
+import { type MeasureOptions, timePair } from './measure';
 import { groupNormCase, layerNormCase } from './cases/norm-step';
+import { analyticNtkCase, empiricalNtkCase } from './cases/ntk';
 import { formatTable } from './table';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -89,6 +90,8 @@ function casesFor(backend: BackendName): BenchCase[] {
       sgdCase(uniform(100, 1_000)),
       rmspropCase(uniform(100, 1_000)),
       layerNormCase(64, 256),
+      empiricalNtkCase([16, 32, 32, 4], 8, SLOW_QUICK),
+      ...(backend === 'webgpu' ? [] : [analyticNtkCase(64, 5, SLOW_QUICK)]),
     ];
   const subtract = [1_000, 100_000, 1_000_000, 4_000_000].map(scaledSubtractCase);
   // SwiftShader runs tfjs's 14 Adam dispatches per variable on the CPU: only the small sets on
@@ -117,6 +120,27 @@ function casesFor(backend: BackendName): BenchCase[] {
     ...otherSets.map(sgdCase),
     ...otherSets.map(rmspropCase),
     ...norms,
+    ...ntkCases(backend),
+  ];
+}
+
+/** Cases whose steps take seconds: one step per sample, three samples after one warm-up step. */
+const SLOW: MeasureOptions = { warmup: 1, steps: 1, samples: 3 };
+const SLOW_QUICK: MeasureOptions = { warmup: 1, steps: 1, samples: 2 };
+
+/**
+ * The empirical NTK of an ~85k-parameter MLP for N = 64 and 256 (the naive loop takes minutes at
+ * 256: wasm only; SwiftShader's webgpu gets N = 64), and the analytic kernel of 2 000 × 2 000
+ * points at depth 5 (its float64 baseline reads the inputs synchronously: not on webgpu).
+ */
+function ntkCases(backend: BackendName): BenchCase[] {
+  const sizes = [64, 256, 256, 10];
+  if (backend === 'webgpu') return [empiricalNtkCase(sizes, 64, SLOW)];
+  if (backend === 'cpu') return [empiricalNtkCase(sizes, 64, SLOW)];
+  return [
+    empiricalNtkCase(sizes, 64, SLOW),
+    empiricalNtkCase(sizes, 256, SLOW),
+    analyticNtkCase(2000, 5, SLOW),
   ];
 }
 
@@ -143,7 +167,7 @@ for (const backend of backends) {
   const results: BenchResult[] = [];
   for (const benchCase of casesFor(backend).filter(selected)) {
     const prepared = benchCase.setup();
-    const budget = budgetFor(benchCase.elements);
+    const budget = benchCase.budget ?? budgetFor(benchCase.elements);
     const [baselineMs, descentMs] = await timePair(
       { step: prepared.baseline, witness: () => prepared.witness('baseline') },
       { step: prepared.descent, witness: () => prepared.witness('descent') },
