@@ -1,12 +1,15 @@
 /**
- * The batched fast path for dense nets: per-example gradients of a dense layer `z = h·W + b` are
- * `∂f_a(xᵢ)/∂W = hᵢᵀ δᵢₐ` and `∂f_a(xᵢ)/∂b = δᵢₐ` with `δᵢₐ = ∂f_a(xᵢ)/∂zᵢ`, so the layer's kernel
- * contribution is `(hᵢ·hⱼ + 1)(δᵢₐ·δⱼ_b)`: Gram matrices of layer inputs and of pre-activation
+ * The batched fast path for dense nets: per-example gradients of a dense layer
+ * `z = h·W + s ⊙ b` (s = 1 in the standard form, σ_b in the NTK parameterization, whose `h`
+ * carries the σ_w/√n) are `∂f_a(xᵢ)/∂W = hᵢᵀ δᵢₐ` and `∂f_a(xᵢ)/∂b = s ⊙ δᵢₐ` with
+ * `δᵢₐ = ∂f_a(xᵢ)/∂zᵢ`, so the layer's kernel contribution is
+ * `(hᵢ·hⱼ)(δᵢₐ·δⱼ_b) + (s ⊙ δᵢₐ)·(s ⊙ δⱼ_b)`: Gram matrices of layer inputs and of pre-activation
  * gradients, never a per-example Jacobian. `δ` comes from zero probes added to every
  * pre-activation through the model's `tap`, for every example and output in ONE `tf.grads` (the
  * block is repeated once per output and output `a` is read from copy `a`), which is valid only
  * when examples do not interact. The inputs `h` are read through the same `tap`: with `W`
- * replaced by columns of the identity and `b` by zeros, the layer's pre-activation is `h` itself.
+ * replaced by columns of the identity and `b` by zeros, the layer's pre-activation is `h` itself;
+ * with `W = 0`, it is `s ⊙ b`, which gives `s` for `b = 1`.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Params } from '@descent/core';
@@ -35,10 +38,15 @@ export interface DenseLayer {
   bias: boolean;
 }
 
-/** Per-layer factors of a batch: inputs `H` `[n, fanIn]` (differentiated kernels only) and `Δ` `[O, n, fanOut]`. */
+/**
+ * Per-layer factors of a batch: inputs `H` `[n, fanIn]` (differentiated kernels only), `Δ`
+ * `[O, n, fanOut]`, and the bias scales `s = ∂z/∂b` `[fanOut]` (differentiated biases only: 1 for
+ * `z = h·W + b`, `σ_b` for the NTK parameterization's `z = (σ_w/√n)·h·W + σ_b·b`).
+ */
 export interface DenseFactors {
   inputs: (tf.Tensor | undefined)[];
   deltas: tf.Tensor[];
+  biasScales: (tf.Tensor | undefined)[];
 }
 
 /**
@@ -119,8 +127,11 @@ export function denseFactors(
   outputCount: number,
 ): DenseFactors | undefined {
   const n = x.shape[0] as number;
-  const blocks: DenseFactors[] = [];
+  const blocks: Omit<DenseFactors, 'biasScales'>[] = [];
+  let biasScales: (tf.Tensor | null | undefined)[] = [];
   try {
+    biasScales = layers.map((l) => (l.bias ? biasScaleOf(p, l, x) : undefined));
+    if (biasScales.some((s) => s === null)) return undefined;
     for (let start = 0; start < n; start += blockSize) {
       const count = Math.min(blockSize, n - start);
       const block = tf.tidy(() => rowsOf(x, start, count));
@@ -153,9 +164,11 @@ export function denseFactors(
           1,
         ),
       ),
+      biasScales: biasScales.map((s) => (s === null || s === undefined ? undefined : tf.clone(s))),
     })) as DenseFactors;
   } finally {
     for (const b of blocks) tf.dispose([...b.deltas, ...b.inputs.filter((h) => h !== undefined)]);
+    tf.dispose(biasScales.filter((s): s is tf.Tensor => s instanceof tf.Tensor));
   }
 }
 
@@ -166,34 +179,74 @@ export function denseFactors(
  */
 function layerInputs(p: NtkProblem, l: DenseLayer, x: tf.Tensor): tf.Tensor | null {
   const parts: tf.Tensor[] = [];
-  const n = x.shape[0] as number;
   for (let c0 = 0; c0 < l.fanIn; c0 += l.fanOut) {
     const width = Math.min(l.fanOut, l.fanIn - c0);
-    let captured: tf.Tensor | undefined;
-    tf.tidy(() => {
-      const replace: Params = { [l.kernelKey]: identityColumns(l.fanIn, l.fanOut, c0, width) };
-      if (l.biasKey !== undefined) replace[l.biasKey] = tf.zeros([l.fanOut]);
-      const tap: Tap = (layer, z) => {
-        if (layer !== l.layer) return z;
-        captured = tf.keep(tf.slice(z, [0, 0], [n, width]));
-        throw STOP;
-      };
-      try {
-        rawForward(p, withValues(p, paramList(p), replace), x, tap);
-      } catch (error) {
-        if (error !== STOP) throw error;
-      }
-    });
-    if (captured === undefined) {
+    const captured = capturePreActivation(p, l, x, () => ({
+      [l.kernelKey]: identityColumns(l.fanIn, l.fanOut, c0, width),
+      ...(l.biasKey === undefined ? {} : { [l.biasKey]: tf.zeros([l.fanOut]) }),
+    }));
+    if (captured === null) {
       tf.dispose(parts);
       return null;
     }
-    parts.push(captured);
+    parts.push(width === l.fanOut ? captured : sliceColumns(captured, width));
   }
   if (parts.length === 1) return parts[0] as tf.Tensor;
   const h = tf.concat(parts, 1);
   tf.dispose(parts);
   return h;
+}
+
+/** `s = ∂z/∂b` `[fanOut]` of a layer with a bias: its pre-activation at `W = 0`, `b = 1`, less at `b = 0`. */
+function biasScaleOf(p: NtkProblem, l: DenseLayer, x: tf.Tensor): tf.Tensor | null {
+  const one = tf.tidy(() => exampleOf(x, 0));
+  try {
+    const at = (value: number) =>
+      capturePreActivation(p, l, one, () => ({
+        [l.kernelKey]: tf.zeros([l.fanIn, l.fanOut]),
+        [l.biasKey as string]: tf.fill([l.fanOut], value),
+      }));
+    const withOnes = at(1);
+    const withZeros = at(0);
+    if (withOnes === null || withZeros === null) {
+      tf.dispose([withOnes, withZeros].filter((t): t is tf.Tensor => t !== null));
+      return null;
+    }
+    const scale = tf.tidy(() => tf.reshape(tf.sub(withOnes, withZeros), [l.fanOut]));
+    tf.dispose([withOnes, withZeros]);
+    return scale;
+  } finally {
+    one.dispose();
+  }
+}
+
+/** The pre-activation `[n, fanOut]` that `l` taps with some parameters replaced; `null` if never tapped. */
+function capturePreActivation(
+  p: NtkProblem,
+  l: DenseLayer,
+  x: tf.Tensor,
+  replacements: () => Params,
+): tf.Tensor | null {
+  let captured: tf.Tensor | undefined;
+  tf.tidy(() => {
+    const tap: Tap = (layer, z) => {
+      if (layer !== l.layer) return z;
+      captured = tf.keep(tf.clone(z));
+      throw STOP;
+    };
+    try {
+      rawForward(p, withValues(p, paramList(p), replacements()), x, tap);
+    } catch (error) {
+      if (error !== STOP) throw error;
+    }
+  });
+  return captured ?? null;
+}
+
+function sliceColumns(z: tf.Tensor, width: number): tf.Tensor {
+  const part = tf.slice(z, [0, 0], [z.shape[0] as number, width]);
+  z.dispose();
+  return part;
 }
 
 /** `E` `[fanIn, fanOut]` with `E[c0 + c, c] = 1` for `c < width`, zeros elsewhere. */
@@ -217,13 +270,10 @@ function preActivationGradients(
     const n = x.shape[0] as number;
     const rows = n * outputCount;
     const repeated = tf.tile(x, [outputCount, ...x.shape.slice(1).map(() => 1)]);
-    const select = tf.oneHot(
-      tf.tensor1d(
-        Array.from({ length: rows }, (_, r) => Math.floor(r / n)),
-        'int32',
-      ),
-      outputCount,
-    );
+    // Row r of copy a selects output a (tf.oneHot refuses a depth of 1, hence the host array).
+    const selection = new Float32Array(rows * outputCount);
+    for (let r = 0; r < rows; r++) selection[r * outputCount + Math.floor(r / n)] = 1;
+    const select = tf.tensor2d(selection, [rows, outputCount]);
     const index = new Map(layers.map((l, k) => [l.layer, k]));
     const probes = layers.map((l) => tf.zeros([rows, l.fanOut]));
     const theta = paramList(p);
@@ -247,36 +297,51 @@ export function denseKernel(
   reduction: OutputReduction,
 ): tf.Tensor {
   return tf.tidy(() => {
-    const terms = layers.map((l, k) => {
+    const terms: tf.Tensor[] = [];
+    layers.forEach((l, k) => {
       const d1 = f1.deltas[k] as tf.Tensor;
       const d2 = f2.deltas[k] as tf.Tensor;
-      const [n1, n2] = [d1.shape[1] as number, d2.shape[1] as number];
-      let scale: tf.Tensor | number = 0;
-      if (l.kernel)
-        scale = tf.matMul(f1.inputs[k] as tf.Tensor, f2.inputs[k] as tf.Tensor, false, true);
-      if (l.bias) scale = tf.add(scale, 1);
-      if (reduction === 'none') {
-        const full = tf.matMul(
-          tf.reshape(d1, [outputCount * n1, l.fanOut]),
-          tf.reshape(d2, [outputCount * n2, l.fanOut]),
-          false,
-          true,
-        );
-        const d = tf.transpose(tf.reshape(full, [outputCount, n1, outputCount, n2]), [1, 3, 0, 2]);
-        return tf.mul(
-          d,
-          scale instanceof tf.Tensor && scale.rank === 2
-            ? tf.reshape(scale, [n1, n2, 1, 1])
-            : scale,
-        );
+      if (l.kernel) {
+        const gram = tf.matMul(f1.inputs[k] as tf.Tensor, f2.inputs[k] as tf.Tensor, false, true);
+        terms.push(deltaTerm(d1, d2, gram, outputCount, reduction));
       }
-      return tf.mul(tf.sum(tf.matMul(d1, d2, false, true), 0), scale);
+      if (l.bias) {
+        const s = f1.biasScales[k] as tf.Tensor;
+        terms.push(deltaTerm(tf.mul(d1, s), tf.mul(d2, s), undefined, outputCount, reduction));
+      }
     });
     return terms.length === 1 ? (terms[0] as tf.Tensor) : tf.addN(terms);
   });
 }
 
+/** `Σ_a (Δ1_a Δ2_aᵀ) ⊙ G` `[n1, n2]`, or the full `[n1, n2, O, O]` for `'none'` (G = 1 when absent). */
+function deltaTerm(
+  d1: tf.Tensor,
+  d2: tf.Tensor,
+  gram: tf.Tensor | undefined,
+  outputCount: number,
+  reduction: OutputReduction,
+): tf.Tensor {
+  const [n1, n2, fanOut] = [d1.shape[1] as number, d2.shape[1] as number, d1.shape[2] as number];
+  if (reduction === 'none') {
+    const full = tf.matMul(
+      tf.reshape(d1, [outputCount * n1, fanOut]),
+      tf.reshape(d2, [outputCount * n2, fanOut]),
+      false,
+      true,
+    );
+    const d = tf.transpose(tf.reshape(full, [outputCount, n1, outputCount, n2]), [1, 3, 0, 2]);
+    return gram === undefined ? d : tf.mul(d, tf.reshape(gram, [n1, n2, 1, 1]));
+  }
+  const summed = tf.sum(tf.matMul(d1, d2, false, true), 0);
+  return gram === undefined ? summed : tf.mul(summed, gram);
+}
+
 /** Disposes a factor set. */
 export function disposeFactors(f: DenseFactors): void {
-  tf.dispose([...f.deltas, ...f.inputs.filter((h): h is tf.Tensor => h !== undefined)]);
+  tf.dispose([
+    ...f.deltas,
+    ...f.inputs.filter((h): h is tf.Tensor => h !== undefined),
+    ...f.biasScales.filter((s): s is tf.Tensor => s !== undefined),
+  ]);
 }

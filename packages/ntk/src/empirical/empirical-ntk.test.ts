@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Params } from '@descent/core';
 import { expectClose, expectNoLeaks, forEachBackend } from '@descent/core/testing';
-import { mlp } from '@descent/nets';
+import { mlp, wideMlp } from '@descent/nets';
 import { expect, it } from 'vitest';
 import { empiricalNtk } from './empirical-ntk';
 import { bruteJacobian, bruteKernel, kernelTol, sample } from './test-support/brute-force';
@@ -55,6 +55,36 @@ forEachBackend('empiricalNtk', (backend) => {
         }
       });
       tf.dispose([x1, x2, ...Object.values(net.params)]);
+    });
+  }
+
+  for (const outputDim of [1, 2]) {
+    it(`the dense path holds for scaled layers (wideMlp, NTK parameterization, σ_b = 0.3, ${outputDim} output(s)) as the brute force`, async () => {
+      const net = wideMlp({
+        inputDim: 1,
+        outputDim,
+        width: 8,
+        depth: 2,
+        activation: 'erf',
+        weightStd: 1.5,
+        biasStd: 0.3,
+        seed: 4,
+      });
+      const x = inputs(small ? 3 : 5, 1, 13);
+      const keys = Object.keys(net.params);
+      const j = await bruteJacobian(
+        (p: Params, v: tf.Tensor) => net.apply(p, v),
+        net.params,
+        keys,
+        x,
+      );
+      const self = bruteKernel(j, j, 'mean');
+      for (const batchIndependent of [true, false]) {
+        const k = empiricalNtk(net, net.params, x, undefined, { batchIndependent, batchSize: 2 });
+        await expectClose(k, self, kernelTol(self));
+        k.dispose();
+      }
+      tf.dispose([x, ...Object.values(net.params)]);
     });
   }
 
