@@ -3,10 +3,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type BackendName, useBackend } from '@descent/core';
+import { ProgressLine } from '@descent/example-support';
 import { type ExperimentOptions, runLottery } from './experiment';
 import { accuraciesAt, curvesOf, describeDifference, difference } from './findings';
 import { formatSummary, summarize } from './render/curves';
-import { ProgressLine } from './render/progress-bar';
 import { renderSvg } from './render/svg-plot';
 import { renderTable } from './render/table';
 

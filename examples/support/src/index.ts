@@ -1,0 +1,11 @@
+export { ProgressLine, progressBar, type ProgressStream } from './progress-bar';
+export { renderTextTable, type ColumnAlign, type TextTableOptions } from './text-table';
+export {
+  lineChartSvg,
+  type AxisScale,
+  type ChartSeries,
+  type LineChartOptions,
+  type SeriesStyle,
+} from './line-chart';
+export { formatCompact } from './compact-number';
+export { escapeXml } from './escape-xml';
