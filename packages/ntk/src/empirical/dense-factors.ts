@@ -7,9 +7,10 @@
  * gradients, never a per-example Jacobian. `δ` comes from zero probes added to every
  * pre-activation through the model's `tap`, for every example and output in ONE `tf.grads` (the
  * block is repeated once per output and output `a` is read from copy `a`), which is valid only
- * when examples do not interact. The inputs `h` are read through the same `tap`: with `W`
- * replaced by columns of the identity and `b` by zeros, the layer's pre-activation is `h` itself;
- * with `W = 0`, it is `s ⊙ b`, which gives `s` for `b = 1`.
+ * when examples do not interact. The inputs `h` are read through the same `tap`, exactly: with `W`
+ * replaced by columns of the identity and `b` by zeros the layer's pre-activation is `h` itself
+ * (`fanIn/fanOut` passes), or as columns of `∂⟨U, z⟩/∂W = hᵀU` for a one-hot `U` (`n/fanOut`
+ * gradient passes), whichever is cheaper; with `W = 0`, it is `s ⊙ b`, which gives `s` for `b = 1`.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Params } from '@descent/core';
@@ -173,11 +174,22 @@ export function denseFactors(
 }
 
 /**
- * The inputs `h` `[n, fanIn]` of `layer` for the rows of `x`: `ceil(fanIn/fanOut)` forward passes,
- * each with `W` replaced by the next `fanOut` columns of the identity (and `b` by zeros), stopped
- * at the layer's tap; `null` when the tap was not called.
+ * The inputs `h` `[n, fanIn]` of `layer` for the rows of `x` (scaled as the kernel sees them), by
+ * the cheaper of two exact reads; `null` when the tap was not called.
  */
 function layerInputs(p: NtkProblem, l: DenseLayer, x: tf.Tensor): tf.Tensor | null {
+  const n = x.shape[0] as number;
+  const identityPasses = Math.ceil(l.fanIn / l.fanOut);
+  // A gradient pass is a forward and a backward pass (~3 forward passes).
+  const gradientPasses = 3 * Math.ceil(n / l.fanOut);
+  return identityPasses <= gradientPasses ? inputsByIdentity(p, l, x) : inputsByGradient(p, l, x);
+}
+
+/**
+ * `ceil(fanIn/fanOut)` forward passes, each with `W` replaced by the next `fanOut` columns of the
+ * identity (and `b` by zeros), stopped at the layer's tap: the pre-activation is `h` itself.
+ */
+function inputsByIdentity(p: NtkProblem, l: DenseLayer, x: tf.Tensor): tf.Tensor | null {
   const parts: tf.Tensor[] = [];
   for (let c0 = 0; c0 < l.fanIn; c0 += l.fanOut) {
     const width = Math.min(l.fanOut, l.fanIn - c0);
@@ -191,10 +203,60 @@ function layerInputs(p: NtkProblem, l: DenseLayer, x: tf.Tensor): tf.Tensor | nu
     }
     parts.push(width === l.fanOut ? captured : sliceColumns(captured, width));
   }
+  return concatRows(parts, 1);
+}
+
+/**
+ * `ceil(n/fanOut)` gradient passes: with `U[start + c, c] = 1`, column `c` of
+ * `∂⟨U, z⟩/∂W = hᵀU` is the input of example `start + c` — up to `fanOut` examples per pass, so a
+ * narrow layer after a wide one (a readout) costs a few passes instead of `fanIn/fanOut`.
+ */
+function inputsByGradient(p: NtkProblem, l: DenseLayer, x: tf.Tensor): tf.Tensor | null {
+  const n = x.shape[0] as number;
+  const parts: tf.Tensor[] = [];
+  for (let start = 0; start < n; start += l.fanOut) {
+    const count = Math.min(l.fanOut, n - start);
+    let tapped = false;
+    const part = tf.tidy(() => {
+      const select = selectExamples(n, l.fanOut, start, count);
+      const theta = paramList(p);
+      const [grad] = tf.grads((w: tf.Tensor) => {
+        // Keeps w on the tape when the layer is never tapped (then the result is discarded).
+        let picked = tf.mul(tf.sum(w), 0);
+        const tap: Tap = (layer, z) => {
+          if (layer === l.layer) {
+            tapped = true;
+            picked = tf.sum(tf.mul(z, select));
+          }
+          return z;
+        };
+        rawForward(p, withValues(p, theta, { [l.kernelKey]: w }), x, tap);
+        return picked;
+      })([p.params[l.kernelKey] as tf.Tensor]);
+      return tf.transpose(tf.slice(grad as tf.Tensor, [0, 0], [l.fanIn, count]));
+    });
+    if (!tapped) {
+      part.dispose();
+      tf.dispose(parts);
+      return null;
+    }
+    parts.push(part);
+  }
+  return concatRows(parts, 0);
+}
+
+/** `U` `[n, fanOut]` with `U[start + c, c] = 1` for `c < count`. */
+function selectExamples(n: number, fanOut: number, start: number, count: number): tf.Tensor {
+  const values = new Float32Array(n * fanOut);
+  for (let c = 0; c < count; c++) values[(start + c) * fanOut + c] = 1;
+  return tf.tensor2d(values, [n, fanOut]);
+}
+
+function concatRows(parts: tf.Tensor[], axis: number): tf.Tensor {
   if (parts.length === 1) return parts[0] as tf.Tensor;
-  const h = tf.concat(parts, 1);
+  const joined = tf.concat(parts, axis);
   tf.dispose(parts);
-  return h;
+  return joined;
 }
 
 /** `s = ∂z/∂b` `[fanOut]` of a layer with a bias: its pre-activation at `W = 0`, `b = 1`, less at `b = 0`. */
