@@ -110,13 +110,13 @@ writeFileSync(
   file('ntk-convergence.svg'),
   lineChartSvg({
     title: 'Wide nets and their neural tangent kernel',
-    subtitle: `mean over seeds; ${setup.steps} steps of gradient descent for the kernel change`,
+    subtitle: `relative Frobenius distances of kernels, RMS gap of test predictions; ${setup.steps} steps; mean over seeds`,
     xLabel: 'width',
-    yLabel: 'relative distance',
+    yLabel: 'distance',
     xScale: 'log',
     yScale: 'log',
     series: [
-      { name: '‖Θ̂ − Θ_∞‖ / ‖Θ_∞‖ at init', points: convergence.map((r) => [r.width, r.mean]) },
+      { name: 'NTK at init vs ∞', points: convergence.map((r) => [r.width, r.mean]) },
       {
         name: '2/√width',
         points: convergence.map((r) => [r.width, r.reference]),
@@ -124,11 +124,11 @@ writeFileSync(
         dashed: true,
       },
       {
-        name: '‖Θ_T − Θ_0‖ / ‖Θ_0‖ (training)',
+        name: 'NTK change in training',
         points: training.map((r) => [r.width, mean(r.kernelChange)]),
       },
       {
-        name: 'test gap to NTK prediction',
+        name: 'test gap to NTK',
         points: training.map((r) => [r.width, mean(r.gapToKernel)]),
       },
     ],

@@ -180,8 +180,9 @@ export function denseFactors(
 function layerInputs(p: NtkProblem, l: DenseLayer, x: tf.Tensor): tf.Tensor | null {
   const n = x.shape[0] as number;
   const identityPasses = Math.ceil(l.fanIn / l.fanOut);
-  // A gradient pass is a forward and a backward pass (~3 forward passes).
-  const gradientPasses = 3 * Math.ceil(n / l.fanOut);
+  // A gradient pass (a whole forward pass, its tape and a backward pass) measured ~8 times the
+  // cost of an identity pass, which stops at the layer (wasm, 64-256-256-10 readout, blocks of 32).
+  const gradientPasses = 8 * Math.ceil(n / l.fanOut);
   return identityPasses <= gradientPasses ? inputsByIdentity(p, l, x) : inputsByGradient(p, l, x);
 }
 

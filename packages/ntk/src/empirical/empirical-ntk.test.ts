@@ -59,11 +59,13 @@ forEachBackend('empiricalNtk', (backend) => {
   }
 
   for (const outputDim of [1, 2]) {
-    it(`the dense path holds for scaled layers (wideMlp, NTK parameterization, σ_b = 0.3, ${outputDim} output(s)) as the brute force`, async () => {
+    it(`the dense path holds for scaled layers and narrow readouts (wideMlp, NTK parameterization, σ_b = 0.3, ${outputDim} output(s)) as the brute force`, async () => {
       const net = wideMlp({
         inputDim: 1,
         outputDim,
-        width: 8,
+        // Width 32 after width 32 into 1–2 outputs: the readout's inputs come from one-hot
+        // gradient passes (32 identity passes would cost more); the other layers from identity passes.
+        width: 32,
         depth: 2,
         activation: 'erf',
         weightStd: 1.5,
