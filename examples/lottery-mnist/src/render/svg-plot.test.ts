@@ -2,72 +2,7 @@ import { expectDescentError } from '@descent/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { Curve } from './curves';
 import { renderSvg } from './svg-plot';
-
-/** One element of a parsed SVG: its name, attributes and the text directly inside it. */
-interface Element {
-  name: string;
-  attrs: Record<string, string>;
-  text: string;
-}
-
-const TAG = /^<(\/)?([A-Za-z][\w:-]*)((?:\s+[\w:-]+="[^"]*")*)\s*(\/)?>$/;
-const ATTR = /([\w:-]+)="([^"]*)"/g;
-const BAD_AMPERSAND = /&(?!(?:amp|lt|gt|quot|apos|#\d+);)/;
-
-/**
- * A minimal XML well-formedness check: every token is a tag or text, attributes are quoted,
- * every `&` starts a known entity, tags nest and balance, and there is one root element.
- * Returns the elements in document order, text unescaped.
- */
-function parseXml(xml: string): Element[] {
-  const tokens = xml.match(/<[^>]*>|[^<]+/g) ?? [];
-  expect(tokens.join(''), 'a "<" without its ">"').toBe(xml);
-  const elements: Element[] = [];
-  const open: Element[] = [];
-  let roots = 0;
-  for (const token of tokens) {
-    expect(token, `raw "&" in ${token}`).not.toMatch(BAD_AMPERSAND);
-    if (!token.startsWith('<')) {
-      if (open.length === 0) expect(token.trim(), 'text outside the root').toBe('');
-      else open[open.length - 1]!.text += unescapeXml(token);
-      continue;
-    }
-    const m = TAG.exec(token);
-    expect(m, `malformed tag ${token}`).not.toBeNull();
-    const [, closing, name, attrText, selfClosing] = m!;
-    if (closing) {
-      expect(open.pop()?.name, `unbalanced </${name}>`).toBe(name);
-      continue;
-    }
-    if (open.length === 0) roots++;
-    const attrs: Record<string, string> = {};
-    for (const [, key, value] of attrText!.matchAll(ATTR)) {
-      expect(attrs[key!], `duplicate attribute ${key}`).toBeUndefined();
-      attrs[key!] = unescapeXml(value!);
-    }
-    const element = { name: name!, attrs, text: '' };
-    elements.push(element);
-    if (!selfClosing) open.push(element);
-  }
-  expect(
-    open.map((e) => e.name),
-    'unclosed tags',
-  ).toEqual([]);
-  expect(roots).toBe(1);
-  return elements;
-}
-
-function unescapeXml(text: string): string {
-  return text
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&');
-}
-
-function named(elements: Element[], name: string): Element[] {
-  return elements.filter((e) => e.name === name);
-}
+import { type XmlElement as Element, named, parseXml } from '@descent/example-support/testing';
 
 function pointsOf(e: Element, attr = 'points'): [number, number][] {
   return e.attrs[attr]!.split(' ').map((p) => p.split(',').map(Number) as [number, number]);
