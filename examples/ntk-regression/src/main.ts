@@ -134,6 +134,10 @@ writeFileSync(
     ],
   }),
 );
+// The narrowest, a middle and the widest net: more lines would hide the kernel's prediction.
+const shown = [...new Set([0, Math.floor(training.length / 2), training.length - 1])].map(
+  (i) => training[i] as (typeof training)[number],
+);
 writeFileSync(
   file('ntk-predictions.svg'),
   lineChartSvg({
@@ -147,7 +151,7 @@ writeFileSync(
         points: grid.map((x, i) => [x, kernel.test[i] as number]),
         style: 'line',
       },
-      ...training.map((r) => ({
+      ...shown.map((r) => ({
         name: `width ${r.width}`,
         points: grid.map((x, i) => [x, r.predictions[i] as number] as [number, number]),
         style: 'line' as const,
