@@ -1,4 +1,5 @@
 import { DescentError, OptionReader, describeValue } from '@descent/core';
+import { escapeXml } from '@descent/example-support';
 import { type Curve, checkCurves, summarize } from './curves';
 
 /** Options of {@link renderSvg}. */
@@ -115,15 +116,6 @@ export function renderSvg(curves: Curve[], options: SvgPlotOptions): string {
     '</svg>',
     '',
   ].join('\n');
-}
-
-/** Escapes `&`, `<`, `>` and `"`, so that any text is safe in SVG text and attribute values. */
-function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
 }
 
 function readText(read: OptionReader, field: string, required: boolean): string | undefined {
