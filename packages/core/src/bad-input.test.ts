@@ -17,17 +17,27 @@ import { expectBadInput } from './testing/bad-input';
 import { expectExportsCovered } from './testing/export-coverage';
 import { forEachBackend } from './testing/for-each-backend';
 import { KERNEL_CASES } from './test-support/bad-input-kernel';
+import { LINALG_CASES } from './test-support/bad-input-linalg';
 import { NUMERIC_CASES } from './test-support/bad-input-numeric';
 import { PARAMS_CASES } from './test-support/bad-input-params';
 import { VALIDATE_CASES } from './test-support/bad-input-validate';
 
-const CASES = { ...VALIDATE_CASES, ...KERNEL_CASES, ...PARAMS_CASES, ...NUMERIC_CASES };
+const CASES = {
+  ...VALIDATE_CASES,
+  ...KERNEL_CASES,
+  ...PARAMS_CASES,
+  ...NUMERIC_CASES,
+  ...LINALG_CASES,
+};
 
 const EXEMPT = {
   ensureGradients: 'takes no input',
   hasGradients: 'takes no input',
   registerWasmConv2DBackpropFilter: 'takes no input',
   segmentNormPath: 'takes no input',
+  enableSecondOrder: 'takes no input',
+  disableSecondOrder: 'takes no input',
+  secondOrderActive: 'takes no input',
 };
 
 it('covers every callable export of @descent/core', () => {

@@ -28,6 +28,12 @@ export {
 export { useBackend, type UseBackendOptions } from './backend/use-backend';
 export { ensureGradients, hasGradients } from './gradients/ensure-gradients';
 export {
+  withSecondOrder,
+  enableSecondOrder,
+  disableSecondOrder,
+  secondOrderActive,
+} from './gradients/second-order';
+export {
   ops,
   type Expr,
   type ValueExpr,
@@ -119,3 +125,9 @@ export {
   type SegmentNormOptions,
 } from './kernels/segment-norm/segment-norm';
 export type { SegmentNormLayout } from './kernels/segment-norm/segment-norm-layout';
+export {
+  symmetricEigen,
+  symmetricEigenvalues,
+  type SymmetricEigen,
+} from './linalg/symmetric-eigen';
+export { checkSymmetric } from './linalg/symmetry';

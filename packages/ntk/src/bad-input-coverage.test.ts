@@ -6,8 +6,8 @@ import * as ntk from './index';
 const COVERED: Record<string, string> = {
   empiricalNtk: 'empirical/bad-input.test.ts',
   perExampleGrads: 'empirical/bad-input.test.ts',
-  symmetricEigen: 'dynamics/symmetric-eigen.test.ts',
-  symmetricEigenvalues: 'dynamics/symmetric-eigen.test.ts',
+  symmetricEigen: '@descent/core (linalg/symmetric-eigen.test.ts)',
+  symmetricEigenvalues: '@descent/core (linalg/symmetric-eigen.test.ts)',
   gradientDescentMse: 'dynamics/bad-input-dynamics.test.ts',
   maxLearningRate: 'dynamics/bad-input-dynamics.test.ts',
   ntkSpectrum: 'dynamics/bad-input-dynamics.test.ts',

@@ -17,7 +17,7 @@ export {
   symmetricEigen,
   symmetricEigenvalues,
   type SymmetricEigen,
-} from './dynamics/symmetric-eigen';
+} from '@descent/core';
 export {
   gradientDescentMse,
   type GradientDescentMseOptions,

@@ -1,12 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DescentError, OptionReader, checkNumber, formatShape } from '@descent/core';
+import {
+  DescentError,
+  OptionReader,
+  checkNumber,
+  formatShape,
+  symmetricEigen,
+} from '@descent/core';
 import {
   checkNumericTensor,
   checkSquareKernel,
   readFinite,
   readSymmetricKernel,
 } from './host-matrix';
-import { symmetricEigen } from './symmetric-eigen';
 
 /** Options of {@link gradientDescentMse}. */
 export interface GradientDescentMseOptions {

@@ -1,6 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { DescentError, checkTensor, formatShape } from '@descent/core';
-import { checkSymmetric } from './symmetry';
+import { DescentError, checkTensor, formatShape, checkSymmetric } from '@descent/core';
 
 /**
  * Asserts `k` is a live square float32 or int32 matrix `[N, N]`, `N ≥ 1`, and returns `N` (synchronous:

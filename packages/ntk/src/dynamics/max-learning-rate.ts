@@ -1,7 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { OptionReader } from '@descent/core';
+import { OptionReader, symmetricEigenvalues } from '@descent/core';
 import { checkSquareKernel, readSymmetricKernel } from './host-matrix';
-import { symmetricEigenvalues } from './symmetric-eigen';
 
 /** Options of {@link maxLearningRate}. */
 export interface MaxLearningRateOptions {

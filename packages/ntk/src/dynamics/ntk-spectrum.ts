@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { symmetricEigenvalues } from '@descent/core';
 import { checkSquareKernel, readSymmetricKernel } from './host-matrix';
-import { symmetricEigenvalues } from './symmetric-eigen';
 
 /** What {@link ntkSpectrum} returns. */
 export interface NtkSpectrum {

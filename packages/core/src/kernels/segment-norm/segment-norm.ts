@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DescentError } from '../../errors/descent-error';
 import type { KernelPath } from '../../kernel/define-kernel';
+import { secondOrderActive } from '../../gradients/second-order';
 import { livesOnActiveBackend, wasmInternals, webGpuInternals } from '../../kernel/tfjs-internals';
 import { formatShape } from '../../validate/format-shape';
 import { checkOptions } from '../../validate/check-options';
@@ -25,7 +26,8 @@ export interface SegmentNormOptions {
 /**
  * The path {@link segmentNorm} takes on the active backend: `'wasm-simd'` (the generated module;
  * its `f32x4` loops run when `groupSize % 4 = 0`, scalar loops otherwise), `'webgpu'`, or
- * `'reference'` (tfjs ops: cpu and every other backend).
+ * `'reference'` (tfjs ops: cpu and every other backend, and on every backend inside a
+ * second-order computation — `withSecondOrder` — since the fused backward is first-order only).
  *
  * @example
  * ```ts
@@ -33,6 +35,7 @@ export interface SegmentNormOptions {
  * ```
  */
 export function segmentNormPath(): KernelPath {
+  if (secondOrderActive()) return 'reference';
   if (wasmInternals()) return 'wasm-simd';
   if (webGpuInternals()) return 'webgpu';
   return 'reference';
@@ -114,7 +117,8 @@ function fusedBackward(
  * `path: 'reference'`) it runs the tfjs-ops reference.
  *
  * The fused gradient is **first order only**: the backward kernels are not themselves
- * differentiable, so do not take a gradient of this gradient (use `path: 'reference'` for that).
+ * differentiable. Inside `withSecondOrder` (Hessian-vector products) the reference path runs
+ * instead, automatically; elsewhere `path: 'reference'` forces it.
  *
  * @param x - float32, any shape with `A·S·B·L` elements
  * @param gamma - scale, shape `[C]` (`C = B·L`); omitted = 1

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/core';
+import { DescentError } from '../errors/descent-error';
 
 /**
  * Relative tolerance of the symmetry check: `|aᵢⱼ − aⱼᵢ| ≤ 1e-5 · max|a|`. A kernel computed in
@@ -34,9 +34,19 @@ export function largestAsymmetry(
 }
 
 /**
- * Asserts a row-major `n × n` matrix is symmetric within {@link SYMMETRY_TOLERANCE}.
+ * Asserts a row-major `n × n` matrix is symmetric to float32 rounding:
+ * `max|aᵢⱼ − aⱼᵢ| ≤ 1e-5 · max|aᵢⱼ|` (a kernel or Hessian computed in float32 in two summation
+ * orders is symmetric to about 1e-7 relative).
  *
+ * @param name - how the message names the matrix.
+ * @param a - `n²` numbers, row-major (not changed).
+ * @param n - the order of the matrix.
  * @throws DescentError `BAD_ARGUMENT` naming the largest asymmetry, its place and the tolerance.
+ * @example
+ * ```ts
+ * checkSymmetric('kernel', [1, 2, 2, 1], 2);   // passes
+ * checkSymmetric('kernel', [1, 2, 0, 1], 2);   // throws: |a[0][1] − a[1][0]| = 2
+ * ```
  */
 export function checkSymmetric(name: string, a: ArrayLike<number>, n: number): void {
   const { gap, row, col, scale } = largestAsymmetry(a, n);

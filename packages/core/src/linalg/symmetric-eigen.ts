@@ -1,4 +1,5 @@
-import { DescentError, describeValue } from '@descent/core';
+import { DescentError } from '../errors/descent-error';
+import { describeValue } from '../validate/describe-value';
 import { checkSymmetric } from './symmetry';
 
 /** What {@link symmetricEigen} returns. */

@@ -1,0 +1,6 @@
+export type { LossFn } from './loss/loss-fn';
+export { hvp } from './hessian/hvp';
+export {
+  hvpFiniteDifference,
+  type HvpFiniteDifferenceOptions,
+} from './hessian/hvp-finite-difference';
