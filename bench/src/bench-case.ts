@@ -3,10 +3,10 @@ import type { MeasureOptions } from './measure';
 
 /** What one benchmark case prepares on the active backend. */
 export interface PreparedCase {
-  /** One step with descent. */
-  descent(): void;
+  /** One step with descent (asynchronous where it reads the device). */
+  descent(): void | Promise<void>;
   /** The same step with tfjs's built-in or the naive approach. */
-  baseline(): void;
+  baseline(): void | Promise<void>;
   /** A tensor the given contender's steps write; reading it waits for the backend to finish. */
   witness(contender: 'descent' | 'baseline'): tf.Tensor;
   dispose(): void;

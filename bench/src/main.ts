@@ -22,6 +22,7 @@ import {
 import { measureCopyBandwidth } from './copy-bandwidth';
 import { type MeasureOptions, timePair } from './measure';
 import { groupNormCase, layerNormCase } from './cases/norm-step';
+import { hvpCase } from './cases/landscape';
 import { analyticNtkCase, empiricalNtkCase } from './cases/ntk';
 import { formatTable } from './table';
 
@@ -92,6 +93,7 @@ function casesFor(backend: BackendName): BenchCase[] {
       layerNormCase(64, 256),
       empiricalNtkCase([16, 32, 32, 4], 8, SLOW_QUICK),
       ...(backend === 'webgpu' ? [] : [analyticNtkCase(64, 5, SLOW_QUICK)]),
+      hvpCase([32, 32, 10], 16, 'tanh'),
     ];
   const subtract = [1_000, 100_000, 1_000_000, 4_000_000].map(scaledSubtractCase);
   // SwiftShader runs tfjs's 14 Adam dispatches per variable on the CPU: only the small sets on
@@ -121,6 +123,19 @@ function casesFor(backend: BackendName): BenchCase[] {
     ...otherSets.map(rmspropCase),
     ...norms,
     ...ntkCases(backend),
+    ...landscapeCases(backend),
+  ];
+}
+
+/**
+ * A Hessian-vector product against one gradient on an MLP with ~80k parameters (relu and tanh,
+ * batch 128); SwiftShader's webgpu gets a ~26k-parameter net at batch 32.
+ */
+function landscapeCases(backend: BackendName): BenchCase[] {
+  const [sizes, n] = backend === 'webgpu' ? [[64, 256, 32, 10], 32] : [[784, 100, 10], 128];
+  return [
+    hvpCase(sizes as number[], n as number, 'relu'),
+    hvpCase(sizes as number[], n as number, 'tanh'),
   ];
 }
 

@@ -34,7 +34,8 @@ export async function timePerStep(
 
 /** One contender of {@link timePair}: its step and the tensor its steps write. */
 export interface Contender {
-  step: () => void;
+  /** One step; an asynchronous step (one that reads the device) is awaited. */
+  step: () => void | Promise<void>;
   witness: () => tf.Tensor;
 }
 
@@ -50,7 +51,7 @@ export async function timePair(
   options: MeasureOptions,
 ): Promise<[number, number]> {
   for (const c of [a, b]) {
-    for (let i = 0; i < options.warmup; i++) c.step();
+    await runSteps(c, options.warmup);
     await settle(c.witness());
   }
   const samples: [number[], number[]] = [[], []];
@@ -58,12 +59,20 @@ export async function timePair(
     for (const [k, c] of [a, b].entries()) {
       collectGarbage();
       const start = performance.now();
-      for (let i = 0; i < options.steps; i++) c.step();
+      await runSteps(c, options.steps);
       await settle(c.witness());
       samples[k]?.push((performance.now() - start) / options.steps);
     }
   }
   return [median(samples[0]), median(samples[1])];
+}
+
+/** Runs `n` steps, awaiting only those that are asynchronous (no microtask for the others). */
+async function runSteps(c: Contender, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const pending = c.step();
+    if (pending) await pending;
+  }
 }
 
 /** A full garbage collection, where node exposes one (`--expose-gc`). */

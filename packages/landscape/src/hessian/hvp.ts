@@ -38,6 +38,9 @@ export function hvpOperator(fn: string, loss: unknown, params: unknown): HvpOper
           const f = guardedLoss(fn, loss, keys, failure);
           const gradDotV = (...ys: tf.Tensor[]): tf.Scalar => {
             const grads = tf.grads(f)(ys);
+            // a failed loss gave a constant gradient: keep the outer tape connected to finish it
+            if (failure.error !== undefined)
+              return tf.mul(tf.sum(ys[0] as tf.Tensor), 0) as tf.Scalar;
             const terms = grads.map((g, i) => tf.sum(tf.mul(g ?? 0, vs[i] as tf.Tensor)));
             return tf.addN(terms) as tf.Scalar;
           };
