@@ -3,7 +3,10 @@ import { defineConfig } from 'vitest/config';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
-/** Every workspace package with a `src/` is a test project named after its folder. */
+/**
+ * Every workspace package with a `src/` is a test project named after its folder (examples as
+ * `example-<folder>`, so an example may share a package's name).
+ */
 const projects = ['packages', 'examples', 'bench'].flatMap((root) =>
   existsSync(root)
     ? root === 'bench'
@@ -12,7 +15,7 @@ const projects = ['packages', 'examples', 'bench'].flatMap((root) =>
         : []
       : readdirSync(root)
           .filter((d) => existsSync(`${root}/${d}/src`))
-          .map((d) => ({ dir: `${root}/${d}`, name: d }))
+          .map((d) => ({ dir: `${root}/${d}`, name: root === 'examples' ? `example-${d}` : d }))
     : [],
 );
 
