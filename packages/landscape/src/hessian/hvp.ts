@@ -77,10 +77,11 @@ export function hvpOperator(fn: string, loss: unknown, params: unknown): HvpOper
  * @param params - `θ`: the point, a non-empty map of float32 tensors (not modified).
  * @param v - the direction: the same names and shapes as `params`.
  * @returns `H·v` as new tensors keyed like `params`; the caller disposes them.
- * @throws DescentError `BAD_ARGUMENT` (loss not a function, or it threw, or it returned no
- *   tensor), `SHAPE_MISMATCH` (the loss is not a scalar; `v` shaped unlike `params`),
+ * @throws DescentError `BAD_ARGUMENT` (loss not a function, or it returned no tensor),
+ *   `SHAPE_MISMATCH` (the loss is not a float32 scalar; `v` shaped unlike `params`),
  *   `UNKNOWN_PARAM` (names of `v` differ), `DTYPE_MISMATCH` (non-float32 params), `DISPOSED`,
- *   `NO_GRADIENTS` (tfjs has no gradients registered: `await useBackend()` first).
+ *   `NO_GRADIENTS` (tfjs has no gradients registered: `await useBackend()` first). An exception
+ *   the loss itself throws passes through unchanged, after the tape has freed its tensors.
  * @example
  * ```ts
  * const loss = (p: Params) => mse(tf.matMul(x, p.w), y);

@@ -5,7 +5,6 @@ import {
   checkParams,
   describeValue,
   formatShape,
-  isDescentError,
   isTensor,
 } from '@descent/core';
 
@@ -68,9 +67,10 @@ function lossValueError(fn: string, value: unknown): DescentError | undefined {
 /**
  * The loss as a function of the parameter list (in `keys` order), safe to hand to `tf.grads`:
  * a loss that throws or returns no float32 scalar does not throw inside the gradient tape (tfjs
- * then keeps the tensors the tape saved, a leak); the failure is recorded in `failure.error`,
- * a zero connected to the inputs is returned so the tape completes and frees its tensors, and
- * the caller throws `failure.error` afterwards (see {@link throwIfFailed}).
+ * then keeps the tensors the tape saved, a leak); the failure is recorded in `failure.error` (a
+ * `DescentError`, or `{ thrown }` holding the loss's own exception), a zero connected to the
+ * inputs is returned so the tape completes and frees its tensors, and the caller throws it
+ * afterwards, the loss's own exception unchanged (see {@link throwIfFailed}).
  */
 export function guardedLoss(
   fn: string,
@@ -88,22 +88,19 @@ export function guardedLoss(
       value = loss(params);
       failure.error ??= lossValueError(fn, value);
     } catch (error) {
-      failure.error ??= isDescentError(error)
-        ? error
-        : new DescentError(
-            'BAD_ARGUMENT',
-            `${fn}: loss threw: ${error instanceof Error ? error.message.split('\n')[0] : describeValue(error)}`,
-            { cause: error },
-          );
+      failure.error ??= { thrown: error };
     }
     if (failure.error !== undefined) return tf.mul(tf.sum(values[0] as tf.Tensor), 0) as tf.Scalar;
     return value as tf.Scalar;
   };
 }
 
-/** Throws what {@link guardedLoss} recorded, if anything. */
+/** Throws what {@link guardedLoss} recorded, if anything: the loss's own exception unchanged. */
 export function throwIfFailed(failure: { error?: unknown }): void {
-  if (failure.error !== undefined) throw failure.error;
+  if (failure.error === undefined) return;
+  throw failure.error instanceof DescentError
+    ? failure.error
+    : (failure.error as { thrown: unknown }).thrown;
 }
 
 /**
