@@ -24,7 +24,9 @@ export interface GroupNormOptions {
  * `@descent/core`, layout `[N, H·W, G, C/G]`: one generated WASM-SIMD module call or one WebGPU
  * dispatch forward, and a fused backward through `tf.customGrad`); elsewhere the composable
  * tfjs-ops version. Both compute the same function (tested to rtol 1e-5). The fused gradient is
- * first-order only: take gradients of gradients on cpu.
+ * first-order only; inside `withSecondOrder` of `@descent/core` (which `@descent/landscape`'s
+ * `hvp` uses) the composable path runs instead, so gradients of gradients are exact on every
+ * backend.
  *
  * An `x` without elements (an empty batch) gives an empty result whose gradients are zero, on
  * every backend.

@@ -29,7 +29,9 @@ const KNOWN = ['axis', 'epsilon'] as const;
  * segment-norm kernels (`segmentNorm` of `@descent/core`: one generated WASM-SIMD module call or
  * one WebGPU dispatch forward, and a fused backward through `tf.customGrad`); elsewhere, and for
  * other axes, the composable tfjs-ops version. Both compute the same function (tested to rtol
- * 1e-5). The fused gradient is first-order only: take gradients of gradients on cpu.
+ * 1e-5). The fused gradient is first-order only; inside `withSecondOrder` of `@descent/core` (which
+ * `@descent/landscape`'s `hvp` uses) the composable path runs instead, so gradients of gradients
+ * are exact on every backend.
  *
  * An `x` without elements gives an empty result whose gradients are zero, on every backend.
  *
