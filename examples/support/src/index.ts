@@ -7,5 +7,12 @@ export {
   type LineChartOptions,
   type SeriesStyle,
 } from './line-chart';
+export {
+  heatmapSvg,
+  type ColorScale,
+  type HeatmapMark,
+  type HeatmapOptions,
+} from './heatmap';
+export { contourLines, type Polyline } from './contours';
 export { formatCompact } from './compact-number';
 export { escapeXml } from './escape-xml';
