@@ -13,6 +13,7 @@ import {
   guardedLoss,
   throwIfFailed,
 } from '../loss/loss-fn';
+import { gradientsOrNone } from '../loss/gradients';
 
 /** Options of {@link hvpFiniteDifference}. */
 export interface HvpFiniteDifferenceOptions {
@@ -64,7 +65,8 @@ export async function hvpFiniteDifference(
   const out = tf.tidy(() => {
     const f = guardedLoss(fn, loss, keys, failure);
     const gradAt = (sign: number) =>
-      tf.grads(f)(
+      gradientsOrNone(
+        f,
         keys.map((k) =>
           norm === 0
             ? (params[k] as tf.Tensor)

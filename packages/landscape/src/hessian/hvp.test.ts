@@ -161,3 +161,41 @@ forEachBackend('hvp', () => {
     tf.dispose([x, y, w, v]);
   });
 });
+
+forEachBackend('hvp with parameters the loss ignores', () => {
+  it('gives zero rows for them, and H·v of the others', async () => {
+    const a = tf.tensor1d([0.5, -1]);
+    const unused = tf.tensor1d([3]);
+    const linear = tf.tensor1d([2, 2]);
+    const params: Params = { a, unused, linear };
+    const v: Params = {
+      a: tf.tensor1d([1, 2]),
+      unused: tf.tensor1d([5]),
+      linear: tf.tensor1d([1, 1]),
+    };
+    // L = Σ a³ + Σ linear: H = diag(6a) on a, 0 elsewhere
+    const loss = (p: Params) =>
+      tf.add(tf.sum(tf.pow(p.a as tf.Tensor, 3)), tf.sum(p.linear as tf.Tensor));
+    const values = await expectNoLeaks(async () => {
+      const hv = hvp(loss, params, v);
+      const out = await Promise.all(
+        ['a', 'unused', 'linear'].map((k) => (hv[k] as tf.Tensor).data()),
+      );
+      disposeParams(hv);
+      return out.map((d) => Array.from(d));
+    });
+    expect(values).toEqual([[3, -12], [0], [0, 0]]);
+    const failing = new Error('own');
+    await expect(async () =>
+      hvp(
+        () => {
+          throw failing;
+        },
+        params,
+        v,
+      ),
+    ).rejects.toBe(failing);
+    disposeParams(v);
+    tf.dispose([a, unused, linear]);
+  });
+});

@@ -7,6 +7,7 @@ import {
   guardedLoss,
   throwIfFailed,
 } from '../loss/loss-fn';
+import { gradientsOrNone } from '../loss/gradients';
 
 /**
  * A Hessian-vector operator bound to one loss and one point `θ`: `apply(v)` returns `H(θ)·v`.
@@ -37,17 +38,17 @@ export function hvpOperator(fn: string, loss: unknown, params: unknown): HvpOper
         tf.tidy(() => {
           const f = guardedLoss(fn, loss, keys, failure);
           const gradDotV = (...ys: tf.Tensor[]): tf.Scalar => {
-            const grads = tf.grads(f)(ys);
-            // a failed loss gave a constant gradient: keep the outer tape connected to finish it
-            if (failure.error !== undefined)
-              return tf.mul(tf.sum(ys[0] as tf.Tensor), 0) as tf.Scalar;
-            const terms = grads.map((g, i) => tf.sum(tf.mul(g ?? 0, vs[i] as tf.Tensor)));
-            return tf.addN(terms) as tf.Scalar;
+            const grads = gradientsOrNone(f, ys);
+            const terms = grads.flatMap((g, i) =>
+              g ? [tf.sum(tf.mul(g, vs[i] as tf.Tensor))] : [],
+            );
+            // a loss linear in every parameter has a constant gradient: H = 0
+            return (terms.length > 0 ? tf.addN(terms) : tf.scalar(0)) as tf.Scalar;
           };
-          const hv = tf.grads(gradDotV)(xs);
+          const hv = gradientsOrNone(gradDotV, xs);
           const result: Params = {};
           keys.forEach((k, i) => {
-            result[k] = (hv[i] as tf.Tensor | undefined) ?? tf.zerosLike(xs[i] as tf.Tensor);
+            result[k] = hv[i] ?? tf.zerosLike(xs[i] as tf.Tensor);
           });
           return result;
         }),
