@@ -22,7 +22,7 @@ import {
 import { measureCopyBandwidth } from './copy-bandwidth';
 import { type MeasureOptions, timePair } from './measure';
 import { groupNormCase, layerNormCase } from './cases/norm-step';
-import { hvpCase } from './cases/landscape';
+import { hvpCase, surface2dCase } from './cases/landscape';
 import { analyticNtkCase, empiricalNtkCase } from './cases/ntk';
 import { formatTable } from './table';
 
@@ -94,6 +94,7 @@ function casesFor(backend: BackendName): BenchCase[] {
       empiricalNtkCase([16, 32, 32, 4], 8, SLOW_QUICK),
       ...(backend === 'webgpu' ? [] : [analyticNtkCase(64, 5, SLOW_QUICK)]),
       hvpCase([32, 32, 10], 16, 'tanh'),
+      surface2dCase([32, 32, 10], 16, 5, SLOW_QUICK),
     ];
   const subtract = [1_000, 100_000, 1_000_000, 4_000_000].map(scaledSubtractCase);
   // SwiftShader runs tfjs's 14 Adam dispatches per variable on the CPU: only the small sets on
@@ -128,14 +129,24 @@ function casesFor(backend: BackendName): BenchCase[] {
 }
 
 /**
- * A Hessian-vector product against one gradient on an MLP with ~80k parameters (relu and tanh,
- * batch 128); SwiftShader's webgpu gets a ~26k-parameter net at batch 32.
+ * A Hessian-vector product against one gradient, and a 21 × 21 loss surface, on an MLP with ~80k
+ * parameters (batch 128; the surface's loss averages 256 examples); SwiftShader's webgpu gets a
+ * ~26k-parameter net at batch 32 and an 11 × 11 surface.
  */
 function landscapeCases(backend: BackendName): BenchCase[] {
-  const [sizes, n] = backend === 'webgpu' ? [[64, 256, 32, 10], 32] : [[784, 100, 10], 128];
+  if (backend === 'webgpu') {
+    const sizes = [64, 256, 32, 10];
+    return [
+      hvpCase(sizes, 32, 'relu'),
+      hvpCase(sizes, 32, 'tanh'),
+      surface2dCase(sizes, 32, 11, SLOW),
+    ];
+  }
+  const sizes = [784, 100, 10];
   return [
-    hvpCase(sizes as number[], n as number, 'relu'),
-    hvpCase(sizes as number[], n as number, 'tanh'),
+    hvpCase(sizes, 128, 'relu'),
+    hvpCase(sizes, 128, 'tanh'),
+    surface2dCase(sizes, 256, 21, SLOW),
   ];
 }
 

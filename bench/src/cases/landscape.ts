@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type Params, Rng, disposeParams, softmaxCrossEntropy } from '@descent/core';
-import { hvp } from '@descent/landscape';
+import { hvp, surface2d } from '@descent/landscape';
 import { mlp } from '@descent/nets';
 import type { BenchCase } from '../bench-case';
 import type { MeasureOptions } from '../measure';
@@ -66,6 +66,71 @@ export function hvpCase(
         dispose: () => {
           tf.dispose([...last.descent, ...last.baseline]);
           disposeParams(v);
+          dispose();
+        },
+      };
+    },
+  };
+}
+
+/**
+ * A 2-D loss surface of `grid × grid` points: descent's `surface2d` (each point built directly from
+ * θ₀, rows of θ₀ + α·d₁ reused, 16 losses per device read) against the straightforward loop that
+ * builds every point and reads its loss on its own. `elements` counts points, so elements/s is
+ * points per second.
+ */
+export function surface2dCase(
+  sizes: number[],
+  n: number,
+  grid: number,
+  budget: MeasureOptions,
+): BenchCase {
+  return {
+    name: `surface2d ${grid}×${grid} points: MLP ${sizes.join('-')}, batch ${n} vs one read per point`,
+    elements: grid * grid,
+    bytesPerStep: grid * grid * 4,
+    budget,
+    setup() {
+      const { model, loss, dispose } = mlpLoss(sizes, n, 'relu');
+      const rng = new Rng(4);
+      const direction = () =>
+        Object.fromEntries(
+          Object.entries(model.params).map(([k, t]) => [k, rng.normal(t.shape, 0, 0.01)]),
+        ) as Params;
+      const d1 = direction();
+      const d2 = direction();
+      const done = tf.scalar(0);
+      const steps = Array.from({ length: grid }, (_, i) => -1 + (2 * i) / (grid - 1));
+      return {
+        descent: async () => {
+          await surface2d(loss, model.params, d1, d2, { range: [-1, 1], points: grid });
+        },
+        baseline: async () => {
+          for (const alpha of steps) {
+            for (const beta of steps) {
+              const value = tf.tidy(() =>
+                loss(
+                  Object.fromEntries(
+                    Object.entries(model.params).map(([k, t]) => [
+                      k,
+                      tf.add(
+                        t,
+                        tf.add(tf.mul(d1[k] as tf.Tensor, alpha), tf.mul(d2[k] as tf.Tensor, beta)),
+                      ),
+                    ]),
+                  ),
+                ),
+              );
+              await value.data();
+              value.dispose();
+            }
+          }
+        },
+        witness: () => done,
+        dispose: () => {
+          tf.dispose(done);
+          disposeParams(d1);
+          disposeParams(d2);
           dispose();
         },
       };
