@@ -68,9 +68,9 @@ function lossValueError(fn: string, value: unknown): DescentError | undefined {
  * The loss as a function of the parameter list (in `keys` order), safe to differentiate:
  * a loss that throws or returns no float32 scalar does not throw inside the gradient tape (tfjs
  * then keeps the tensors the tape saved, a leak); the failure is recorded in `failure.error` (a
- * `DescentError`, or `{ thrown }` holding the loss's own exception), a zero is returned so the
- * tape completes and frees its tensors (differentiate with `gradientsOrNone`, which allows a
- * result that does not depend on the inputs), and the caller throws it
+ * `DescentError`, or `{ thrown }` holding the loss's own exception), a zero connected to the
+ * first input is returned so the tape completes and frees its tensors (`tf.variableGrads` needs
+ * one connection; differentiate with `gradientsOrNone` where some inputs may have none), and the caller throws it
  * afterwards, the loss's own exception unchanged (see {@link throwIfFailed}).
  */
 export function guardedLoss(
@@ -91,7 +91,7 @@ export function guardedLoss(
     } catch (error) {
       failure.error ??= { thrown: error };
     }
-    if (failure.error !== undefined) return tf.scalar(0);
+    if (failure.error !== undefined) return tf.mul(tf.sum(values[0] as tf.Tensor), 0) as tf.Scalar;
     return value as tf.Scalar;
   };
 }
