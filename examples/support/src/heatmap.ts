@@ -2,6 +2,7 @@ import { DescentError, OptionReader, describeValue, isPlainObject } from '@desce
 import { formatCompact } from './compact-number';
 import { type Grid, type Polyline, checkGrid, traceContours } from './contours';
 import { escapeXml } from './escape-xml';
+import { headings, num, readText, round2 } from './svg-parts';
 import { type TickAxis, linearTicks, logTicks } from './nice-ticks';
 
 /** How values map to colours: linearly, or linearly in `log₁₀ v` (for values spanning decades). */
@@ -264,18 +265,6 @@ export function heatmapSvg(options: HeatmapOptions): string {
   ].join('\n');
 }
 
-function readText(read: OptionReader, field: string, required = true): string | undefined {
-  const value = read.raw(field);
-  if (value === undefined && !required) return undefined;
-  if (typeof value !== 'string') {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `${read.name(field)} must be a string, got ${describeValue(value)}.`,
-    );
-  }
-  return value;
-}
-
 function readGrid(read: OptionReader, kind: ColorScale): Grid {
   const [xs, ys, values] = [read.raw('xs'), read.raw('ys'), read.raw('values')];
   checkGrid((field) => read.name(field), xs, ys, values);
@@ -479,18 +468,6 @@ function rgbToHex(rgb: number[]): string {
   return `#${rgb.map((c) => Math.round(c).toString(16).padStart(2, '0')).join('')}`;
 }
 
-function headings(title: string, subtitle: string | undefined, width: number): string[] {
-  const lines = [
-    `<text x="${num(width / 2)}" y="24" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(title)}</text>`,
-  ];
-  if (subtitle !== undefined) {
-    lines.push(
-      `<text x="${num(width / 2)}" y="44" text-anchor="middle" font-size="12" fill="#555555">${escapeXml(subtitle)}</text>`,
-    );
-  }
-  return lines;
-}
-
 /** The colour bar's fill: the viridis control colours from bottom to top. */
 function gradientDefinition(): string[] {
   return [
@@ -656,13 +633,4 @@ function markLines(mark: HeatmapMark, px: number, py: number, frame: Frame): str
     `<text x="${num(fitsRight ? px + 7 : px - 7)}" y="${num(py + 4)}" text-anchor="${fitsRight ? 'start' : 'end'}" font-size="11" stroke="white" stroke-width="3" paint-order="stroke">${escapeXml(mark.label)}</text>`,
   );
   return lines;
-}
-
-function round2(value: number): number {
-  return Math.round(value * 100) / 100 + 0;
-}
-
-/** A coordinate rounded to 2 decimals, without a trailing `.00` or a `-0`. */
-function num(value: number): string {
-  return String(round2(value));
 }

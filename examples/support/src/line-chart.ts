@@ -1,6 +1,7 @@
 import { DescentError, OptionReader, describeValue, isPlainObject } from '@descent/core';
 import { formatCompact } from './compact-number';
 import { escapeXml } from './escape-xml';
+import { headings, num, readText } from './svg-parts';
 import { type TickAxis, linearTicks, logTicks } from './nice-ticks';
 
 /** How an axis maps data to pixels. */
@@ -179,18 +180,6 @@ export function lineChartSvg(options: LineChartOptions): string {
   ].join('\n');
 }
 
-function readText(read: OptionReader, field: string, required = true): string | undefined {
-  const value = read.raw(field);
-  if (value === undefined && !required) return undefined;
-  if (typeof value !== 'string') {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `${read.name(field)} must be a string, got ${describeValue(value)}.`,
-    );
-  }
-  return value;
-}
-
 function readSeries(read: OptionReader, xScale: AxisScale, yScale: AxisScale): ReadSeries[] {
   const all = read.raw('series');
   if (!Array.isArray(all) || all.length === 0) {
@@ -308,18 +297,6 @@ function seriesGeometry(
   };
 }
 
-function headings(title: string, subtitle: string | undefined, width: number): string[] {
-  const lines = [
-    `<text x="${num(width / 2)}" y="24" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(title)}</text>`,
-  ];
-  if (subtitle !== undefined) {
-    lines.push(
-      `<text x="${num(width / 2)}" y="44" text-anchor="middle" font-size="12" fill="#555555">${escapeXml(subtitle)}</text>`,
-    );
-  }
-  return lines;
-}
-
 function xAxisLines(
   axis: TickAxis,
   x: (value: number) => number,
@@ -433,9 +410,4 @@ function dashAttribute(dashed: boolean): string {
 function shortened(name: string, maxChars: number): string {
   const chars = [...name];
   return chars.length <= maxChars ? name : `${chars.slice(0, maxChars - 1).join('')}…`;
-}
-
-/** A coordinate rounded to 2 decimals, without a trailing `.00` or a `-0`. */
-function num(value: number): string {
-  return String(Math.round(value * 100) / 100 + 0);
 }
