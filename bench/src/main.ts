@@ -137,18 +137,22 @@ function landscapeCases(backend: BackendName): BenchCase[] {
   if (backend === 'webgpu') {
     const sizes = [64, 256, 32, 10];
     return [
-      hvpCase(sizes, 32, 'relu'),
-      hvpCase(sizes, 32, 'tanh'),
+      hvpCase(sizes, 32, 'relu', HVP_WEBGPU),
+      hvpCase(sizes, 32, 'tanh', HVP_WEBGPU),
       surface2dCase(sizes, 32, 11, SLOW),
     ];
   }
   const sizes = [784, 100, 10];
   return [
-    hvpCase(sizes, 128, 'relu'),
-    hvpCase(sizes, 128, 'tanh'),
+    hvpCase(sizes, 128, 'relu', HVP),
+    hvpCase(sizes, 128, 'tanh', HVP),
     surface2dCase(sizes, 256, 21, SLOW),
   ];
 }
+
+/** Hessian-vector products take ~20 ms on wasm and ~0.1–1 s on SwiftShader's webgpu. */
+const HVP: MeasureOptions = { warmup: 3, steps: 10, samples: 7 };
+const HVP_WEBGPU: MeasureOptions = { warmup: 2, steps: 3, samples: 5 };
 
 /** Cases whose steps take seconds: one step per sample, three samples after one warm-up step. */
 const SLOW: MeasureOptions = { warmup: 1, steps: 1, samples: 3 };
