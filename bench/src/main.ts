@@ -25,6 +25,13 @@ import { groupNormCase, layerNormCase } from './cases/norm-step';
 import { hvpCase, surface2dCase } from './cases/landscape';
 import { analyticNtkCase, empiricalNtkCase } from './cases/ntk';
 import { formatTable } from './table';
+import { type Breakdown, measureBreakdown } from './training/breakdown';
+import {
+  type TrainingBenchResult,
+  runTrainingBench,
+  trainingBudget,
+} from './training/training-bench';
+import { formatBreakdown, formatTrainingTable } from './training/training-table';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD))
@@ -41,6 +48,9 @@ const caseFilter = args
   ?.slice('--cases='.length)
   .split(',');
 const selected = (c: BenchCase) => !caseFilter || caseFilter.some((f) => c.name.includes(f));
+/** One epoch of LeNet-300-100 on MNIST, four contenders (`--cases=training`; not on cpu). */
+const trainingSelected = (backend: BackendName) =>
+  backend !== 'cpu' && (!caseFilter || caseFilter.some((f) => 'training'.includes(f)));
 
 /**
  * Adam with tfjs's own defaults on both sides (ε = 1e-7), so the two do the same arithmetic;
@@ -185,6 +195,8 @@ const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x
 const copyBandwidth = measureCopyBandwidth();
 console.log(`in-process copy bandwidth: ${copyBandwidth.toFixed(2)} GB/s (read + write)`);
 const all: BenchResult[] = [];
+const training: TrainingBenchResult[] = [];
+const breakdowns: Breakdown[] = [];
 for (const backend of backends) {
   let info: BackendInfo;
   try {
@@ -216,9 +228,19 @@ for (const backend of backends) {
     });
   }
   all.push(...results);
+  if (trainingSelected(backend)) {
+    const budget = trainingBudget(backend, quick);
+    training.push(await runTrainingBench(label, budget));
+    breakdowns.push(await measureBreakdown(label, budget.digits, 64));
+  }
   if (!quick && !caseFilter) writeResults(backend, info, copyBandwidth, results);
 }
-console.log(`\n${formatTable(all, copyBandwidth)}\n`);
+if (all.length > 0) console.log(`\n${formatTable(all, copyBandwidth)}\n`);
+if (training.length > 0) {
+  console.log(`Training, one epoch of LeNet-300-100 (samples/s, median):\n`);
+  console.log(`${formatTrainingTable(training)}\n`);
+  for (const b of breakdowns) console.log(`${formatBreakdown(b)}\n`);
+}
 console.log(
   quick
     ? 'bench: quick run (few samples; not for quoting), nothing written.'
