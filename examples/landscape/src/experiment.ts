@@ -11,7 +11,7 @@ import {
   randomDirection,
   surface2d,
 } from '@descent/landscape';
-import { type Net, mlp } from '@descent/nets';
+import { mlp } from '@descent/nets';
 import { sgd } from '@descent/optim';
 import { evaluateOn, head, trainMinimum } from './training';
 
@@ -245,7 +245,7 @@ export async function runLandscape(
         method: 'lanczos',
         rng: rng.child(`eigs ${name}`),
       });
-      eigs.eigenvectors.forEach((v) => disposeParams(v));
+      for (const v of eigs.eigenvectors) disposeParams(v);
       const trace = await hessianTrace(loss, params, {
         samples: options.traceSamples,
         rng: rng.child(`trace ${name}`),
