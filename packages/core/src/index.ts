@@ -32,6 +32,7 @@ export {
   enableSecondOrder,
   disableSecondOrder,
   secondOrderActive,
+  gradientOfGradient,
 } from './gradients/second-order';
 export {
   ops,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { registerWasmConv2DBackpropFilter } from '../kernels/conv2d-backprop-filter-wasm';
-import { segmentNormPath } from '../kernels/segment-norm/segment-norm';
+import { segmentNorm, segmentNormPath } from '../kernels/segment-norm/segment-norm';
 import { expectClose } from '../testing/expect-close';
 import { expectNoLeaks } from '../testing/expect-no-leaks';
 import { forEachBackend } from '../testing/for-each-backend';
@@ -10,6 +10,7 @@ import {
   SECOND_ORDER_KERNELS,
   disableSecondOrder,
   enableSecondOrder,
+  gradientOfGradient,
   secondOrderActive,
   withSecondOrder,
 } from './second-order';
@@ -228,5 +229,66 @@ describe('withSecondOrder scope', () => {
     const x = tf.tensor1d([0.5]);
     expect(() => secondDerivative(tf.tanh, x)).toThrow();
     x.dispose();
+  });
+});
+
+describe('gradientOfGradient', () => {
+  it('is false outside any tape and on a single tape, true on a nested tape or in the scope', () => {
+    const seen: boolean[] = [];
+    const probe = (x: tf.Tensor) => {
+      seen.push(gradientOfGradient());
+      return tf.sum(tf.square(x));
+    };
+    const x = tf.tensor1d([1, 2]);
+    seen.push(gradientOfGradient());
+    tf.dispose(tf.grad(probe)(x));
+    tf.dispose(tf.grad((y: tf.Tensor) => tf.sum(tf.grad(probe)(y)))(x));
+    seen.push(withSecondOrder(() => gradientOfGradient()));
+    x.dispose();
+    expect(seen).toEqual([false, false, true, true]);
+  });
+});
+
+forEachBackend('gradientOfGradient', () => {
+  it('a nested tf.grad without any scope through segmentNorm equals the composable path and float64 differences', async () => {
+    const [rows, cols] = [3, 4];
+    const xData = Float64Array.from([0.3, -1.2, 2, 0.5, 1, 0.1, -0.4, 0.9, -2, 0.7, 1.5, -0.2]);
+    const wData = Float64Array.from([0.5, -1, 0.25, 2, -0.5, 1, 0.75, -0.25, 1.5, 0.1, -2, 0.3]);
+    const vData = Float64Array.from([1, -0.5, 0.2, 0.3, -1, 0.6, 0.4, -0.7, 0.2, 0.9, -0.3, 0.5]);
+    const layout = { outer: rows, spatial: 1, groups: 1, groupSize: cols };
+    const eps = 1e-5;
+    const loss = (x: tf.Tensor) =>
+      tf.sum(
+        tf.mul(tf.square(segmentNorm(x, undefined, undefined, layout, eps)), wConst()),
+      ) as tf.Scalar;
+    const w = tf.tensor2d(Float32Array.from(wData), [rows, cols]);
+    const wConst = () => w;
+    const x = tf.tensor2d(Float32Array.from(xData), [rows, cols]);
+    const v = tf.tensor2d(Float32Array.from(vData), [rows, cols]);
+    const plain = await expectNoLeaks(async () => {
+      const hv = tfHvp(loss, x, v);
+      const values = (await hv.data()) as Float32Array;
+      hv.dispose();
+      return values;
+    });
+    const composable = await secondOrderValues(() => tfHvp(loss, x, v));
+    const f64Loss = (xs: Float64Array) => {
+      let s = 0;
+      for (let r = 0; r < rows; r++) {
+        const row = xs.subarray(r * cols, (r + 1) * cols);
+        const mean = row.reduce((a, b) => a + b, 0) / cols;
+        const variance = row.reduce((a, b) => a + (b - mean) ** 2, 0) / cols;
+        for (let c = 0; c < cols; c++) {
+          const y = (row[c]! - mean) / Math.sqrt(variance + eps);
+          s += y * y * wData[r * cols + c]!;
+        }
+      }
+      return s;
+    };
+    const expected = f64Hvp(f64Loss, xData, vData);
+    const scale = Math.max(...Array.from(expected, Math.abs));
+    await expectClose(plain, composable, { rtol: 1e-4, atol: 1e-5 * scale });
+    await expectClose(plain, expected, { rtol: 1e-3, atol: 1e-4 * scale });
+    tf.dispose([w, x, v]);
   });
 });

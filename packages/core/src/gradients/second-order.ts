@@ -252,6 +252,31 @@ export function secondOrderActive(): boolean {
   return depth > 0;
 }
 
+/**
+ * Whether what runs now may be differentiated twice, so that a kernel whose backward is
+ * first-order only must take its composable, any-order path. True inside {@link withSecondOrder}
+ * or after {@link enableSecondOrder}, and also whenever tfjs records a gradient tape nested in
+ * another one: `tf.grad(tf.grad(f))` runs `f` with two tapes open (tfjs's engine counts them in
+ * `state.gradientDepth`, one per `tf.grad`/`tf.grads`/`variableGrads` under way), while first-order
+ * training — one `optimizer.minimize` or one `tf.grads` — runs its forward pass with at most one.
+ *
+ * Math: for a tape depth `d` (nested gradient computations open), a first-order-only backward is
+ * exact when `d ≤ 1` and the scope is off; otherwise the composable path is taken.
+ *
+ * @returns `true` when a gradient of a gradient may be taken of the ops run now; `false` on the
+ *   first-order path (plain forward passes and single gradients).
+ * @example
+ * ```ts
+ * tf.grad((x) => { gradientOfGradient(); return tf.sum(x); })(tf.ones([2])); // false inside
+ * tf.grad((x) => tf.sum(tf.grad((y) => { gradientOfGradient(); return tf.sum(y); })(x))); // true
+ * ```
+ * @see B. A. Pearlmutter, Fast exact multiplication by the Hessian, Neural Computation 1994
+ *   (double backprop for Hessian-vector products).
+ */
+export function gradientOfGradient(): boolean {
+  return depth > 0 || tf.engine().state.gradientDepth > 1;
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     typeof value === 'object' &&

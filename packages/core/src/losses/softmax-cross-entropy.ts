@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DescentError } from '../errors/descent-error';
+import { gradientOfGradient } from '../gradients/second-order';
 import { formatShape } from '../validate/format-shape';
 import { checkKnownKeys, checkNumber } from '../validate/number-checks';
 import { checkDtype, checkTensor, sameShape } from '../validate/tensor-checks';
 import { type Reduction, readObject, readReduction } from './reduction';
 import { logSumExpLastAxis } from './safe-log-softmax';
+import { softmaxCrossEntropyFirstOrder } from './softmax-cross-entropy-first-order';
 
 /** Options of {@link softmaxCrossEntropy}. */
 export interface SoftmaxCrossEntropyOptions {
@@ -30,6 +32,13 @@ const KNOWN = ['reduction', 'labelSmoothing'] as const;
  * held constant in the backward pass; exp is {@link safeExp}). For a distribution `y` this is
  * `−Σ_c y_c log softmax(z)_c`. Gradient `∂ℓ/∂z = (Σ_c y_c)·softmax(z) − y`; Hessian
  * `(Σ_c y_c)·(diag(p) − ppᵀ)`, `p = softmax(z)`.
+ *
+ * Two paths, chosen automatically by {@link gradientOfGradient}: for first-order training (no
+ * gradient of a gradient being taken) one fused backward computes `dz = (Σ_c y_c)·p − y` from the
+ * `p` saved by the forward pass, times the incoming gradient and the reduction's factor — a few
+ * kernels instead of the chain through the log-sum-exp; when a gradient of a gradient may be
+ * taken (a nested `tf.grad`, {@link withSecondOrder}), the composable any-order path. Both give
+ * the same values and, to rounding, the same gradients.
  *
  * Labels are either **int32 class ids** of shape `z.shape[:-1]` (turned into one-hot targets). Ids are
  * **not range-checked** here — that needs a read back from the device, which a synchronous loss
@@ -103,6 +112,14 @@ export function softmaxCrossEntropy(
       targets = tf.add(tf.mul(targets, 1 - smoothing), smoothing / classes);
     }
     const z = tf.reshape(logits, [-1, classes]);
+    if (!gradientOfGradient()) {
+      const loss = softmaxCrossEntropyFirstOrder(
+        z as tf.Tensor2D,
+        targets as tf.Tensor2D,
+        reduction,
+      );
+      return reduction === 'none' ? tf.reshape(loss, batchShape) : loss;
+    }
     const lse = logSumExpLastAxis(z, true);
     const perExample = tf.sum(tf.mul(targets, tf.sub(lse, z)), -1);
     if (reduction === 'none') return tf.reshape(perExample, batchShape);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DescentError } from '../../errors/descent-error';
 import type { KernelPath } from '../../kernel/define-kernel';
-import { secondOrderActive } from '../../gradients/second-order';
+import { gradientOfGradient } from '../../gradients/second-order';
 import { livesOnActiveBackend, wasmInternals, webGpuInternals } from '../../kernel/tfjs-internals';
 import { formatShape } from '../../validate/format-shape';
 import { checkOptions } from '../../validate/check-options';
@@ -35,7 +35,7 @@ export interface SegmentNormOptions {
  * ```
  */
 export function segmentNormPath(): KernelPath {
-  if (secondOrderActive()) return 'reference';
+  if (gradientOfGradient()) return 'reference';
   if (wasmInternals()) return 'wasm-simd';
   if (webGpuInternals()) return 'webgpu';
   return 'reference';
