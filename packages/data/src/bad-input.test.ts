@@ -39,6 +39,7 @@ const CASES = {
   batches: 'dataset and options; the iterator takes no input',
   oneHot: 'labels and numClasses',
   oneHotChecked: 'labels (values too) and numClasses',
+  fit: 'model, optimizer, dataset and every option (fit/fit.bad-input.test.ts)',
 };
 
 const GENERATE: Record<string, (options: never) => unknown> = {

@@ -14,3 +14,14 @@ export { sinusoid, type SinusoidOptions } from './synthetic/sinusoid';
 export { batches, type BatchesOptions, type Batch, type Batches } from './batches';
 export { oneHot } from './one-hot';
 export { oneHotChecked } from './one-hot-checked';
+export {
+  fit,
+  type FitOptions,
+  type FitHistory,
+  type FitEpoch,
+  type FitEpochReport,
+  type FitBatchReport,
+  type FitValidation,
+  type FitLoss,
+  type Minimizer,
+} from './fit/fit';
