@@ -9,6 +9,7 @@ import {
 import { type Activation, activate } from './activation';
 import { readApplyOptions } from './apply-options';
 import { buildParams, checkApplyParams, checkInputTensor, dropout, shapesOf } from './builder';
+import { denseLayer } from './dense-layer';
 import { type InitSpec, resolveInit } from './init-spec';
 import type { Net } from './net';
 import { type SeedOptions, checkActivation, checkDropout, readOptions, rootRng } from './options';
@@ -96,6 +97,7 @@ export function lenet5(options?: Lenet5Options): Net {
       checkApplyParams(`${fn}.apply`, shapes, p);
       checkImages(`${fn}.apply`, x);
       const rng: Rng | undefined = a.training && rate > 0 ? (a.rng ?? dropoutRng) : undefined;
+      const plainTap = opts?.tap === undefined;
       return tf.tidy(() => {
         const conv = (layer: string, h: tf.Tensor4D, pad: 'same' | 'valid') => {
           const z = tf.add(
@@ -104,23 +106,23 @@ export function lenet5(options?: Lenet5Options): Net {
           );
           return pool(activate(a.tap(layer, z), activation) as tf.Tensor4D);
         };
-        const dense = (layer: string, h: tf.Tensor) =>
-          a.tap(
-            layer,
-            tf.add(
-              tf.matMul(h, p[`${layer}/kernel`] as tf.Tensor),
-              p[`${layer}/bias`] as tf.Tensor,
-            ),
+        const dense = (layer: string, h: tf.Tensor, act: Activation) =>
+          denseLayer(
+            h,
+            p[`${layer}/kernel`] as tf.Tensor,
+            p[`${layer}/bias`] as tf.Tensor,
+            act,
+            plainTap ? undefined : (z) => a.tap(layer, z),
           );
         const images = x.rank === 2 ? tf.reshape(x, [-1, 28, 28, 1]) : x;
         let h: tf.Tensor = conv('conv1', images as tf.Tensor4D, 'same');
         h = conv('conv2', h as tf.Tensor4D, 'valid');
         h = tf.reshape(h, [-1, 400]);
         for (const layer of ['dense1', 'dense2']) {
-          h = activate(dense(layer, h), activation);
+          h = dense(layer, h, activation);
           if (rng !== undefined) h = dropout(h, rate, rng);
         }
-        return dense('dense3', h);
+        return dense('dense3', h, 'linear');
       });
     },
   };

@@ -3,6 +3,7 @@ import { DescentError, type Rng, describeValue } from '@descent/core';
 import { type Activation, activate } from './activation';
 import { readApplyOptions } from './apply-options';
 import { buildParams, checkApplyParams, checkInput, dropout, shapesOf } from './builder';
+import { denseLayer } from './dense-layer';
 import { type InitFn, type InitSpec, type WeightInit, resolveInit } from './init-spec';
 import type { Net } from './net';
 import {
@@ -121,17 +122,29 @@ export function denseNet(
       checkApplyParams(`${fn}.apply`, shapes, p);
       checkInput(`${fn}.apply`, x, [sizes[0] as number], `[N, ${sizes[0]}]`);
       const rng: Rng | undefined = a.training && rate > 0 ? (a.rng ?? dropoutRng) : undefined;
+      const plainTap = opts?.tap === undefined;
       return tf.tidy(() => {
         let h = x;
         for (let i = 0; i < L; i++) {
           const layer = layers[i] as string;
-          let z = tf.matMul(h, p[`${layer}/kernel`] as tf.Tensor);
-          const bias = p[`${layer}/bias`];
-          if (shapes[`${layer}/bias`] !== undefined) z = tf.add(z, bias as tf.Tensor);
-          z = a.tap(layer, z);
-          if (i === L - 1) return z;
-          z = hiddenNorm(layer, norm, p, z, a.training, a.stats);
-          let out = activate(z, activation);
+          const kernel = p[`${layer}/kernel`] as tf.Tensor;
+          const bias = shapes[`${layer}/bias`] !== undefined ? p[`${layer}/bias`] : undefined;
+          const tap = plainTap ? undefined : (z: tf.Tensor) => a.tap(layer, z);
+          if (i === L - 1) return denseLayer(h, kernel, bias, 'linear', tap);
+          let out =
+            norm.type === 'none'
+              ? denseLayer(h, kernel, bias, activation, tap)
+              : activate(
+                  hiddenNorm(
+                    layer,
+                    norm,
+                    p,
+                    denseLayer(h, kernel, bias, 'linear', tap),
+                    a.training,
+                    a.stats,
+                  ),
+                  activation,
+                );
           if (residual && sizes[i] === sizes[i + 1]) out = tf.add(h, out);
           if (rng !== undefined) out = dropout(out, rate, rng);
           h = out;

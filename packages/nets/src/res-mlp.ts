@@ -4,6 +4,7 @@ import { fixup } from '@descent/init';
 import { type Activation, activate } from './activation';
 import { readApplyOptions } from './apply-options';
 import { buildParams, checkApplyParams, checkInput, shapesOf } from './builder';
+import { denseLayer } from './dense-layer';
 import { type InitSpec, resolveInit } from './init-spec';
 import type { Net } from './net';
 import { type NormSpec, applyNorm, normLayerName, resolveNorm } from './norm-spec';
@@ -145,22 +146,23 @@ export function resMlp(options: ResMlpOptions): ResMlpNet {
     const a = readApplyOptions(`${fn}.apply`, opts);
     checkApplyParams(`${fn}.apply`, shapes, p);
     checkInput(`${fn}.apply`, x, [inputDim], `[N, ${inputDim}]`);
+    const plainTap = opts?.tap === undefined;
     return tf.tidy(() => {
-      const layer = (name: string, h: tf.Tensor) => {
-        let z = tf.matMul(h, p[`${name}/kernel`] as tf.Tensor);
-        if (!hasNorm) z = tf.add(z, p[`${name}/bias`] as tf.Tensor);
-        z = a.tap(name, z);
-        return hasNorm ? applyNorm(normLayerName(name, norm), norm, p, z, a.training, a.stats) : z;
+      const tapOf = (name: string) => (plainTap ? undefined : (z: tf.Tensor) => a.tap(name, z));
+      const layer = (name: string, h: tf.Tensor, act: Activation) => {
+        const kernel = p[`${name}/kernel`] as tf.Tensor;
+        if (!hasNorm) return denseLayer(h, kernel, p[`${name}/bias`], act, tapOf(name));
+        const z = denseLayer(h, kernel, undefined, 'linear', tapOf(name));
+        const normed = applyNorm(normLayerName(name, norm), norm, p, z, a.training, a.stats);
+        return activate(normed, act);
       };
-      let h = activate(layer('stem', x), activation);
+      let h = layer('stem', x, activation);
       branches.forEach((branch, i) => {
-        let r = layer(branch[1] as string, activate(layer(branch[0] as string, h), activation));
+        let r = layer(branch[1] as string, layer(branch[0] as string, h, activation), 'linear');
         if (useFixup) r = tf.mul(r, p[`block${i + 1}/multiplier`] as tf.Tensor);
         h = activate(tf.add(h, r), activation);
       });
-      let z = tf.add(tf.matMul(h, p['head/kernel'] as tf.Tensor), p['head/bias'] as tf.Tensor);
-      z = a.tap('head', z);
-      return z;
+      return denseLayer(h, p['head/kernel'] as tf.Tensor, p['head/bias'], 'linear', tapOf('head'));
     });
   };
   const shapes = shapesOf(params);

@@ -3,6 +3,7 @@ import { DescentError, checkNumber, describeValue } from '@descent/core';
 import { type Activation, activate } from './activation';
 import { readApplyOptions } from './apply-options';
 import { buildParams, checkApplyParams, checkInput, shapesOf } from './builder';
+import { denseLayer } from './dense-layer';
 import type { Net } from './net';
 import {
   type SeedOptions,
@@ -132,9 +133,17 @@ export function wideMlp(options: WideMlpOptions): Net {
       const a = readApplyOptions(`${fn}.apply`, opts);
       checkApplyParams(`${fn}.apply`, shapes, p);
       checkInput(`${fn}.apply`, x, [inputDim], `[N, ${inputDim}]`);
+      const plainTap = opts?.tap === undefined;
       return tf.tidy(() => {
         let h = x;
         layers.forEach((layer, i) => {
+          const act = i === layers.length - 1 ? 'linear' : activation;
+          if (!ntk) {
+            const tap = plainTap ? undefined : (z: tf.Tensor) => a.tap(layer, z);
+            const bias = biasStd === null ? undefined : p[`${layer}/bias`];
+            h = denseLayer(h, p[`${layer}/kernel`] as tf.Tensor, bias, act, tap);
+            return;
+          }
           let z = tf.matMul(h, p[`${layer}/kernel`] as tf.Tensor);
           if (ntk) z = tf.mul(z, weightStd / Math.sqrt(sizes[i] as number));
           if (biasStd !== null) {
