@@ -26,8 +26,9 @@ export interface SegmentNormOptions {
 /**
  * The path {@link segmentNorm} takes on the active backend: `'wasm-simd'` (the generated module;
  * its `f32x4` loops run when `groupSize % 4 = 0`, scalar loops otherwise), `'webgpu'`, or
- * `'reference'` (tfjs ops: cpu and every other backend, and on every backend inside a
- * second-order computation — `withSecondOrder` — since the fused backward is first-order only).
+ * `'reference'` (tfjs ops: cpu and every other backend, and on every backend whenever a gradient
+ * of a gradient may be taken — inside `withSecondOrder` or a nested gradient tape, see
+ * `gradientOfGradient` — since the fused backward is first-order only).
  *
  * @example
  * ```ts
