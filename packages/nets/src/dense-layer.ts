@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { gradientOfGradient } from '@descent/core';
 import { DEFAULT_LEAKY_RELU_SLOPE } from '@descent/init';
 import { type Activation, activate } from './activation';
+import { matMulPlainBackward } from './matmul-plain-backward';
 
 type FusedActivation = 'linear' | 'relu' | 'leakyrelu' | 'elu' | 'sigmoid';
 
@@ -23,7 +24,9 @@ const FUSED: Partial<Record<Activation, FusedActivation>> = {
  * linear). While a tape records, the composable ops (`matMul`, `add`, nets' any-order
  * activations): tfjs fuses nothing but the linear case under a tape, and that fused kernel's
  * backward measured slower on wasm than `matMul` + `add` (LeNet-300-100's first layer at batch 64,
- * 28 ms against 17 ms per forward and backward), besides not being differentiable twice.
+ * 28 ms against 17 ms per forward and backward), besides not being differentiable twice. On
+ * wasm, first-order training multiplies by explicit transposes in the backward pass
+ * ({@link matMulPlainBackward}: tfjs-backend-wasm's transposed `BatchMatMul` is ~10× slower).
  *
  * @param tap - applied to the pre-activation `h·W + b`; `undefined` for the identity.
  */
@@ -35,7 +38,8 @@ export function denseLayer(
   tap?: (z: tf.Tensor) => tf.Tensor,
 ): tf.Tensor {
   if (tf.engine().state.gradientDepth > 0 || gradientOfGradient()) {
-    const product = tf.matMul(h, kernel);
+    const plainBackward = tf.getBackend() === 'wasm' && !gradientOfGradient() && h.rank === 2;
+    const product = plainBackward ? matMulPlainBackward(h, kernel) : tf.matMul(h, kernel);
     const z = bias === undefined ? product : tf.add(product, bias);
     return activate(tap === undefined ? z : tap(z), activation);
   }
