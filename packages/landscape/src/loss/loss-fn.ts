@@ -47,8 +47,8 @@ export function checkFloatParams(name: string, params: unknown): asserts params 
   }
 }
 
-/** The scalar `value` or the `DescentError` that says why it is none. */
-function lossValueError(fn: string, value: unknown): DescentError | undefined {
+/** `undefined` for a float32 scalar `value`, else the `DescentError` that says why it is none. */
+export function lossValueError(fn: string, value: unknown): DescentError | undefined {
   if (!isTensor(value)) {
     return new DescentError(
       'BAD_ARGUMENT',

@@ -3,10 +3,10 @@ import {
   DescentError,
   type Params,
   describeValue,
-  formatShape,
   isPlainObject,
   isTensor,
 } from '@descent/core';
+import { lossValueError } from '../loss/loss-fn';
 
 /** What an evaluation returns: named numbers, e.g. `{ loss, accuracy }`. */
 export type Evaluation = Record<string, number>;
@@ -107,11 +107,5 @@ function scalarProblem(fn: string, value: tf.Tensor): DescentError | undefined {
   if (value.isDisposed) {
     return new DescentError('DISPOSED', `${fn}: lossOrEvaluate returned a disposed tensor.`);
   }
-  if (value.rank !== 0 || value.dtype !== 'float32') {
-    return new DescentError(
-      'SHAPE_MISMATCH',
-      `${fn}: a loss must return a float32 scalar tensor (shape []), got a ${value.dtype} tensor of shape ${formatShape(value.shape)}; reduce it (e.g. tf.mean) first.`,
-    );
-  }
-  return undefined;
+  return lossValueError(fn, value);
 }
