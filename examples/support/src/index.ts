@@ -16,3 +16,4 @@ export {
 export { contourLines, type Polyline } from './contours';
 export { formatCompact } from './compact-number';
 export { escapeXml } from './escape-xml';
+export { headings, num, readText, round2 } from './svg-parts';

@@ -1,5 +1,5 @@
-import { DescentError, OptionReader, describeValue } from '@descent/core';
-import { escapeXml } from '@descent/example-support';
+import { OptionReader } from '@descent/core';
+import { escapeXml, headings, num, readText, round2 } from '@descent/example-support';
 import { type Curve, checkCurves, summarize } from './curves';
 
 /** Options of {@link renderSvg}. */
@@ -118,18 +118,6 @@ export function renderSvg(curves: Curve[], options: SvgPlotOptions): string {
   ].join('\n');
 }
 
-function readText(read: OptionReader, field: string, required: boolean): string | undefined {
-  const value = read.raw(field);
-  if (value === undefined && !required) return undefined;
-  if (typeof value !== 'string') {
-    throw new DescentError(
-      'BAD_ARGUMENT',
-      `${read.name(field)} must be a string, got ${describeValue(value)}.`,
-    );
-  }
-  return value;
-}
-
 /** Every density of every point, highest first, one per one-decimal label. */
 function distinctDensities(curves: Curve[]): number[] {
   const byLabel = new Map<string, number>();
@@ -187,18 +175,6 @@ function curveGeometry(
     low: summaries.map(({ x: px, s }) => [px, y(100 * s.min)]),
     high: summaries.map(({ x: px, s }) => [px, y(100 * s.max)]),
   };
-}
-
-function headings(title: string, subtitle: string | undefined, width: number): string[] {
-  const lines = [
-    `<text x="${num(width / 2)}" y="24" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(title)}</text>`,
-  ];
-  if (subtitle !== undefined) {
-    lines.push(
-      `<text x="${num(width / 2)}" y="44" text-anchor="middle" font-size="12" fill="#555555">${escapeXml(subtitle)}</text>`,
-    );
-  }
-  return lines;
 }
 
 function xAxis(densities: number[], x: (density: number) => number, frame: Frame): string[] {
@@ -283,13 +259,4 @@ function densityLabel(density: number): string {
 
 function pointList(points: [number, number][]): string {
   return points.map(([px, py]) => `${num(px)},${num(py)}`).join(' ');
-}
-
-/** A coordinate rounded to 2 decimals, without a trailing `.00` or a `-0`. */
-function num(value: number): string {
-  return String(round2(value) + 0);
-}
-
-function round2(value: number): number {
-  return Math.round(value * 100) / 100;
 }
