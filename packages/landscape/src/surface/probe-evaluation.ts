@@ -1,11 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  DescentError,
-  type Params,
-  describeValue,
-  isPlainObject,
-  isTensor,
-} from '@descent/core';
+import { DescentError, type Params, describeValue, isPlainObject, isTensor } from '@descent/core';
 import { lossValueError } from '../loss/loss-fn';
 
 /** What an evaluation returns: named numbers, e.g. `{ loss, accuracy }`. */
