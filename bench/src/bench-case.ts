@@ -33,5 +33,10 @@ export interface BenchResult {
   /** baselineMs / descentMs: above 1 means descent is faster. */
   speedup: number;
   elementsPerSecond: number;
+  /** Bytes per step over descent's median time per step. */
   gigabytesPerSecond: number;
+  /** Bytes per step over descent's fastest sample. */
+  bestGigabytesPerSecond: number;
+  /** The best of the 64 MiB copies taken between this case's samples (GB/s, read + write). */
+  copyGigabytesPerSecond: number;
 }

@@ -39,17 +39,26 @@ export interface Contender {
   witness: () => tf.Tensor;
 }
 
+/** What {@link timePair} measured: per contender, the median and the fastest sample's time per step. */
+export interface PairTiming {
+  medianMs: [number, number];
+  bestMs: [number, number];
+}
+
 /**
- * Median time per step of two contenders measured **alternately**, sample by sample (a, b, a,
- * b, …), so load that comes and goes on a shared machine hits both alike and their ratio stays
- * meaningful. Each sample is as in {@link timePerStep} and starts on a collected heap (when node
- * runs with `--expose-gc`), so neither pays for the garbage the other left behind.
+ * Time per step of two contenders measured **alternately**, sample by sample (a, b, a, b, …), so
+ * load that comes and goes on a shared machine hits both alike and their ratio stays meaningful.
+ * Each sample is as in {@link timePerStep} and starts on a collected heap (when node runs with
+ * `--expose-gc`), so neither pays for the garbage the other left behind. `between`, if given, runs
+ * after each pair of samples, untimed (e.g. a reference copy whose best is compared with the
+ * contenders' best, measured under the same load).
  */
 export async function timePair(
   a: Contender,
   b: Contender,
   options: MeasureOptions,
-): Promise<[number, number]> {
+  between?: () => void,
+): Promise<PairTiming> {
   for (const c of [a, b]) {
     await runSteps(c, options.warmup);
     await settle(c.witness());
@@ -63,8 +72,12 @@ export async function timePair(
       await settle(c.witness());
       samples[k]?.push((performance.now() - start) / options.steps);
     }
+    between?.();
   }
-  return [median(samples[0]), median(samples[1])];
+  return {
+    medianMs: [median(samples[0]), median(samples[1])],
+    bestMs: [Math.min(...samples[0]), Math.min(...samples[1])],
+  };
 }
 
 /** Runs `n` steps, awaiting only those that are asynchronous (no microtask for the others). */

@@ -12,8 +12,12 @@ const si = (value: number) => {
   return `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)}${units[i]}`;
 };
 
-/** A Markdown table of measured rows, the format the READMEs quote. */
-export function formatTable(results: readonly BenchResult[], copyBandwidth: number): string {
+/**
+ * A Markdown table of measured rows, the format the READMEs quote. "GB/s" is from the median
+ * sample; "% of copy" compares descent's best sample with the best copy taken between the same
+ * case's samples (best with best, under the same load).
+ */
+export function formatTable(results: readonly BenchResult[]): string {
   const header = [
     'case',
     'backend',
@@ -22,6 +26,7 @@ export function formatTable(results: readonly BenchResult[], copyBandwidth: numb
     'speedup',
     'elements/s',
     'GB/s',
+    'best GB/s',
     '% of copy',
   ];
   const rows = results.map((r) => [
@@ -32,7 +37,8 @@ export function formatTable(results: readonly BenchResult[], copyBandwidth: numb
     `${fixed(r.speedup, 2)}×`,
     si(r.elementsPerSecond),
     fixed(r.gigabytesPerSecond, 2),
-    `${fixed((100 * r.gigabytesPerSecond) / copyBandwidth, 0)} %`,
+    fixed(r.bestGigabytesPerSecond, 2),
+    `${fixed((100 * r.bestGigabytesPerSecond) / r.copyGigabytesPerSecond, 0)} %`,
   ]);
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');

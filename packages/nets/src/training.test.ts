@@ -128,6 +128,46 @@ forEachBackend('training mode', (backend) => {
     tf.dispose([x, y]);
   });
 
+  it('after fused in-place Adam steps, forward passes and gradients equal those on fresh copies of the weights', async () => {
+    // tfjs-backend-wasm's XNNPACK packs a matMul's weights once per tensor id; the optimizer writes
+    // the variables in place, so each path that multiplies by them must see the new values.
+    const net = mlp({ sizes: [12, 16, 8, 3], activation: 'relu', seed: 5 });
+    const rng = new Rng(9);
+    const x = tf.tensor2d(rng.normalArray(6 * 12), [6, 12]);
+    const y = tf.tensor1d([0, 1, 2, 1, 0, 2], 'int32');
+    const vars = toVariables(net.params, { prefix: prefix() });
+    const keys = Object.keys(vars).sort();
+    const gradientsAt = (params: Params) =>
+      tf.grads((...ws: tf.Tensor[]) =>
+        softmaxCrossEntropy(
+          net.apply(Object.fromEntries(keys.map((k, i) => [k, ws[i] as tf.Tensor])), x),
+          y,
+        ),
+      )(keys.map((k) => params[k] as tf.Tensor));
+    const optimizer = adam({ learningRate: 0.05 });
+    for (let step = 0; step < 3; step++) {
+      const inference = net.apply(vars, x);
+      const grads = gradientsAt(vars);
+      const { value, grads: named } = tf.variableGrads(
+        () => softmaxCrossEntropy(net.apply(vars, x), y) as tf.Scalar,
+      );
+      optimizer.applyGradients(named);
+      tf.dispose([inference, value, ...grads, ...Object.values(named)]);
+      const fresh = Object.fromEntries(keys.map((k) => [k, tf.add(vars[k] as tf.Tensor, 0)]));
+      const [now, nowFresh] = [net.apply(vars, x), net.apply(fresh, x)];
+      await expectClose(now, nowFresh, { rtol: 1e-6, atol: 1e-6 });
+      const [g, gFresh] = [gradientsAt(vars), gradientsAt(fresh)];
+      for (let i = 0; i < keys.length; i++) {
+        await expectClose(g[i] as tf.Tensor, gFresh[i] as tf.Tensor, { rtol: 1e-5, atol: 1e-6 });
+      }
+      tf.dispose([now, nowFresh, ...g, ...gFresh, ...Object.values(fresh)]);
+    }
+    optimizer.dispose();
+    disposeParams(vars);
+    disposeParams(net.params);
+    tf.dispose([x, y]);
+  });
+
   it('lenet5 trains here too: filter gradients equal cpu’s (rtol 1e-4) and an SGD step lowers the loss', async () => {
     const net = lenet5({ seed: 1 });
     const rng = new Rng(6);
