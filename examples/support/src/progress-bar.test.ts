@@ -1,5 +1,5 @@
 import { expectDescentError } from '@descent/core/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ProgressLine, progressBar } from './progress-bar';
 
 describe('progressBar', () => {
@@ -34,36 +34,76 @@ function fakeStream(isTTY: boolean | undefined) {
   return { writes, isTTY, write: (s: string) => writes.push(s) };
 }
 
+/** The lines drawn on a terminal: what is written between moving to column 1 and clearing. */
+function drawn(writes: string[]): string[] {
+  return writes.filter((_, k) => writes[k - 1] === '\x1b[1G');
+}
+
 describe('ProgressLine', () => {
-  it('on a terminal redraws in place only when the percent or the suffix changes', () => {
-    const stream = fakeStream(true);
-    const line = new ProgressLine(stream, 'round 1', 10);
-    line.update(0, 200, 'loss 2.30');
-    line.update(1, 200, 'loss 2.30'); // still 0 %
-    line.update(2, 200, 'loss 2.30'); // 1 %
-    line.update(3, 200, 'loss 2.30'); // still 1 %
-    line.update(3, 200, 'loss 1.90');
-    expect(stream.writes).toEqual([
-      '\rround 1 [----------]   0 % loss 2.30',
-      '\rround 1 [----------]   1 % loss 2.30',
-      '\rround 1 [----------]   1 % loss 1.90',
-    ]);
+  it('on a terminal draws with cli-progress: in place, with the time left from the rate', () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const stream = fakeStream(true);
+      const line = new ProgressLine(stream, 'round 1', 10);
+      line.update(0, 100, 'loss 2.30');
+      // Saves the cursor, goes to column 1, draws, clears the rest of the line.
+      expect(stream.writes).toEqual([
+        '\x1b7',
+        '\x1b[1G',
+        'round 1 [----------]   0 % ETA -- | loss 2.30',
+        '\x1b[0K',
+      ]);
+      // 40 of 100 in 2 s: 60 left at 20 per second is 3 s.
+      vi.setSystemTime(2000);
+      line.update(40, 100, 'loss 1.90');
+      expect(drawn(stream.writes)).toEqual([
+        'round 1 [----------]   0 % ETA -- | loss 2.30',
+        'round 1 [####------]  40 % ETA 3s | loss 1.90',
+      ]);
+      // Within the throttle an update waits for the redraw timer (10 per second).
+      line.update(45, 100, 'loss 1.80');
+      expect(drawn(stream.writes)).toHaveLength(2);
+      vi.advanceTimersByTime(100);
+      expect(drawn(stream.writes)[2]).toMatch(
+        /^round 1 \[####------\] {2}45 % ETA \d+s \| loss 1\.80$/,
+      );
+      // Nothing changed: the timer draws nothing new.
+      vi.advanceTimersByTime(500);
+      expect(drawn(stream.writes)).toHaveLength(3);
+      line.finish('ok');
+      expect(stream.writes.slice(-4)).toEqual([
+        'round 1 [####------]  45 % ok',
+        '\x1b[0K',
+        '\x1b8',
+        '\n',
+      ]);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
-  it('on a terminal pads a shorter line over the longer one and ends with a newline', () => {
-    const stream = fakeStream(true);
-    const line = new ProgressLine(stream, 'train', 4);
-    line.update(1, 2, 'a long suffix');
-    line.update(2, 2);
-    line.finish('ok');
-    expect(stream.writes).toEqual([
-      '\rtrain [##--]  50 % a long suffix',
-      '\rtrain [####] 100 %              ',
-      '\rtrain [####] 100 % ok\n', // the spaces before already blanked the longer line
-    ]);
-    // After finish, the next update starts a fresh line: nothing to cover.
-    line.update(0, 2);
-    expect(stream.writes[3]).toBe('\rtrain [----]   0 % ');
+  it('on a terminal ends each line with a newline; the next update starts a new line', () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const stream = fakeStream(true);
+      const line = new ProgressLine(stream, 'train', 4);
+      line.finish('nothing to do');
+      expect(drawn(stream.writes)).toEqual(['train [####] 100 % nothing to do']);
+      expect(stream.writes.at(-1)).toBe('\n');
+      line.update(1, 2);
+      expect(stream.writes.slice(-4)).toEqual([
+        '\x1b7',
+        '\x1b[1G',
+        'train [##--]  50 % ETA --',
+        '\x1b[0K',
+      ]);
+      line.finish();
+      expect(drawn(stream.writes).at(-1)).toBe('train [##--]  50 % ');
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('elsewhere prints nothing until finish, then one full line', () => {
