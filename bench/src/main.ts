@@ -31,7 +31,7 @@ import {
   runTrainingBench,
   trainingBudget,
 } from './training/training-bench';
-import { formatBreakdown, formatTrainingTable } from './training/training-table';
+import { formatBreakdown, formatDrift, formatTrainingTable } from './training/training-table';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD))
@@ -244,6 +244,7 @@ if (all.length > 0) console.log(`\n${formatTable(all)}\n`);
 if (training.length > 0) {
   console.log(`Training, one epoch of LeNet-300-100 (samples/s, median):\n`);
   console.log(`${formatTrainingTable(training)}\n`);
+  for (const r of training) if (r.drift) console.log(`${formatDrift(r.drift)}\n`);
   for (const b of breakdowns) console.log(`${formatBreakdown(b)}\n`);
 }
 console.log(

@@ -6,6 +6,7 @@ import {
   prepareContender,
   trainingData,
 } from './contenders';
+import { type DriftResult, measureDrift } from './drift';
 
 /** Budget of {@link runTrainingBench}. */
 export interface TrainingBenchOptions {
@@ -16,6 +17,8 @@ export interface TrainingBenchOptions {
   samples: number;
   /** Seed of the weight init and of the shuffling. Default 0. */
   seed?: number;
+  /** Consecutive epochs of the drift check at batch 64 ({@link measureDrift}); 0 for none. */
+  driftEpochs: number;
 }
 
 /** The median samples/s of every contender at one batch size. */
@@ -32,6 +35,7 @@ export interface TrainingBenchResult {
   digits: number;
   samples: number;
   rows: TrainingRow[];
+  drift?: DriftResult;
 }
 
 /**
@@ -52,7 +56,11 @@ export async function runTrainingBench(
     for (const batchSize of options.batchSizes) {
       rows.push(await measureBatchSize(data, batchSize, options.samples, seed));
     }
-    return { backend, digits: dataset.n, samples: options.samples, rows };
+    const drift =
+      options.driftEpochs > 0
+        ? await measureDrift(backend, data, 64, options.driftEpochs, seed)
+        : undefined;
+    return { backend, digits: dataset.n, samples: options.samples, rows, ...(drift && { drift }) };
   } finally {
     data.dispose();
   }
@@ -120,10 +128,18 @@ export function median(values: readonly number[]): number {
  * batch 64, one sample, 1 000 digits (256 on webgpu).
  */
 export function trainingBudget(backend: string, quick: boolean): TrainingBenchOptions {
-  if (quick) return { digits: backend === 'webgpu' ? 256 : 1_000, batchSizes: [64], samples: 1 };
+  if (quick) {
+    return {
+      digits: backend === 'webgpu' ? 256 : 1_000,
+      batchSizes: [64],
+      samples: 1,
+      driftEpochs: backend === 'webgpu' ? 0 : 2,
+    };
+  }
   return {
     digits: backend === 'webgpu' ? 1_000 : 8_000,
     batchSizes: [32, 64, 128],
     samples: 3,
+    driftEpochs: backend === 'webgpu' ? 0 : 8,
   };
 }

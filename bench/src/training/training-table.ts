@@ -1,5 +1,6 @@
 import type { Breakdown } from './breakdown';
 import { CONTENDERS } from './contenders';
+import type { DriftResult } from './drift';
 import type { TrainingBenchResult } from './training-bench';
 
 const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
@@ -19,6 +20,24 @@ export function formatTrainingTable(results: readonly TrainingBenchResult[]): st
     ]),
   );
   return table(header, rows);
+}
+
+/** Samples/s per consecutive epoch of descent's loop and layers' fit, and their ratio. */
+export function formatDrift(d: DriftResult): string {
+  const names = Object.keys(d.epochs);
+  const rows = d.ratios.map((ratio, e) => [
+    String(e + 1),
+    ...names.map((n) => (d.epochs[n]?.[e] ?? Number.NaN).toFixed(0)),
+    `${ratio.toFixed(2)}×`,
+  ]);
+  const header = [
+    `epoch (${d.backend}, batch ${d.batchSize}, ${d.digits} digits)`,
+    ...names,
+    'loop / fit',
+  ];
+  return `${table(header, rows)}
+
+drift (mean loop / fit of the last half of the epochs over the first half): ${d.drift.toFixed(2)}`;
 }
 
 /** The per-step phases of descent's loop and the kernels per step of each profiled step. */
