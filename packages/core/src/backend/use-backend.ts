@@ -9,8 +9,11 @@ import {
   type BackendInfo,
   type BackendName,
 } from './backend-info';
+import { conciseReason } from './concise-reason';
 import { isNode } from './is-node';
 import { nodeImport } from './node-import';
+import { type WebGpuAdapterProbe, probeWebGpuAdapter } from './probe-webgpu-adapter';
+import { quietCpuNodeNotice } from './quiet-cpu-notice';
 import { provideWebGpuInNode } from './webgpu-in-node';
 
 /** Options of {@link useBackend}. */
@@ -20,8 +23,18 @@ export interface UseBackendOptions {
    * Node; in a bundled app, a URL prefix or a map of file name to URL.
    */
   wasmPaths?: string | Record<string, string>;
-  /** Called once for every backend passed over. Default: `console.warn` of one line. */
+  /**
+   * Called once for every backend that could not start while another is left to try. Default:
+   * `console.warn` of one line. A software webgpu adapter passed over for wasm is no failure: it
+   * is recorded in {@link BackendInfo}'s `fallbacks`, not announced.
+   */
   onFallback?: (fallback: BackendFallback) => void;
+  /**
+   * Keep webgpu where a list puts it even when its only adapter is a software one (SwiftShader,
+   * llvmpipe, …). Default `false`: such an adapter ranks right behind wasm, which runs descent's
+   * kernels faster on the same CPU. A single name is always taken as asked.
+   */
+  allowSoftwareWebGpu?: boolean;
 }
 
 const PACKAGES: Record<BackendName, string> = {
@@ -31,27 +44,39 @@ const PACKAGES: Record<BackendName, string> = {
 };
 
 /**
- * Picks the best available tfjs backend, in order of preference (default: webgpu → wasm → cpu),
- * makes it active, makes sure gradients work ({@link ensureGradients}) and reports what it got.
- * Falling back is announced (one `console.warn` line per backend passed over, or `onFallback`),
- * never silent; a single name is strict.
+ * Picks the best available tfjs backend, makes it active, makes sure gradients work
+ * ({@link ensureGradients}) and reports what it got and why ({@link BackendInfo}).
+ *
+ * - A single name is strict: exactly that backend, even webgpu on a software adapter, or throw.
+ * - A list (default `['webgpu', 'wasm', 'cpu']`) is tried in order, first available wins, with one
+ *   exception: webgpu whose adapter is a software or fallback one (SwiftShader, llvmpipe, lavapipe,
+ *   or flagged `isFallbackAdapter`) ranks right behind wasm when the list holds wasm, because wasm
+ *   is faster on the same CPU (`options.allowSoftwareWebGpu` keeps it in place). The adapter is
+ *   requested and inspected before tfjs's webgpu backend starts, so no device is made on it. Such
+ *   a webgpu passed over is listed in `fallbacks` with its `adapter`.
+ * - A backend that cannot start is announced (one `console.warn` line without file paths per
+ *   backend, or `onFallback`), never silent.
  *
  * In Node, backends that are installed but not yet imported are imported here, and webgpu runs
- * through the optional peer `webgpu` (Dawn). In browsers, import the backend packages you want
+ * through the optional peer `webgpu` (Dawn); on cpu, tfjs's banner advising `tfjs-node` (a backend
+ * descent does not use) is not printed. In browsers, import the backend packages you want
  * (`import '@tensorflow/tfjs-backend-webgpu'`) before calling this.
  *
  * @param prefer - one backend name (strict) or an ordered list; default `['webgpu', 'wasm', 'cpu']`.
  * @throws DescentError `BACKEND_UNAVAILABLE` if none of them starts, with each one's reason;
  *   `BAD_ARGUMENT` for an unknown name, a `prefer` that is neither a name nor a non-empty list of
- *   names, options that are no plain object or an `onFallback` that is no function, a `wasmPaths`
- *   that is neither a string nor an object; `UNKNOWN_PARAM` for an unknown option — all before
- *   any backend is touched.
+ *   names, options that are no plain object, an `onFallback` that is no function, a `wasmPaths`
+ *   that is neither a string nor an object or an `allowSoftwareWebGpu` that is no boolean;
+ *   `UNKNOWN_PARAM` for an unknown option — all before any backend is touched.
  *
  * @example
  * ```ts
  * import { useBackend } from '@descent/core';
- * const info = await useBackend();           // e.g. { name: 'wasm', simd: true, threads: 1, fallbacks: [...] }
- * await useBackend('cpu');                   // exactly cpu, or throw
+ * const info = await useBackend();
+ * // a GPU: { name: 'webgpu', reason: 'first available', adapter: 'nvidia ampere', ... }
+ * // no GPU, Dawn on SwiftShader: { name: 'wasm', reason: 'wasm ahead of software webgpu adapter
+ * //   (google swiftshader)', simd: true, threads: 1, fallbacks: [{ name: 'webgpu', adapter: ... }] }
+ * await useBackend('webgpu');                // exactly webgpu (SwiftShader too), or throw
  * ```
  */
 export async function useBackend(
@@ -60,25 +85,88 @@ export async function useBackend(
 ): Promise<BackendInfo> {
   const order = readPreference(prefer);
   readOptions(options);
+  const byName = typeof prefer === 'string';
+  const demoteSoftware = !byName && options.allowSoftwareWebGpu !== true;
+  const announce = options.onFallback ?? announceOnConsole;
   const fallbacks: BackendFallback[] = [];
-  const announce =
-    options.onFallback ??
-    ((f: BackendFallback) =>
-      console.warn(`descent: backend ${f.name} unavailable (${f.reason}); trying the next.`));
-  for (const name of order) {
-    const reason = await activate(name, options);
-    if (reason === null) {
+  const queue = [...order];
+  let deferred: BackendFallback | undefined;
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+    if (deferred && name === 'webgpu') remove(fallbacks, deferred);
+    const mayDefer = demoteSoftware && !deferred && queue.includes('wasm');
+    const outcome = await attempt(name, options, mayDefer);
+    if (outcome.kind === 'started') {
       const gradients = await ensureGradients();
-      return { ...(await describeBackend(name)), fallbacks, gradients };
+      const described = await describeBackend(name, outcome.adapter);
+      const reason = byName ? 'requested by name' : choiceReason(name, deferred, fallbacks);
+      return { name, reason, ...described, fallbacks, gradients };
     }
-    const fallback = { name, reason };
+    if (outcome.kind === 'software') {
+      deferred = deferSoftwareWebGpu(queue, outcome.adapter);
+      fallbacks.push(deferred);
+      continue;
+    }
+    const fallback = { name, reason: outcome.reason };
     fallbacks.push(fallback);
-    if (name !== order[order.length - 1]) announce(fallback);
+    if (queue.length > 0) announce(fallback);
   }
   throw new DescentError(
     'BACKEND_UNAVAILABLE',
     `no requested backend could start: ${fallbacks.map((f) => `${f.name}: ${f.reason}`).join('; ')}.`,
   );
+}
+
+type Attempt =
+  | { kind: 'started'; adapter?: WebGpuAdapterProbe }
+  | { kind: 'software'; adapter: WebGpuAdapterProbe }
+  | { kind: 'failed'; reason: string };
+
+/** Prepares and starts `name`, unless it is webgpu on a software adapter and `mayDefer`. */
+async function attempt(
+  name: BackendName,
+  options: UseBackendOptions,
+  mayDefer: boolean,
+): Promise<Attempt> {
+  const ready = await prepare(name, options);
+  if (typeof ready === 'string') return { kind: 'failed', reason: conciseReason(ready) };
+  if (ready.adapter?.software && mayDefer) return { kind: 'software', adapter: ready.adapter };
+  const failed = await start(name);
+  return failed === null
+    ? { kind: 'started', adapter: ready.adapter }
+    : { kind: 'failed', reason: failed };
+}
+
+/** `BackendInfo.reason` for a backend reached by going down a list. */
+function choiceReason(
+  name: BackendName,
+  deferred: BackendFallback | undefined,
+  fallbacks: readonly BackendFallback[],
+): string {
+  return name === 'wasm' && deferred && fallbacks.includes(deferred)
+    ? `wasm ahead of software webgpu adapter (${deferred.adapter})`
+    : 'first available';
+}
+
+/** The default notice: one line, the reason already free of paths and stacks. */
+function announceOnConsole(fallback: BackendFallback): void {
+  console.warn(
+    `descent: backend ${fallback.name} unavailable (${fallback.reason}); trying the next.`,
+  );
+}
+
+/** Moves webgpu right behind wasm in `queue` and says why. */
+function deferSoftwareWebGpu(queue: BackendName[], adapter: WebGpuAdapterProbe): BackendFallback {
+  queue.splice(queue.indexOf('wasm') + 1, 0, 'webgpu');
+  return {
+    name: 'webgpu',
+    reason: `software adapter (${adapter.label}): wasm is faster`,
+    adapter: adapter.label,
+  };
+}
+
+function remove<T>(list: T[], item: T): void {
+  const at = list.indexOf(item);
+  if (at >= 0) list.splice(at, 1);
 }
 
 /** The backends to try, in order: `prefer` checked to be a name or a non-empty list of names. */
@@ -101,10 +189,19 @@ function readPreference(prefer: unknown): BackendName[] {
   return list as BackendName[];
 }
 
-/** Checks {@link UseBackendOptions}: known keys, a function `onFallback`, string or map `wasmPaths`. */
+/**
+ * Checks {@link UseBackendOptions}: known keys, a function `onFallback`, string or map `wasmPaths`,
+ * boolean `allowSoftwareWebGpu`.
+ */
 function readOptions(options: unknown): asserts options is UseBackendOptions {
-  checkOptions('useBackend', options, ['wasmPaths', 'onFallback']);
-  const { wasmPaths, onFallback } = options as Record<string, unknown>;
+  checkOptions('useBackend', options, ['wasmPaths', 'onFallback', 'allowSoftwareWebGpu']);
+  const { wasmPaths, onFallback, allowSoftwareWebGpu } = options as Record<string, unknown>;
+  if (allowSoftwareWebGpu !== undefined && typeof allowSoftwareWebGpu !== 'boolean') {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `useBackend options.allowSoftwareWebGpu must be a boolean, got ${describeValue(allowSoftwareWebGpu)}.`,
+    );
+  }
   if (onFallback !== undefined && typeof onFallback !== 'function') {
     throw new DescentError(
       'BAD_ARGUMENT',
@@ -126,25 +223,44 @@ function readOptions(options: unknown): asserts options is UseBackendOptions {
   }
 }
 
-async function activate(name: BackendName, options: UseBackendOptions): Promise<string | null> {
+/**
+ * Makes `name` ready to start: `navigator.gpu` and the backend package in Node, the wasm paths,
+ * and for webgpu the adapter it would run on.
+ *
+ * @returns what is known before starting it, or why it cannot start.
+ */
+async function prepare(
+  name: BackendName,
+  options: UseBackendOptions,
+): Promise<{ adapter?: WebGpuAdapterProbe } | string> {
+  if (!(tf.getBackend() === name && tf.findBackend(name))) {
+    if (name === 'webgpu' && isNode()) {
+      const missing = await provideWebGpuInNode();
+      if (missing) return missing;
+    }
+    if (!tf.findBackendFactory(name)) {
+      const missing = await importBackendPackage(name);
+      if (missing) return missing;
+    }
+    if (name === 'wasm' && options.wasmPaths !== undefined) {
+      const wasm = await nodeImport<{ setWasmPaths(p: unknown): void }>(PACKAGES.wasm);
+      wasm.setWasmPaths(options.wasmPaths);
+    }
+  }
+  if (name !== 'webgpu') return {};
+  const adapter = await probeWebGpuAdapter();
+  return typeof adapter === 'string' ? adapter : { adapter };
+}
+
+/** Activates `name` (a no-op when it already is). @returns `null`, or why it failed. */
+async function start(name: BackendName): Promise<string | null> {
   if (tf.getBackend() === name && tf.findBackend(name)) return null;
-  if (name === 'webgpu' && isNode()) {
-    const missing = await provideWebGpuInNode();
-    if (missing) return missing;
-  }
-  if (!tf.findBackendFactory(name)) {
-    const missing = await importBackendPackage(name);
-    if (missing) return missing;
-  }
-  if (name === 'wasm' && options.wasmPaths !== undefined) {
-    const wasm = await nodeImport<{ setWasmPaths(p: unknown): void }>(PACKAGES.wasm);
-    wasm.setWasmPaths(options.wasmPaths);
-  }
   const ok = await silenceTfjsErrors(() => tf.setBackend(name));
   if (!ok)
     return name === 'webgpu'
       ? 'no WebGPU adapter or device could be created'
       : `tf.setBackend('${name}') failed`;
+  if (name === 'cpu' && isNode()) quietCpuNodeNotice();
   return null;
 }
 
@@ -176,9 +292,11 @@ async function silenceTfjsErrors<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** What `BackendInfo` says about the backend itself: wasm's SIMD and threads, webgpu's adapter. */
 async function describeBackend(
   name: BackendName,
-): Promise<Omit<BackendInfo, 'fallbacks' | 'gradients'>> {
+  adapter: WebGpuAdapterProbe | undefined,
+): Promise<Pick<BackendInfo, 'simd' | 'threads' | 'adapter' | 'softwareAdapter'>> {
   if (name === 'wasm') {
     const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
     const wasm = (await nodeImport<{ getThreadsCount?: () => number }>(PACKAGES.wasm).catch(
@@ -186,14 +304,13 @@ async function describeBackend(
     )) as {
       getThreadsCount?: () => number;
     };
-    return { name, simd, threads: wasm.getThreadsCount?.() ?? 1 };
+    return { simd, threads: wasm.getThreadsCount?.() ?? 1 };
   }
   if (name === 'webgpu') {
-    const info = (
-      tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string } }
-    ).adapterInfo;
-    const adapter = [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'unknown';
-    return { name, adapter };
+    return {
+      adapter: adapter?.label ?? 'unknown',
+      softwareAdapter: adapter?.software ?? false,
+    };
   }
-  return { name };
+  return {};
 }

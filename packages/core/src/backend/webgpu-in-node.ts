@@ -1,3 +1,4 @@
+import { conciseReason } from './concise-reason';
 import { nodeImport } from './node-import';
 
 interface DawnModule {
@@ -22,7 +23,7 @@ export async function provideWebGpuInNode(): Promise<string | null> {
   try {
     dawn = await nodeImport<DawnModule>('webgpu');
   } catch (e) {
-    return `the optional peer "webgpu" (Dawn for Node) is not installed (${(e as Error).message.split('\n')[0]})`;
+    return `the optional peer "webgpu" (Dawn for Node) could not be loaded: ${conciseReason(e instanceof Error ? e.message : String(e))}`;
   }
   for (const [key, value] of Object.entries(dawn.globals)) {
     if (!(key in globalThis))
