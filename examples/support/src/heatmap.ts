@@ -1,12 +1,19 @@
+import * as Plot from '@observablehq/plot';
 import { DescentError, OptionReader, describeValue, isPlainObject } from '@descent/core';
-import { formatCompact } from './compact-number';
-import { type Grid, type Polyline, checkGrid, traceContours } from './contours';
-import { escapeXml } from './escape-xml';
-import { headings, num, readText, round2 } from './svg-parts';
-import { type TickAxis, linearTicks, logTicks } from './nice-ticks';
+import { colourBar } from './colour-bar';
+import {
+  type ColorScale,
+  type ColourRange,
+  colourScaleOptions,
+  inkOn,
+  valueAt,
+} from './colour-range';
+import { figureSvg, headingHeight, plotDocument } from './figure';
+import { type Grid, checkGrid } from './heatmap-grid';
+import { readText } from './read-text';
+import { tickLabel } from './tick-label';
 
-/** How values map to colours: linearly, or linearly in `log₁₀ v` (for values spanning decades). */
-export type ColorScale = 'linear' | 'log';
+export type { ColorScale } from './colour-range';
 
 /** A point marked on a {@link heatmapSvg} with a circle and a label (e.g. the minimum). */
 export interface HeatmapMark {
@@ -24,9 +31,9 @@ export interface HeatmapOptions {
   title: string;
   /** A smaller second line under the title; none by default. */
   subtitle?: string;
-  /** The x axis label. */
+  /** The x axis label, with its unit. */
   xLabel: string;
-  /** The y axis label. */
+  /** The y axis label, with its unit. */
   yLabel: string;
   /** The colour bar's label: what the values are. */
   valueLabel: string;
@@ -51,29 +58,7 @@ export interface HeatmapOptions {
   height?: number;
 }
 
-/** Viridis at 0, 1/16, …, 1 (matplotlib's table); colours in between are interpolated in sRGB. */
-const VIRIDIS = [
-  '#440154',
-  '#48186a',
-  '#472d7b',
-  '#424086',
-  '#3b528b',
-  '#33638d',
-  '#2c728e',
-  '#26828e',
-  '#21918c',
-  '#1f9f88',
-  '#27ad81',
-  '#3dbc74',
-  '#5cc863',
-  '#81d34d',
-  '#aadc32',
-  '#d5e21a',
-  '#fde725',
-];
-const VIRIDIS_RGB = VIRIDIS.map(hexToRgb);
 const NOT_FINITE_FILL = '#c8c8c8';
-const NOT_FINITE_LABEL = 'not finite';
 const SCALES: readonly ColorScale[] = ['linear', 'log'];
 const KNOWN_KEYS = [
   'title',
@@ -92,26 +77,12 @@ const KNOWN_KEYS = [
 ];
 const DEFAULT_CONTOURS = 10;
 const MAX_CONTOURS = 100;
-/** Relative luminance where black and white contrast equally with a colour: contours switch there. */
-const LUMINANCE_SPLIT = 0.179;
-/** Average widths of a sans-serif character at 11 px (tick labels) and 9 px (level labels). */
-const TICK_CHAR_WIDTH = 6.6;
-const LEVEL_CHAR_WIDTH = 5.4;
-/** Smallest gap in pixels between two x tick labels, and between two level labels. */
-const MIN_LABEL_GAP = 8;
-const MIN_LEVEL_GAP = 10;
-const MARGIN = { top: 48, topWithSubtitle: 66, bottom: 56, minLeft: 56 };
-const BAR = { gap: 12, width: 14, swatch: 12, swatchGap: 12 };
-const GRADIENT_ID = 'heatmap-colour-bar';
+const MARGIN = { top: 12, right: 12, bottom: 44, left: 64 };
+/** Average width of an 11 px sans-serif character, to keep mark labels inside the frame. */
+const CHAR_WIDTH = 6.6;
 const MARK_RADIUS = 4;
-
-/** The plot area in pixels: x from `left` to `right`, y from `top` to `bottom`. */
-interface Frame {
-  left: number;
-  right: number;
-  top: number;
-  bottom: number;
-}
+/** Relative spread of the steps below which an axis counts as evenly spaced. */
+const EVEN_TOLERANCE = 1e-6;
 
 /** A closed interval of data values. */
 interface Extent {
@@ -119,53 +90,42 @@ interface Extent {
   hi: number;
 }
 
-/** The value range that spans the colour map, and how values are placed in it. */
-interface ColourRange extends Extent {
-  kind: ColorScale;
-}
-
-/** A tick value with its label. */
-interface Tick {
+/** One cell: its edges and value. */
+interface Cell {
+  x1: number;
+  x2: number;
+  y1: number;
+  y2: number;
   value: number;
-  label: string;
-}
-
-/** The colour bar in pixels, with what it shows. */
-interface ColourBar {
-  left: number;
-  top: number;
-  bottom: number;
-  ticks: Tick[];
-  levels: number[];
-  valueLabel: string;
-  labelX: number;
-  hasNonFinite: boolean;
 }
 
 /**
- * A standalone SVG heatmap of a function sampled on a grid, with contour lines, a colour bar
- * and marked points: the picture of a two-dimensional loss surface `L(θ + αd₁ + βd₂)`.
+ * A standalone SVG heatmap of a function sampled on a grid, drawn by Observable Plot, with
+ * contour lines, a colour bar and marked points: the picture of a two-dimensional loss
+ * surface `L(θ + αd₁ + βd₂)`.
  *
- * - **Cells.** One `<rect>` per value, centred on its sample: cell edges sit halfway between
+ * - **Cells.** One rect per value, centred on its sample: cell edges sit halfway between
  *   neighbouring `xs` (and `ys`), the outer ones half a step beyond the first and last
  *   samples; the axes span exactly the cells. `values[i][j]` is drawn at column `xs[i]`, row
  *   `ys[j]` (`ys` grow upwards).
- * - **Colours.** Viridis, perceptually uniform and readable in greyscale and with the common
- *   colour-vision deficiencies: `t = (v − min) / (max − min)` over the finite values
- *   (`log v` in place of `v` with `colorScale: 'log'`), interpolated between 17 control
- *   colours. NaN and ±Infinity are grey cells, with a grey swatch labelled `not finite` under
- *   the colour bar.
+ * - **Colours.** Viridis (Plot's scheme), perceptually uniform and readable in greyscale and
+ *   with the common colour-vision deficiencies: `t = (v − min) / (max − min)` over the finite
+ *   values (`log v` in place of `v` with `colorScale: 'log'`). A single finite value is drawn
+ *   mid-scale. NaN and ±Infinity are grey cells, with a grey swatch labelled `not finite`
+ *   under the colour bar.
  * - **Contours.** `contours: n` draws `n` levels evenly spaced in the colour scale strictly
  *   between min and max, `min + k (max − min) / (n + 1)` (geometric with `'log'`); an array
- *   gives the levels (sorted, repeats dropped). Lines come from {@link contourLines}, one
- *   `<path>` per level, black on light colours and white on dark ones. Each level is a line
- *   across the colour bar, its value written to the bar's left (labels that would overlap are
- *   left out).
- * - **Ticks.** Axes and colour bar get `1, 2, 5 × 10^k` ticks inside their range (powers of
- *   ten on a log colour bar), labelled by `formatCompact`.
- * - **Output.** A white background, `font-family="sans-serif"`, no scripts or external
- *   resources (the colour bar is a gradient defined in the document); text is XML-escaped and
- *   coordinates are rounded to 2 decimals, so the same options give the same bytes.
+ *   gives the levels (sorted, repeats dropped). Lines come from Plot's `contour` mark (marching
+ *   squares, by d3-contour): on evenly spaced `xs` and `ys` it traces the grid itself, each
+ *   value at its cell's centre; on uneven ones it traces a linear (barycentric) interpolation
+ *   of the samples. Lines are black on light colours and white on dark ones, and stop at
+ *   non-finite values on an even grid. Each level is a line across the colour bar, its value
+ *   written to the bar's left (labels that would overlap are left out).
+ * - **Ticks.** Axes and colour bar get Plot's `1, 2, 5 × 10^k` ticks inside their range
+ *   (powers of ten on a log colour bar), labelled by `formatCompact`.
+ * - **Output.** One standalone SVG: a white background, the title and subtitle, the heatmap
+ *   and the colour bar; no scripts or external resources; text is XML-escaped and coordinates
+ *   are rounded to 2 decimals, so the same options give the same bytes.
  *
  * @param options - `title`, `xLabel`, `yLabel`, `valueLabel`, `xs`, `ys`, `values`
  *   (required); `subtitle`, `contours` (10), `colorScale` (`'linear'`), `marks` (none),
@@ -213,56 +173,243 @@ export function heatmapSvg(options: HeatmapOptions): string {
   const yExtent = cellExtent(grid.ys);
   const marks = readMarks(read, xExtent, yExtent);
 
-  const xTicks = ticksWithin(linearTicks(xExtent.lo, xExtent.hi), xExtent);
-  const yTicks = ticksWithin(linearTicks(yExtent.lo, yExtent.hi), yExtent);
-  const barTicks = ticksWithin(
-    kind === 'log' ? logTicks(range.lo, range.hi, 6) : linearTicks(range.lo, range.hi, 6),
+  const top = headingHeight(subtitle);
+  const panelHeight = height - top;
+  const bar = colourBar({
     range,
-  );
-  const barLevels = levels.filter((level) => level >= range.lo && level <= range.hi);
-  const hasNonFinite = grid.values.some((row) => !row.every(Number.isFinite));
-  const levelColumn = columnWidth(barLevels.map(levelLabel), LEVEL_CHAR_WIDTH, 4);
-  const tickColumn = columnWidth(
-    [...barTicks.map((t) => t.label), ...(hasNonFinite ? [NOT_FINITE_LABEL] : [])],
-    TICK_CHAR_WIDTH,
-    0,
-  );
-  const top = subtitle === undefined ? MARGIN.top : MARGIN.topWithSubtitle;
-  const frame: Frame = {
-    left: Math.max(MARGIN.minLeft, Math.ceil(44 + TICK_CHAR_WIDTH * longest(yTicks))),
-    right: width - (BAR.gap + levelColumn + BAR.width + 7 + tickColumn + 26),
-    top,
-    bottom: height - MARGIN.bottom,
-  };
-  const x = pixelScale(xExtent, frame.left, frame.right);
-  const y = pixelScale(yExtent, frame.bottom, frame.top);
-  const bar: ColourBar = {
-    left: frame.right + BAR.gap + levelColumn,
-    top: frame.top,
-    bottom: frame.bottom - (hasNonFinite ? BAR.swatch + BAR.swatchGap : 0),
-    ticks: barTicks,
-    levels: barLevels,
+    levels: levels.filter((level) => level >= range.lo && level <= range.hi),
     valueLabel,
-    labelX: frame.right + BAR.gap + levelColumn + BAR.width + 7 + tickColumn + 14,
-    hasNonFinite,
-  };
+    hasNonFinite: grid.values.some((row) => !row.every(Number.isFinite)),
+    notFiniteFill: NOT_FINITE_FILL,
+    height: panelHeight,
+    marginTop: MARGIN.top,
+    marginBottom: MARGIN.bottom,
+  });
+  const chartWidth = width - bar.width;
+  const frameWidth = chartWidth - MARGIN.left - MARGIN.right;
+  const cells = cellsOf(grid);
+  const chart = Plot.plot({
+    document: plotDocument(),
+    width: chartWidth,
+    height: panelHeight,
+    marginTop: MARGIN.top,
+    marginRight: MARGIN.right,
+    marginBottom: MARGIN.bottom,
+    marginLeft: MARGIN.left,
+    x: axisOptions(xExtent, xLabel),
+    y: axisOptions(yExtent, yLabel),
+    color: colourScaleOptions(range),
+    marks: [
+      Plot.rect(
+        cells.filter((c) => Number.isFinite(c.value)),
+        { ...cellChannels(), fill: 'value', shapeRendering: 'crispEdges' },
+      ),
+      Plot.rect(
+        cells.filter((c) => !Number.isFinite(c.value)),
+        { ...cellChannels(), fill: NOT_FINITE_FILL, shapeRendering: 'crispEdges' },
+      ),
+      ...contourMarks(grid, levels, range, frameWidth),
+      Plot.frame({ stroke: '#999999' }),
+      ...markMarks(marks, xExtent, frameWidth),
+    ],
+  }) as SVGSVGElement;
+  return figureSvg({
+    title,
+    subtitle,
+    width,
+    height,
+    panels: [
+      { svg: chart, x: 0, y: top },
+      { svg: bar.svg, x: chartWidth, y: top },
+    ],
+  });
+}
 
+function axisOptions(extent: Extent, label: string): Plot.ScaleOptions {
+  return {
+    domain: [extent.lo, extent.hi],
+    label,
+    labelAnchor: 'center',
+    labelArrow: 'none',
+    tickFormat: tickLabel,
+  };
+}
+
+function cellChannels() {
+  return { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2' } as const;
+}
+
+/** One cell per value, between the edges halfway to its neighbours. */
+function cellsOf(grid: Grid): Cell[] {
+  const xEdges = cellEdges(grid.xs);
+  const yEdges = cellEdges(grid.ys);
+  return grid.xs.flatMap((_, i) =>
+    grid.ys.map((_, j) => ({
+      x1: xEdges[i]!,
+      x2: xEdges[i + 1]!,
+      y1: yEdges[j]!,
+      y2: yEdges[j + 1]!,
+      value: grid.values[i]![j]!,
+    })),
+  );
+}
+
+/**
+ * The contour lines of the levels the values cross, one Plot `contour` mark per ink (white
+ * over dark colours, black over light ones). Even grids are traced as they are; uneven ones through a barycentric
+ * interpolation on a raster twice as fine as the grid.
+ */
+function contourMarks(
+  grid: Grid,
+  levels: number[],
+  range: ColourRange,
+  frameWidth: number,
+): Plot.Markish[] {
+  const sampling =
+    isEven(grid.xs) && isEven(grid.ys) ? denseGrid(grid) : scattered(grid, frameWidth);
+  const finite = grid.values.flatMap((row) => row.filter(Number.isFinite));
+  const [lo, hi] = [Math.min(...finite), Math.max(...finite)];
+  const crossed = levels.filter((level) => level > lo && level < hi);
+  return (['#ffffff', '#000000'] as const).flatMap((ink) => {
+    const thresholds = crossed.filter((level) => inkOn(range, level) === ink);
+    if (thresholds.length === 0) return [];
+    return [
+      Plot.contour(sampling.data, {
+        ...sampling.options,
+        thresholds,
+        fill: 'none',
+        stroke: ink,
+        strokeWidth: 1,
+        strokeLinejoin: 'round',
+        clip: 'frame',
+      }),
+    ];
+  });
+}
+
+/**
+ * The values row by row from the lowest y (Plot's dense-grid order), with a ring of copies of
+ * the outer values around them: the lines d3-contour draws along the grid's border then fall a
+ * cell outside the frame, where the clip hides them.
+ */
+function denseGrid(grid: Grid): { data: number[]; options: Plot.ContourOptions } {
+  const padded = (axis: readonly number[]) => [-1, ...axis.map((_, k) => k), axis.length];
+  const clampIndex = (k: number, n: number) => Math.min(n - 1, Math.max(0, k));
+  const nx = grid.xs.length;
+  const ny = grid.ys.length;
+  const xExtent = paddedExtent(grid.xs);
+  const yExtent = paddedExtent(grid.ys);
+  return {
+    data: padded(grid.ys).flatMap((j) =>
+      padded(grid.xs).map((i) => grid.values[clampIndex(i, nx)]![clampIndex(j, ny)]!),
+    ),
+    options: {
+      width: nx + 2,
+      height: ny + 2,
+      x1: xExtent.lo,
+      x2: xExtent.hi,
+      y1: yExtent.lo,
+      y2: yExtent.hi,
+    },
+  };
+}
+
+/** The cells' extent widened by one cell on each side. */
+function paddedExtent(axis: readonly number[]): Extent {
+  const { lo, hi } = cellExtent(axis);
+  const cell = (hi - lo) / axis.length;
+  return { lo: lo - cell, hi: hi + cell };
+}
+
+/**
+ * The finite samples with a ring of copies of the outer ones a cell beyond the frame (so the
+ * interpolation covers the frame and the border lines fall outside it), interpolated on a
+ * raster twice as fine as the grid.
+ */
+function scattered(
+  grid: Grid,
+  frameWidth: number,
+): { data: [number, number, number][]; options: Plot.ContourOptions } {
+  const xExtent = paddedExtent(grid.xs);
+  const yExtent = paddedExtent(grid.ys);
+  const ring = (axis: readonly number[], extent: Extent) => [extent.lo, ...axis, extent.hi];
+  const clampIndex = (k: number, n: number) => Math.min(n - 1, Math.max(0, k - 1));
+  const xs = ring(grid.xs, xExtent);
+  const ys = ring(grid.ys, yExtent);
+  const data = xs.flatMap((x, i) =>
+    ys.flatMap((y, j): [number, number, number][] => {
+      const value = grid.values[clampIndex(i, grid.xs.length)]![clampIndex(j, grid.ys.length)]!;
+      return Number.isFinite(value) ? [[x, y, value]] : [];
+    }),
+  );
+  return {
+    data,
+    options: {
+      x: '0',
+      y: '1',
+      value: '2',
+      x1: xExtent.lo,
+      x2: xExtent.hi,
+      y1: yExtent.lo,
+      y2: yExtent.hi,
+      interpolate: 'barycentric',
+      pixelSize: Math.max(1, frameWidth / (2 * grid.xs.length)),
+    },
+  };
+}
+
+function isEven(axis: readonly number[]): boolean {
+  const steps = axis.slice(1).map((v, k) => v - axis[k]!);
+  const mean = (axis[axis.length - 1]! - axis[0]!) / steps.length;
+  return steps.every((step) => Math.abs(step - mean) <= EVEN_TOLERANCE * mean);
+}
+
+/** White circles with a dark ring; labels to the right, or to the left where they would not fit. */
+function markMarks(marks: HeatmapMark[], xExtent: Extent, frameWidth: number): Plot.Markish[] {
+  const fitsRight = (m: HeatmapMark) =>
+    ((m.x - xExtent.lo) / (xExtent.hi - xExtent.lo)) * frameWidth +
+      7 +
+      CHAR_WIDTH * [...m.label].length <=
+    frameWidth;
+  const label = (side: HeatmapMark[], dx: number, textAnchor: 'start' | 'end') =>
+    Plot.text(side, {
+      x: 'x',
+      y: 'y',
+      text: 'label',
+      dx,
+      textAnchor,
+      fill: '#000000',
+      stroke: 'white',
+      strokeWidth: 3,
+    });
+  const labelled = marks.filter((m) => m.label !== '');
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
-    `<title>${escapeXml(title)}</title>`,
-    `<rect x="0" y="0" width="${width}" height="${height}" fill="white"/>`,
-    ...headings(title, subtitle, width),
-    ...gradientDefinition(),
-    ...cellLines(grid, range, x, y),
-    ...levels.flatMap((level) => contourPath(traceContours(grid, level), level, range, x, y)),
-    `<rect x="${num(frame.left)}" y="${num(frame.top)}" width="${num(frame.right - frame.left)}" height="${num(frame.bottom - frame.top)}" fill="none" stroke="#999999"/>`,
-    ...xAxisLines(xTicks, x, frame, xLabel),
-    ...yAxisLines(yTicks, y, frame, yLabel),
-    ...colourBarLines(bar, range, frame),
-    ...marks.flatMap((m) => markLines(m, x(m.x), y(m.y), frame)),
-    '</svg>',
-    '',
-  ].join('\n');
+    Plot.dot(marks, {
+      x: 'x',
+      y: 'y',
+      r: MARK_RADIUS,
+      fill: 'white',
+      stroke: '#000000',
+      strokeWidth: 1.5,
+    }),
+    label(labelled.filter(fitsRight), 7, 'start'),
+    label(
+      labelled.filter((m) => !fitsRight(m)),
+      -7,
+      'end',
+    ),
+  ];
+}
+
+/** The finite values' range; a single value is widened around it, so it is drawn mid-scale. */
+function colourRangeOf(grid: Grid, kind: ColorScale): ColourRange {
+  const finite = grid.values.flatMap((row) => row.filter(Number.isFinite));
+  const lo = finite.reduce((a, b) => Math.min(a, b));
+  const hi = finite.reduce((a, b) => Math.max(a, b));
+  if (lo < hi) return { lo, hi, kind };
+  if (kind === 'log') return { lo: lo / 2, hi: lo * 2, kind };
+  const half = lo === 0 ? 1 : Math.abs(lo) / 2;
+  return { lo: lo - half, hi: lo + half, kind };
 }
 
 function readGrid(read: OptionReader, kind: ColorScale): Grid {
@@ -289,16 +436,6 @@ function checkPositive(label: string, values: number[][]): void {
       );
     }
   });
-}
-
-/** The finite values' range; a single value is widened to the range of its ticks. */
-function colourRangeOf(grid: Grid, kind: ColorScale): ColourRange {
-  const finite = grid.values.flatMap((row) => row.filter(Number.isFinite));
-  const lo = finite.reduce((a, b) => Math.min(a, b));
-  const hi = finite.reduce((a, b) => Math.max(a, b));
-  if (lo < hi) return { lo, hi, kind };
-  const axis = kind === 'log' ? logTicks(lo, hi) : linearTicks(lo, hi);
-  return { lo: axis.lo, hi: axis.hi, kind };
 }
 
 function readLevels(read: OptionReader, range: ColourRange): number[] {
@@ -392,245 +529,4 @@ function cellEdges(axis: readonly number[]): number[] {
 function cellExtent(axis: readonly number[]): Extent {
   const edges = cellEdges(axis);
   return { lo: edges[0]!, hi: edges[edges.length - 1]! };
-}
-
-/** The axis's ticks inside `extent`; its two ends when fewer than two ticks fall inside. */
-function ticksWithin(axis: TickAxis, extent: Extent): Tick[] {
-  const slack = 1e-9 * (extent.hi - extent.lo);
-  const inside = axis.ticks.filter(
-    (t) => t.value >= extent.lo - slack && t.value <= extent.hi + slack,
-  );
-  if (inside.length >= 2) {
-    return inside.map((t) => ({ value: t.value, label: formatCompact(t.value, t.resolution) }));
-  }
-  return [extent.lo, extent.hi].map((value) => ({ value, label: formatCompact(value) }));
-}
-
-function longest(ticks: Tick[]): number {
-  return Math.max(...ticks.map((t) => t.label.length));
-}
-
-function columnWidth(labels: string[], charWidth: number, gap: number): number {
-  return labels.length === 0 ? 0 : gap + charWidth * Math.max(...labels.map((l) => l.length));
-}
-
-function levelLabel(level: number): string {
-  return formatCompact(level);
-}
-
-/** Data to pixels: `lo` of the extent at pixel `from`, `hi` at pixel `to`. */
-function pixelScale(extent: Extent, from: number, to: number): (value: number) => number {
-  return (value) => from + ((value - extent.lo) / (extent.hi - extent.lo)) * (to - from);
-}
-
-/** Where a value sits in the colour range, from 0 at `lo` to 1 at `hi` (not clamped). */
-function fractionOf(range: ColourRange, value: number): number {
-  if (range.kind === 'log') {
-    return Math.log(value / range.lo) / Math.log(range.hi / range.lo);
-  }
-  return (value - range.lo) / (range.hi - range.lo);
-}
-
-/** The value at fraction `t` of the colour range. */
-function valueAt(range: ColourRange, t: number): number {
-  if (range.kind === 'log') return range.lo * (range.hi / range.lo) ** t;
-  return range.lo + t * (range.hi - range.lo);
-}
-
-/** Viridis at `t ∈ [0, 1]` (clamped), as `#rrggbb`. */
-function viridis(t: number): string {
-  const u = Math.min(1, Math.max(0, t)) * (VIRIDIS_RGB.length - 1);
-  const k = Math.min(VIRIDIS_RGB.length - 2, Math.floor(u));
-  const a = VIRIDIS_RGB[k]!;
-  const b = VIRIDIS_RGB[k + 1]!;
-  return rgbToHex(a.map((c, n) => c + (u - k) * (b[n]! - c)));
-}
-
-function colourOf(range: ColourRange, value: number): string {
-  return Number.isFinite(value) ? viridis(fractionOf(range, value)) : NOT_FINITE_FILL;
-}
-
-/** Black on colours lighter than the split, white on darker ones (WCAG relative luminance). */
-function contourColour(range: ColourRange, level: number): string {
-  const linear = hexToRgb(viridis(fractionOf(range, level))).map((c) => {
-    const s = c / 255;
-    return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-  });
-  const luminance = 0.2126 * linear[0]! + 0.7152 * linear[1]! + 0.0722 * linear[2]!;
-  return luminance > LUMINANCE_SPLIT ? '#000000' : '#ffffff';
-}
-
-function hexToRgb(hex: string): number[] {
-  return [1, 3, 5].map((k) => Number.parseInt(hex.slice(k, k + 2), 16));
-}
-
-function rgbToHex(rgb: number[]): string {
-  return `#${rgb.map((c) => Math.round(c).toString(16).padStart(2, '0')).join('')}`;
-}
-
-/** The colour bar's fill: the viridis control colours from bottom to top. */
-function gradientDefinition(): string[] {
-  return [
-    '<defs>',
-    `<linearGradient id="${GRADIENT_ID}" x1="0" y1="1" x2="0" y2="0">`,
-    ...VIRIDIS.map(
-      (colour, k) => `<stop offset="${(k / (VIRIDIS.length - 1)) * 100}%" stop-color="${colour}"/>`,
-    ),
-    '</linearGradient>',
-    '</defs>',
-  ];
-}
-
-/** One rect per value; edges rounded before widths, so neighbours tile without gaps. */
-function cellLines(
-  grid: Grid,
-  range: ColourRange,
-  x: (value: number) => number,
-  y: (value: number) => number,
-): string[] {
-  const xEdges = cellEdges(grid.xs).map((v) => round2(x(v)));
-  const yEdges = cellEdges(grid.ys).map((v) => round2(y(v)));
-  const cells = grid.xs.flatMap((_, i) =>
-    grid.ys.map(
-      (_, j) =>
-        `<rect x="${num(xEdges[i]!)}" y="${num(yEdges[j + 1]!)}" width="${num(xEdges[i + 1]! - xEdges[i]!)}" height="${num(yEdges[j]! - yEdges[j + 1]!)}" fill="${colourOf(range, grid.values[i]![j]!)}"/>`,
-    ),
-  );
-  return ['<g shape-rendering="crispEdges">', ...cells, '</g>'];
-}
-
-function contourPath(
-  lines: Polyline[],
-  level: number,
-  range: ColourRange,
-  x: (value: number) => number,
-  y: (value: number) => number,
-): string[] {
-  if (lines.length === 0) return [];
-  const d = lines.map((line) => pathData(line.map(([u, v]) => [x(u), y(v)]))).join(' ');
-  return [
-    `<path d="${d}" fill="none" stroke="${contourColour(range, level)}" stroke-width="1" stroke-linejoin="round"/>`,
-  ];
-}
-
-/** `M x y L x y …`, ending with `Z` instead of the repeated first point of a closed line. */
-function pathData(points: [number, number][]): string {
-  const first = points[0]!;
-  const last = points[points.length - 1]!;
-  const closed = points.length > 2 && first[0] === last[0] && first[1] === last[1];
-  const drawn = closed ? points.slice(0, -1) : points;
-  const commands = drawn.map((p, k) => `${k === 0 ? 'M' : 'L'}${num(p[0])} ${num(p[1])}`);
-  return closed ? `${commands.join(' ')} Z` : commands.join(' ');
-}
-
-function xAxisLines(
-  ticks: Tick[],
-  x: (value: number) => number,
-  frame: Frame,
-  label: string,
-): string[] {
-  const lines: string[] = [];
-  let lastLabelEnd = Number.NEGATIVE_INFINITY;
-  for (const tick of ticks) {
-    const px = x(tick.value);
-    lines.push(
-      `<line x1="${num(px)}" y1="${num(frame.bottom)}" x2="${num(px)}" y2="${num(frame.bottom + 5)}" stroke="#333333"/>`,
-    );
-    const halfWidth = (TICK_CHAR_WIDTH * tick.label.length) / 2;
-    if (px - halfWidth >= lastLabelEnd + MIN_LABEL_GAP) {
-      lines.push(
-        `<text x="${num(px)}" y="${num(frame.bottom + 18)}" text-anchor="middle" font-size="11">${escapeXml(tick.label)}</text>`,
-      );
-      lastLabelEnd = px + halfWidth;
-    }
-  }
-  lines.push(
-    `<text x="${num((frame.left + frame.right) / 2)}" y="${num(frame.bottom + 42)}" text-anchor="middle" font-size="12">${escapeXml(label)}</text>`,
-  );
-  return lines;
-}
-
-function yAxisLines(
-  ticks: Tick[],
-  y: (value: number) => number,
-  frame: Frame,
-  label: string,
-): string[] {
-  const lines = ticks.flatMap((tick) => {
-    const py = y(tick.value);
-    return [
-      `<line x1="${num(frame.left - 5)}" y1="${num(py)}" x2="${num(frame.left)}" y2="${num(py)}" stroke="#333333"/>`,
-      `<text x="${num(frame.left - 8)}" y="${num(py + 4)}" text-anchor="end" font-size="11">${escapeXml(tick.label)}</text>`,
-    ];
-  });
-  const midY = num((frame.top + frame.bottom) / 2);
-  lines.push(
-    `<text x="18" y="${midY}" text-anchor="middle" font-size="12" transform="rotate(-90 18 ${midY})">${escapeXml(label)}</text>`,
-  );
-  return lines;
-}
-
-/**
- * The bar, a line across it at each contour level with the level written on its left, value
- * ticks on its right, the value label, and the grey swatch when some value is not finite.
- */
-function colourBarLines(bar: ColourBar, range: ColourRange, frame: Frame): string[] {
-  const right = bar.left + BAR.width;
-  const y = (value: number) => bar.bottom - fractionOf(range, value) * (bar.bottom - bar.top);
-  const lines = [
-    `<rect x="${num(bar.left)}" y="${num(bar.top)}" width="${BAR.width}" height="${num(bar.bottom - bar.top)}" fill="url(#${GRADIENT_ID})" stroke="#999999"/>`,
-    ...levelMarks(bar, range, y),
-    ...bar.ticks.flatMap((tick) => {
-      const py = y(tick.value);
-      return [
-        `<line x1="${num(right)}" y1="${num(py)}" x2="${num(right + 4)}" y2="${num(py)}" stroke="#333333"/>`,
-        `<text x="${num(right + 7)}" y="${num(py + 4)}" text-anchor="start" font-size="11">${escapeXml(tick.label)}</text>`,
-      ];
-    }),
-  ];
-  if (bar.hasNonFinite) {
-    const top = frame.bottom - BAR.swatch;
-    lines.push(
-      `<rect x="${num(bar.left)}" y="${num(top)}" width="${BAR.width}" height="${BAR.swatch}" fill="${NOT_FINITE_FILL}" stroke="#999999"/>`,
-      `<text x="${num(right + 7)}" y="${num(top + 10)}" text-anchor="start" font-size="11">${NOT_FINITE_LABEL}</text>`,
-    );
-  }
-  const midY = num((frame.top + frame.bottom) / 2);
-  const labelX = num(bar.labelX);
-  lines.push(
-    `<text x="${labelX}" y="${midY}" text-anchor="middle" font-size="12" transform="rotate(-90 ${labelX} ${midY})">${escapeXml(bar.valueLabel)}</text>`,
-  );
-  return lines;
-}
-
-/** Level lines across the bar, top level first so overlapping labels keep the higher one. */
-function levelMarks(bar: ColourBar, range: ColourRange, y: (value: number) => number): string[] {
-  const lines: string[] = [];
-  let lastLabelY = Number.NEGATIVE_INFINITY;
-  for (const level of [...bar.levels].reverse()) {
-    const py = y(level);
-    lines.push(
-      `<line x1="${num(bar.left)}" y1="${num(py)}" x2="${num(bar.left + BAR.width)}" y2="${num(py)}" stroke="${contourColour(range, level)}"/>`,
-    );
-    if (py >= lastLabelY + MIN_LEVEL_GAP) {
-      lines.push(
-        `<text x="${num(bar.left - 4)}" y="${num(py + 3)}" text-anchor="end" font-size="9" fill="#333333">${escapeXml(levelLabel(level))}</text>`,
-      );
-      lastLabelY = py;
-    }
-  }
-  return lines;
-}
-
-/** A white circle with a dark ring, its label to the right (to the left near the frame's edge). */
-function markLines(mark: HeatmapMark, px: number, py: number, frame: Frame): string[] {
-  const lines = [
-    `<circle cx="${num(px)}" cy="${num(py)}" r="${MARK_RADIUS}" fill="white" stroke="#000000" stroke-width="1.5"/>`,
-  ];
-  if (mark.label === '') return lines;
-  const fitsRight = px + 7 + TICK_CHAR_WIDTH * [...mark.label].length <= frame.right;
-  lines.push(
-    `<text x="${num(fitsRight ? px + 7 : px - 7)}" y="${num(py + 4)}" text-anchor="${fitsRight ? 'start' : 'end'}" font-size="11" stroke="white" stroke-width="3" paint-order="stroke">${escapeXml(mark.label)}</text>`,
-  );
-  return lines;
 }

@@ -13,7 +13,6 @@ export {
   type HeatmapMark,
   type HeatmapOptions,
 } from './heatmap';
-export { contourLines, type Polyline } from './contours';
 export { formatCompact } from './compact-number';
 export { escapeXml } from './escape-xml';
-export { headings, num, readText, round2 } from './svg-parts';
+export { readText } from './read-text';

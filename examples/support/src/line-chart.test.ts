@@ -1,19 +1,15 @@
 import { expectDescentError } from '@descent/core/testing';
 import { describe, expect, it } from 'vitest';
 import { type ChartSeries, type LineChartOptions, lineChartSvg } from './line-chart';
-import { type XmlElement as Element, named, parseXml } from './testing/parse-xml';
-
-/** The subpaths of a path's `d` (`M x y L x y …`), as lists of points. */
-function subpaths(path: Element): [number, number][][] {
-  return path.attrs
-    .d!.split('M')
-    .filter((s) => s.trim() !== '')
-    .map((s) => s.split('L').map((p) => p.trim().split(' ').map(Number) as [number, number]));
-}
-
-function vertices(path: Element): [number, number][] {
-  return subpaths(path).flat();
-}
+import {
+  type XmlElement as Element,
+  descendants,
+  named,
+  parseXml,
+  plotGroups,
+  subpaths,
+  translation,
+} from './testing/parse-xml';
 
 /** `'2.5k'` → 2500, `'1e-4'` → 0.0001, `'-0.5'` → −0.5. */
 function parseLabel(label: string): number {
@@ -21,17 +17,34 @@ function parseLabel(label: string): number {
   return unit === undefined ? Number(label) : Number(label.slice(0, -1)) * unit;
 }
 
-/** Tick labels under the x axis (centred, 11 px) and left of the y axis (right-aligned). */
-function xTickLabels(elements: Element[]): { value: number; x: number }[] {
-  return named(elements, 'text')
-    .filter((t) => t.attrs['text-anchor'] === 'middle' && t.attrs['font-size'] === '11')
-    .map((t) => ({ value: parseLabel(t.text), x: Number(t.attrs.x) }));
+/** The figure's two panels: the chart (Plot's first nested svg) and the legend. */
+function panels(elements: Element[]): { chart: Element[]; legend: Element[] } {
+  const [chart, legend] = named(elements, 'svg').slice(1);
+  return { chart: descendants(chart!), legend: descendants(legend!) };
 }
 
-function yTickLabels(elements: Element[]): { value: number; y: number }[] {
-  return named(elements, 'text')
-    .filter((t) => t.attrs['text-anchor'] === 'end')
-    .map((t) => ({ value: parseLabel(t.text), y: Number(t.attrs.y) - 4 }));
+/** Tick labels of an axis with their pixel position along it; unlabelled ticks left out. */
+function tickLabels(chart: Element[], axis: 'x' | 'y'): { value: number; at: number }[] {
+  const [group] = plotGroups(chart, `${axis}-axis tick label`);
+  return named(descendants(group!), 'text')
+    .filter((t) => t.text !== '')
+    .map((t) => ({ value: parseLabel(t.text), at: translation(t)[axis === 'x' ? 0 : 1] }));
+}
+
+/** The `d` vertices of each line series, in series order. */
+function lines(chart: Element[]): { stroke: string; dash?: string; paths: [number, number][][] }[] {
+  return plotGroups(chart, 'line').map((g) => ({
+    stroke: g.attrs.stroke!,
+    dash: g.attrs['stroke-dasharray'],
+    paths: subpaths(g.children[0]!.attrs.d!),
+  }));
+}
+
+function dots(chart: Element[]): { fill: string; centres: [number, number][] }[] {
+  return plotGroups(chart, 'dot').map((g) => ({
+    fill: g.attrs.fill!,
+    centres: g.children.map((c) => [Number(c.attrs.cx), Number(c.attrs.cy)] as [number, number]),
+  }));
 }
 
 const series = (name: string, points: [number, number][], more: Partial<ChartSeries> = {}) => ({
@@ -43,7 +56,7 @@ const series = (name: string, points: [number, number][], more: Partial<ChartSer
 const BASE: LineChartOptions = {
   title: 'Training loss',
   xLabel: 'step',
-  yLabel: 'loss',
+  yLabel: 'loss (nats)',
   series: [
     series('network', [
       [0, 1],
@@ -75,10 +88,9 @@ const chart = (more: Partial<LineChartOptions> = {}) =>
   parseXml(lineChartSvg({ ...BASE, ...more }));
 
 describe('lineChartSvg', () => {
-  it('is a standalone, well-formed SVG with a white background and no external resources', () => {
-    const svg = lineChartSvg(BASE);
+  it('is one standalone, well-formed SVG: white background, headings, chart and legend', () => {
+    const svg = lineChartSvg({ ...BASE, subtitle: 'full batch' });
     const elements = parseXml(svg);
-    expect(elements[0]!.name).toBe('svg');
     expect(elements[0]!.attrs).toEqual({
       xmlns: 'http://www.w3.org/2000/svg',
       width: '720',
@@ -86,55 +98,71 @@ describe('lineChartSvg', () => {
       viewBox: '0 0 720 440',
       'font-family': 'sans-serif',
     });
-    expect(named(elements, 'rect')[0]!.attrs).toEqual({
-      x: '0',
-      y: '0',
+    expect(named(elements, 'rect')[0]!.attrs).toMatchObject({
       width: '720',
       height: '440',
       fill: 'white',
     });
-    expect(named(elements, 'script')).toEqual([]);
-    expect(svg).not.toMatch(/href|url\(|@import|<style|on\w+="/);
-    expect(svg.match(/http/g)).toHaveLength(1);
     expect(named(elements, 'title')[0]!.text).toBe('Training loss');
+    expect(named(elements, 'script')).toEqual([]);
+    expect(named(elements, 'foreignObject')).toEqual([]);
+    expect(svg).not.toMatch(/href|@import|on\w+="/);
+    expect(svg.match(/http/g)).toHaveLength(1);
+    // Chart and legend are nested svgs drawn by Plot, side by side under the headings.
+    const nested = named(elements, 'svg').slice(1);
+    expect(nested).toHaveLength(2);
+    expect(nested.map((s) => s.attrs.class)).toEqual([
+      expect.stringMatching(/^plot-/),
+      expect.stringMatching(/^plot-/),
+    ]);
+    const [chartPanel, legendPanel] = nested;
+    expect(Number(chartPanel!.attrs.x) + Number(chartPanel!.attrs.width)).toBe(
+      Number(legendPanel!.attrs.x),
+    );
+    expect(Number(legendPanel!.attrs.x) + Number(legendPanel!.attrs.width)).toBe(720);
+    expect(Number(chartPanel!.attrs.y) + Number(chartPanel!.attrs.height)).toBe(440);
     const texts = named(elements, 'text').map((t) => t.text);
-    for (const text of ['Training loss', 'step', 'loss', 'network', 'prediction', 'test']) {
+    for (const text of ['Training loss', 'full batch', 'step', 'loss (nats)']) {
       expect(texts).toContain(text);
     }
   });
 
-  it('draws one path per line series and a circle per point, in palette colours', () => {
-    const elements = chart();
-    const paths = named(elements, 'path');
-    expect(paths.map((p) => p.attrs.stroke)).toEqual(['#0072B2', '#D55E00']);
-    expect(vertices(paths[0]!)).toHaveLength(4);
-    expect(vertices(paths[1]!)).toHaveLength(2);
-    expect(paths.map((p) => p.attrs['stroke-dasharray'])).toEqual([undefined, '6 4']);
-    const circles = (colour: string) =>
-      named(elements, 'circle').filter((c) => c.attrs.fill === colour);
-    // Each marker on the chart plus one in the legend; a line-only series has none.
-    expect(circles('#0072B2')).toHaveLength(4 + 1);
-    expect(circles('#D55E00')).toHaveLength(0);
-    expect(circles('#009E73')).toHaveLength(3 + 1);
-    // The markers sit on the line's vertices.
-    const onLine = circles('#0072B2').slice(0, 4);
-    expect(onLine.map((c) => [Number(c.attrs.cx), Number(c.attrs.cy)])).toEqual(
-      vertices(paths[0]!),
-    );
-    // Legend samples: a line for 'line' styles, dashed for the dashed series.
-    const legendLines = named(elements, 'line').filter((l) => l.attrs['stroke-width'] === '2');
-    expect(legendLines.map((l) => [l.attrs.stroke, l.attrs['stroke-dasharray']])).toEqual([
+  it('names every series in the legend, in order, with its colour, dash and marker', () => {
+    const { legend } = panels(chart());
+    expect(named(legend, 'text').map((t) => t.text)).toEqual(['network', 'prediction', 'test']);
+    const rules = plotGroups(legend, 'rule');
+    expect(rules.map((r) => [r.attrs.stroke, r.attrs['stroke-dasharray']])).toEqual([
       ['#0072B2', undefined],
       ['#D55E00', '6 4'],
     ]);
+    expect(plotGroups(legend, 'dot').map((d) => d.attrs.fill)).toEqual(['#0072B2', '#009E73']);
+    // Rows 20 px apart, top to bottom.
+    const rows = named(legend, 'text').map((t) => translation(t)[1]);
+    expect(rows[1]! - rows[0]!).toBe(20);
+    expect(rows[2]! - rows[1]!).toBe(20);
+  });
+
+  it('draws a path per line series and a circle per point, in palette colours', () => {
+    const { chart: plot } = panels(chart());
+    const drawn = lines(plot);
+    expect(drawn.map((l) => [l.stroke, l.dash])).toEqual([
+      ['#0072B2', undefined],
+      ['#D55E00', '6 4'],
+    ]);
+    expect(drawn.map((l) => l.paths.flat().length)).toEqual([4, 2]);
+    expect(dots(plot).map((d) => [d.fill, d.centres.length])).toEqual([
+      ['#0072B2', 4],
+      ['#009E73', 3],
+    ]);
+    // The markers sit on the line's vertices.
+    expect(dots(plot)[0]!.centres).toEqual(drawn[0]!.paths[0]);
   });
 
   it('cycles through the 7 colours of the palette', () => {
-    const many = Array.from({ length: 9 }, (_, i) => series(`s${i}`, [[i, i]], { style: 'line' }));
-    const strokes = named(parseXml(lineChartSvg({ ...BASE, series: many })), 'path').map(
-      (p) => p.attrs.stroke,
+    const many = Array.from({ length: 8 }, (_, i) =>
+      series(`s${i}`, [[i, i + 1]], { style: 'points' }),
     );
-    expect(strokes).toEqual([
+    expect(dots(panels(chart({ series: many })).chart).map((d) => d.fill)).toEqual([
       '#0072B2',
       '#D55E00',
       '#009E73',
@@ -143,163 +171,75 @@ describe('lineChartSvg', () => {
       '#56B4E9',
       '#000000',
       '#0072B2',
-      '#D55E00',
     ]);
   });
 
-  it('puts points at their ticks: equal data steps are equal pixel steps on a linear axis', () => {
-    const elements = chart();
-    const [p0, p10, p20, p30] = vertices(named(elements, 'path')[0]!);
-    expect(p10![0] - p0![0]).toBeCloseTo(p20![0] - p10![0], 1);
-    expect(p30![0] - p20![0]).toBeCloseTo(p20![0] - p10![0], 1);
-    const xTicks = xTickLabels(elements);
-    expect(xTicks.find((t) => t.value === 0)!.x).toBeCloseTo(p0![0], 1);
-    expect(xTicks.find((t) => t.value === 30)!.x).toBeCloseTo(p30![0], 1);
-    const yTicks = yTickLabels(elements);
-    expect(yTicks.find((t) => t.value === 1)!.y).toBeCloseTo(p0![1], 1);
-    expect(yTicks.find((t) => t.value === 0.5)!.y).toBeCloseTo(p10![1], 1);
-    // 0.3 is 60 % of the way from 0 to 0.5... measured from the 0.2 and 0.4 ticks here.
-    const y02 = yTicks.find((t) => t.value === 0.2)!.y;
-    const y04 = yTicks.find((t) => t.value === 0.4)!.y;
-    expect(p20![1]).toBeCloseTo((y02 + y04) / 2, 1);
-  });
-
-  it('spaces a log axis by decades: x(10) − x(1) = x(100) − x(10)', () => {
-    const points: [number, number][] = [
-      [1, 1e-3],
-      [10, 1e-2],
-      [100, 1e-1],
-      [1000, 1],
-    ];
-    const elements = parseXml(
-      lineChartSvg({ ...BASE, xScale: 'log', yScale: 'log', series: [series('c', points)] }),
-    );
-    const [a, b, c, d] = vertices(named(elements, 'path')[0]!);
-    expect(b![0] - a![0]).toBeGreaterThan(100);
-    expect(b![0] - a![0]).toBeCloseTo(c![0] - b![0], 1);
-    expect(d![0] - c![0]).toBeCloseTo(c![0] - b![0], 1);
-    expect(a![1] - b![1]).toBeCloseTo(b![1] - c![1], 1);
-    expect(xTickLabels(elements).map((t) => t.value)).toEqual([1, 10, 100, 1000]);
-    expect(yTickLabels(elements).map((t) => t.value)).toEqual([0.001, 0.01, 0.1, 1]);
-    // 1-2-5 ticks when the data span under two decades, 2 between 1 and 5.
-    const narrow = parseXml(
-      lineChartSvg({
-        ...BASE,
-        xScale: 'log',
-        series: [
-          series('c', [
-            [0.6, 0],
-            [20, 1],
-          ]),
-        ],
-      }),
-    );
-    const ticks = xTickLabels(narrow);
-    expect(ticks.map((t) => t.value)).toEqual([0.5, 1, 2, 5, 10, 20]);
-    expect(ticks[2]!.x - ticks[1]!.x).toBeCloseTo(
-      (Math.log10(2) / Math.log10(10)) * (ticks[4]!.x - ticks[1]!.x),
-      1,
-    );
-  });
-
-  it('covers the data range with ticks on both axes, for linear and log scales', () => {
-    const datasets: [number, number][][] = [
-      [
-        [-3.2, 0.004],
-        [17.9, 0.0061],
-      ],
-      [
-        [12000, -250],
-        [16384, 1250],
-      ],
-      [
-        [0.5, 97.53],
-        [0.5, 98.71],
-      ],
-    ];
-    for (const points of datasets) {
-      for (const scale of ['linear', 'log'] as const) {
-        const positive = scale === 'linear' || points.every(([x, y]) => x > 0 && y > 0);
-        if (!positive) continue;
-        const elements = parseXml(
-          lineChartSvg({ ...BASE, xScale: scale, yScale: scale, series: [series('c', points)] }),
-        );
-        const xs = xTickLabels(elements).map((t) => t.value);
-        const ys = yTickLabels(elements).map((t) => t.value);
-        expect(Math.min(...xs)).toBeLessThanOrEqual(Math.min(...points.map(([x]) => x)));
-        expect(Math.max(...xs)).toBeGreaterThanOrEqual(Math.max(...points.map(([x]) => x)));
-        expect(Math.min(...ys)).toBeLessThanOrEqual(Math.min(...points.map(([, y]) => y)));
-        expect(Math.max(...ys)).toBeGreaterThanOrEqual(Math.max(...points.map(([, y]) => y)));
-        expect(xs.length).toBeGreaterThanOrEqual(2);
-        expect(ys.length).toBeGreaterThanOrEqual(3);
-      }
+  it('covers the data with round linear ticks and puts points at their ticks', () => {
+    const { chart: plot } = panels(chart());
+    const xTicks = tickLabels(plot, 'x');
+    const yTicks = tickLabels(plot, 'y');
+    expect(xTicks[0]!.value).toBeLessThanOrEqual(0);
+    expect(xTicks.at(-1)!.value).toBeGreaterThanOrEqual(30);
+    expect(yTicks[0]!.value).toBeLessThanOrEqual(0.2);
+    expect(yTicks.at(-1)!.value).toBeGreaterThanOrEqual(1);
+    // x = 0, 10, 20, 30 are ticks: the vertices sit exactly there; equal steps, equal pixels.
+    const [vertices] = lines(plot)[0]!.paths;
+    for (const [x] of vertices!) {
+      const value = [0, 10, 20, 30][vertices!.findIndex((v) => v[0] === x)]!;
+      expect(x).toBeCloseTo(xTicks.find((t) => t.value === value)!.at, 1);
     }
+    // y = 0.5 is a tick; y grows upwards.
+    expect(vertices![1]![1]).toBeCloseTo(yTicks.find((t) => t.value === 0.5)!.at, 1);
+    expect(vertices![0]![1]).toBeLessThan(vertices![3]![1]);
+    // Labels are compact: 0.2, not 0.20000000000000001.
+    for (const t of named(plot, 'text')) expect(t.text.length).toBeLessThan(12);
   });
 
-  it('writes compact tick labels', () => {
-    const elements = parseXml(
-      lineChartSvg({
-        ...BASE,
-        xScale: 'log',
-        series: [
-          series('c', [
-            [1, 0],
-            [16384, 0.002],
-          ]),
-        ],
-      }),
+  it('spaces a log axis by decades and ticks it at powers of ten', () => {
+    const decades = series('c', [
+      [1, 1e-4],
+      [10, 1e-3],
+      [100, 1e-2],
+      [1000, 1e-1],
+    ]);
+    const { chart: plot } = panels(chart({ xScale: 'log', yScale: 'log', series: [decades] }));
+    const [vertices] = lines(plot)[0]!.paths;
+    const xs = vertices!.map(([x]) => x);
+    const ys = vertices!.map(([, y]) => y);
+    expect(xs[1]! - xs[0]!).toBeCloseTo(xs[2]! - xs[1]!, 1);
+    expect(xs[3]! - xs[2]!).toBeCloseTo(xs[2]! - xs[1]!, 1);
+    expect(ys[0]! - ys[1]!).toBeCloseTo(ys[1]! - ys[2]!, 1);
+    // Every decade is labelled (with some ticks between them where there is room).
+    const xTicks = tickLabels(plot, 'x');
+    const powers = xTicks.filter((t) => Number.isInteger(Math.log10(t.value)));
+    expect(powers.map((t) => t.value)).toEqual([1, 10, 100, 1000]);
+    expect(powers.map((t) => t.at)).toEqual(xs);
+    expect(tickLabels(plot, 'y').map((t) => t.value)).toEqual(
+      expect.arrayContaining([1e-4, 1e-3, 0.01, 0.1]),
     );
-    const texts = named(elements, 'text').map((t) => t.text);
-    expect(texts).toEqual(expect.arrayContaining(['1', '10', '100', '1k', '10k', '100k']));
-    expect(texts).toEqual(expect.arrayContaining(['0', '0.0005', '0.001', '0.0015', '0.002']));
+    // Labels: 1k, 1e-4.
+    const texts = named(plot, 'text').map((t) => t.text);
+    expect(texts).toEqual(expect.arrayContaining(['1k', '1e-4', '0.001']));
   });
 
-  it('leaves out x labels that would overlap, keeping their ticks', () => {
-    const elements = parseXml(
-      lineChartSvg({
-        ...BASE,
-        width: 360,
-        series: [
-          series('c', [
-            [1.1e-9, 0],
-            [2.9e-9, 1],
-          ]),
-        ],
-      }),
-    );
-    const tickMarks = named(elements, 'line').filter(
-      (l) => l.attrs.stroke === '#333333' && l.attrs.x1 === l.attrs.x2,
-    );
-    const labels = xTickLabels(elements);
-    expect(tickMarks.length).toBeGreaterThan(labels.length);
-    expect(labels.length).toBeGreaterThanOrEqual(2);
-    for (const label of labels) {
-      expect(tickMarks.map((m) => Number(m.attrs.x1))).toContain(label.x);
-    }
-  });
-
-  it('skips pairs with NaN or ±Infinity, breaking the line there', () => {
-    const gappy = series('gappy', [
-      [1, 1],
+  it('leaves out pairs with NaN or ±Infinity, breaking the line there', () => {
+    const gappy = series('c', [
+      [0, 1],
+      [1, 2],
       [2, Number.NaN],
       [3, 3],
-      [Number.POSITIVE_INFINITY, 4],
-      [5, 5],
-      [6, 6],
+      [Number.POSITIVE_INFINITY, 1],
+      [5, 2],
+      [6, 1],
     ]);
-    const elements = parseXml(lineChartSvg({ ...BASE, series: [gappy] }));
-    const path = named(elements, 'path')[0]!;
-    expect(subpaths(path).map((s) => s.length)).toEqual([1, 1, 2]);
-    expect(named(elements, 'circle')).toHaveLength(4 + 1);
-    // A series with no finite point is in the legend, with nothing drawn.
-    const empty = series('all NaN', [[Number.NaN, 1]]);
-    const both = parseXml(lineChartSvg({ ...BASE, series: [gappy, empty] }));
-    expect(named(both, 'path')).toHaveLength(1);
-    expect(named(both, 'text').map((t) => t.text)).toContain('all NaN');
+    const { chart: plot } = panels(chart({ series: [gappy] }));
+    const [line] = lines(plot);
+    expect(line!.paths.map((p) => p.length)).toEqual([2, 1, 2]);
+    expect(dots(plot)[0]!.centres).toHaveLength(5);
     expectDescentError(
-      () => lineChartSvg({ ...BASE, series: [empty, series('none', [])] }),
+      () => lineChartSvg({ ...BASE, series: [series('c', [[Number.NaN, 1]])] }),
       'BAD_ARGUMENT',
-      'lineChartSvg.series has no point with finite x and y',
+      'no point with finite x and y',
     );
   });
 
@@ -323,6 +263,73 @@ describe('lineChartSvg', () => {
     );
   });
 
+  it('draws a band from low to high in the series colour, translucent', () => {
+    const banded = series(
+      'mean',
+      [
+        [0, 2],
+        [1, 3],
+        [2, 2.5],
+      ],
+      {
+        band: [
+          [0, 1.5, 2.5],
+          [1, 2, 4],
+          [2, Number.NaN, 3],
+          [2, 2, 3],
+        ],
+      },
+    );
+    const { chart: plot } = panels(chart({ series: [BASE.series[0]!, banded] }));
+    const [area] = plotGroups(plot, 'area');
+    expect(area!.attrs).toMatchObject({ fill: '#D55E00', 'fill-opacity': '0.18' });
+    const outline = subpaths(area!.children[0]!.attrs.d!)[0]!;
+    // Three triples kept: along the highs, then back along the lows.
+    expect(outline).toHaveLength(6);
+    const [mean] = lines(plot).slice(1);
+    mean!.paths[0]!.forEach(([x, y], i) => {
+      expect(outline[i]![0]).toBeCloseTo(x, 1);
+      expect(outline[i]![1]).toBeLessThan(y);
+      expect(outline[5 - i]![1]).toBeGreaterThan(y);
+    });
+    expectDescentError(
+      () => lineChartSvg({ ...BASE, series: [{ ...banded, band: [[0, 1]] as never }] }),
+      'BAD_ARGUMENT',
+      'lineChartSvg.series[0].band[0] must be a triple [x, low, high]',
+    );
+    expectDescentError(
+      () => lineChartSvg({ ...BASE, yScale: 'log', series: [{ ...banded, band: [[0, 0, 1]] }] }),
+      'BAD_ARGUMENT',
+      'band[0][1] must be > 0 on the log y axis',
+    );
+  });
+
+  it('reverses the x axis and puts ticks where asked', () => {
+    const densities = [1, 0.8, 0.64, 0.512];
+    const curve = series(
+      'c',
+      densities.map((d, i) => [100 * d, 90 + i]),
+    );
+    const { chart: plot } = panels(
+      chart({ series: [curve], xScale: 'log', xReverse: true, xTicks: [100, 80, 64, 51.2] }),
+    );
+    const xs = lines(plot)[0]!.paths[0]!.map(([x]) => x);
+    for (let i = 1; i < xs.length; i++) expect(xs[i]).toBeGreaterThan(xs[i - 1]!);
+    const ticks = tickLabels(plot, 'x');
+    expect(ticks.map((t) => t.value)).toEqual([100, 80, 64, 51.2]);
+    expect(ticks.map((t) => t.at)).toEqual(xs);
+    expectDescentError(
+      () => lineChartSvg({ ...BASE, xTicks: [0, Number.NaN] }),
+      'BAD_ARGUMENT',
+      'lineChartSvg.xTicks must be an array of finite numbers',
+    );
+    expectDescentError(
+      () => lineChartSvg({ ...BASE, xReverse: 'yes' as never }),
+      'BAD_HYPERPARAM',
+      'lineChartSvg.xReverse',
+    );
+  });
+
   it('escapes &, <, >, " and \' in every text', () => {
     const tricky = '<b>"x" & \'y\'</b>';
     const svg = lineChartSvg({
@@ -334,7 +341,7 @@ describe('lineChartSvg', () => {
       series: [series(tricky, [[0, 1]])],
     });
     expect(svg).not.toContain('<b>');
-    expect(svg).toContain('&lt;b&gt;&quot;x&quot; &amp; &apos;y&apos;&lt;/b&gt;');
+    expect(svg).toContain('&lt;b&gt;"x" &amp; \'y\'&lt;/b&gt;');
     const elements = parseXml(svg);
     const texts = named(elements, 'text').map((t) => t.text);
     for (const text of ['Loss <&> "quotes"', 'a & b', 'x < 1', 'y > 0', tricky]) {
@@ -345,27 +352,26 @@ describe('lineChartSvg', () => {
 
   it('shortens a legend name too long for the legend with …', () => {
     const long = 'a very long series name that will not fit into the legend column';
-    const texts = named(chart({ series: [series(long, [[0, 1]])] }), 'text').map((t) => t.text);
-    const shown = texts.find((t) => t.startsWith('a very long'))!;
+    const { legend } = panels(chart({ series: [series(long, [[0, 1]])] }));
+    const shown = named(legend, 'text')[0]!.text;
     expect(shown.endsWith('…')).toBe(true);
     expect(long.startsWith(shown.slice(0, -1))).toBe(true);
     expect([...shown].length).toBeLessThan(long.length);
   });
 
-  it('is deterministic, with numbers rounded to 2 decimals, and honours width and height', () => {
+  it('is deterministic, with coordinates rounded to 2 decimals, and honours width and height', () => {
     const options = { ...BASE, subtitle: 's', width: 800, height: 500 };
     const svg = lineChartSvg(options);
     expect(lineChartSvg(options)).toBe(svg);
     const elements = parseXml(svg);
     expect(elements[0]!.attrs.viewBox).toBe('0 0 800 500');
-    const numeric = elements.flatMap((e) =>
-      Object.entries(e.attrs)
-        .filter(([k]) => /^(x|y|cx|cy|x1|x2|y1|y2|width|height)$/.test(k))
-        .map(([, v]) => v),
+    const numbers = elements.flatMap((e) =>
+      ['x', 'y', 'cx', 'cy', 'x1', 'x2', 'y1', 'y2', 'd', 'transform'].flatMap(
+        (k) => e.attrs[k]?.match(/-?\d+(\.\d+)?/g) ?? [],
+      ),
     );
-    const coordinates = named(elements, 'path').flatMap((p) => vertices(p).flat().map(String));
-    expect(numeric.length).toBeGreaterThan(50);
-    for (const v of [...numeric, ...coordinates]) expect(v).toMatch(/^-?\d+(\.\d{1,2})?$/);
+    expect(numbers.length).toBeGreaterThan(100);
+    for (const v of numbers) expect(v).toMatch(/^-?\d+(\.\d{1,2})?$/);
     expect(named(elements, 'text').map((t) => t.text)).toContain('s');
     expect(named(chart(), 'text')).toHaveLength(named(elements, 'text').length - 1);
   });

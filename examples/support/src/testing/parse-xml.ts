@@ -1,10 +1,11 @@
 import { expect } from 'vitest';
 
-/** One element of a parsed SVG: its name, attributes and the text directly inside it. */
+/** One element of a parsed SVG: its name, attributes, the text directly inside it and its child elements. */
 export interface XmlElement {
   name: string;
   attrs: Record<string, string>;
   text: string;
+  children: XmlElement[];
 }
 
 const TAG = /^<(\/)?([A-Za-z][\w:-]*)((?:\s+[\w:-]+="[^"]*")*)\s*(\/)?>$/;
@@ -42,7 +43,8 @@ export function parseXml(xml: string): XmlElement[] {
       expect(attrs[key!], `duplicate attribute ${key}`).toBeUndefined();
       attrs[key!] = unescapeXml(value!);
     }
-    const element: XmlElement = { name: name!, attrs, text: '' };
+    const element: XmlElement = { name: name!, attrs, text: '', children: [] };
+    open[open.length - 1]?.children.push(element);
     elements.push(element);
     if (!selfClosing) open.push(element);
   }
@@ -63,6 +65,40 @@ function unescapeXml(text: string): string {
     .replace(/&amp;/g, '&');
 }
 
+/** The elements called `name`, in document order. */
 export function named(elements: XmlElement[], name: string): XmlElement[] {
   return elements.filter((e) => e.name === name);
+}
+
+/** The element and everything inside it, in document order. */
+export function descendants(element: XmlElement): XmlElement[] {
+  return [element, ...element.children.flatMap(descendants)];
+}
+
+/** Observable Plot's groups with this `aria-label` (`'line'`, `'dot'`, `'x-axis tick label'`, …), in document order. */
+export function plotGroups(elements: XmlElement[], label: string): XmlElement[] {
+  return elements.filter((e) => e.name === 'g' && e.attrs['aria-label'] === label);
+}
+
+/** The `[x, y]` of a `translate(x,y)` transform (Plot places ticks and labels so). */
+export function translation(element: XmlElement): [number, number] {
+  const m = /translate\(([-\d.e]+),\s*([-\d.e]+)\)/.exec(element.attrs.transform ?? '');
+  expect(m, `no translate in ${element.attrs.transform}`).not.toBeNull();
+  return [Number(m![1]), Number(m![2])];
+}
+
+/**
+ * The subpaths of an SVG path's `d` (`M`, `L`, `Z` commands with absolute coordinates, as
+ * Plot writes lines, areas and contours), as lists of vertices.
+ */
+export function subpaths(d: string): [number, number][][] {
+  return d
+    .split('M')
+    .filter((s) => s.trim() !== '')
+    .map((s) =>
+      s
+        .replace(/Z/g, '')
+        .split('L')
+        .map((p) => p.trim().split(/[ ,]/).map(Number) as [number, number]),
+    );
 }
