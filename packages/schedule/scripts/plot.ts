@@ -1,12 +1,14 @@
 /**
- * Draws every schedule of @descent/schedule into docs/schedules.svg (plain SVG written here, no
- * plotting library). Run from the repository root or the package:
+ * Draws every schedule of @descent/schedule into docs/schedules.svg: one `lineChartSvg` chart
+ * (Observable Plot, through @descent/example-support) per schedule, laid out in a grid. Run
+ * from the repository root or the package:
  *
  *   npx tsx --conditions=@descent/source packages/schedule/scripts/plot.ts
  */
 import { writeFileSync } from 'node:fs';
 import { dirname, join as joinPath } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lineChartSvg } from '@descent/example-support';
 import {
   constant,
   cosineDecay,
@@ -29,23 +31,21 @@ import {
 } from '@descent/schedule';
 
 interface Series {
+  name: string;
   values: number[];
-  color: string;
   dashed?: boolean;
-  label?: string;
 }
 interface Panel {
   title: string;
   caption: string;
+  /** What the values are: the y axis label. */
+  quantity: 'learning rate' | 'momentum';
   series: Series[];
 }
 
 const STEPS = 1000;
-const BLUE = '#2563eb';
-const ORANGE = '#ea580c';
-const GREY = '#64748b';
-const GREEN = '#16a34a';
-const lr = (values: number[], label?: string): Series => ({ values, color: BLUE, label });
+const lr = (values: number[], name = 'lr'): Series => ({ name, values });
+const variant = (name: string, values: number[]): Series => ({ name, values, dashed: true });
 const steps = (s: (t: number) => number) => sample(s, STEPS + 1);
 
 /** reduceOnPlateau fed a noisy loss that stalls: evaluated every 25 steps. */
@@ -62,10 +62,16 @@ function plateauValues(): number[] {
 const base = cosineDecay({ initValue: 0.1, decaySteps: STEPS });
 
 const PANELS: Panel[] = [
-  { title: 'constant', caption: 'constant(0.1)', series: [lr(steps(constant(0.1)))] },
+  {
+    title: 'constant',
+    caption: 'constant(0.1)',
+    quantity: 'learning rate',
+    series: [lr(steps(constant(0.1)))],
+  },
   {
     title: 'piecewiseConstant',
     caption: '0.1, ×0.5 at step 300, ×0.2 at 600',
+    quantity: 'learning rate',
     series: [
       lr(steps(piecewiseConstant({ initValue: 0.1, boundariesAndScales: { 300: 0.5, 600: 0.2 } }))),
     ],
@@ -73,6 +79,7 @@ const PANELS: Panel[] = [
   {
     title: 'piecewiseInterpolate',
     caption: "{300: 0.5, 600: 0.2}, 'cosine' / 'linear'",
+    quantity: 'learning rate',
     series: [
       lr(
         steps(
@@ -82,25 +89,24 @@ const PANELS: Panel[] = [
             interpolation: 'cosine',
           }),
         ),
+        'cosine',
       ),
-      {
-        ...lr(
-          steps(
-            piecewiseInterpolate({
-              initValue: 0.1,
-              boundariesAndScales: { 300: 0.5, 600: 0.2 },
-              interpolation: 'linear',
-            }),
-          ),
+      variant(
+        'linear',
+        steps(
+          piecewiseInterpolate({
+            initValue: 0.1,
+            boundariesAndScales: { 300: 0.5, 600: 0.2 },
+            interpolation: 'linear',
+          }),
         ),
-        color: GREY,
-        dashed: true,
-      },
+      ),
     ],
   },
   {
     title: 'exponentialDecay',
     caption: 'γ = 0.5 per 200 steps, staircase / smooth',
+    quantity: 'learning rate',
     series: [
       lr(
         steps(
@@ -111,17 +117,18 @@ const PANELS: Panel[] = [
             staircase: true,
           }),
         ),
+        'staircase',
       ),
-      {
-        ...lr(steps(exponentialDecay({ initValue: 0.1, transitionSteps: 200, decayRate: 0.5 }))),
-        color: GREY,
-        dashed: true,
-      },
+      variant(
+        'smooth',
+        steps(exponentialDecay({ initValue: 0.1, transitionSteps: 200, decayRate: 0.5 })),
+      ),
     ],
   },
   {
     title: 'polynomialDecay',
     caption: 'power 2 / 0.5, from step 100',
+    quantity: 'learning rate',
     series: [
       lr(
         steps(
@@ -133,27 +140,26 @@ const PANELS: Panel[] = [
             transitionBegin: 100,
           }),
         ),
+        'power 2',
       ),
-      {
-        ...lr(
-          steps(
-            polynomialDecay({
-              initValue: 0.1,
-              endValue: 0.001,
-              power: 0.5,
-              transitionSteps: 800,
-              transitionBegin: 100,
-            }),
-          ),
+      variant(
+        'power 0.5',
+        steps(
+          polynomialDecay({
+            initValue: 0.1,
+            endValue: 0.001,
+            power: 0.5,
+            transitionSteps: 800,
+            transitionBegin: 100,
+          }),
         ),
-        color: GREY,
-        dashed: true,
-      },
+      ),
     ],
   },
   {
     title: 'linearSchedule',
     caption: '0.1 → 0.01 over steps 200…800',
+    quantity: 'learning rate',
     series: [
       lr(
         steps(
@@ -170,18 +176,19 @@ const PANELS: Panel[] = [
   {
     title: 'cosineDecay',
     caption: 'α = 0.1; exponent 1 / 2',
+    quantity: 'learning rate',
     series: [
-      lr(steps(cosineDecay({ initValue: 0.1, decaySteps: 800, alpha: 0.1 }))),
-      {
-        ...lr(steps(cosineDecay({ initValue: 0.1, decaySteps: 800, alpha: 0.1, exponent: 2 }))),
-        color: GREY,
-        dashed: true,
-      },
+      lr(steps(cosineDecay({ initValue: 0.1, decaySteps: 800, alpha: 0.1 })), 'exponent 1'),
+      variant(
+        'exponent 2',
+        steps(cosineDecay({ initValue: 0.1, decaySteps: 800, alpha: 0.1, exponent: 2 })),
+      ),
     ],
   },
   {
     title: 'warmupCosineDecay',
     caption: '0 → 0.1 in 100 steps, → 0.005 at 1000',
+    quantity: 'learning rate',
     series: [
       lr(
         steps(
@@ -199,16 +206,19 @@ const PANELS: Panel[] = [
   {
     title: 'sgdr',
     caption: 'T₀ = 100, T_mult = 2 (restarts 100, 300, 700)',
+    quantity: 'learning rate',
     series: [lr(steps(sgdr({ initValue: 0.1, t0: 100, tMult: 2, etaMin: 0.001 })))],
   },
   {
     title: "cyclic 'triangular'",
     caption: '0.01 ↔ 0.1, stepSizeUp 100',
+    quantity: 'learning rate',
     series: [lr(steps(cyclic({ baseValue: 0.01, maxValue: 0.1, stepSizeUp: 100 })))],
   },
   {
     title: "cyclic 'triangular2'",
     caption: 'amplitude halves every cycle',
+    quantity: 'learning rate',
     series: [
       lr(steps(cyclic({ baseValue: 0.01, maxValue: 0.1, stepSizeUp: 100, mode: 'triangular2' }))),
     ],
@@ -216,6 +226,7 @@ const PANELS: Panel[] = [
   {
     title: "cyclic 'expRange'",
     caption: 'amplitude × 0.997^t',
+    quantity: 'learning rate',
     series: [
       lr(
         steps(
@@ -233,50 +244,51 @@ const PANELS: Panel[] = [
   {
     title: 'cyclicMomentum',
     caption: '0.85 ↔ 0.95, inverse to cyclic',
+    quantity: 'momentum',
     series: [
-      {
-        values: steps(cyclicMomentum({ baseMomentum: 0.85, maxMomentum: 0.95, stepSizeUp: 100 })),
-        color: ORANGE,
-      },
+      lr(
+        steps(cyclicMomentum({ baseMomentum: 0.85, maxMomentum: 0.95, stepSizeUp: 100 })),
+        'momentum',
+      ),
     ],
   },
   {
     title: 'oneCycle',
     caption: "two-phase 'cos' / three-phase 'linear'",
+    quantity: 'learning rate',
     series: [
-      lr(steps(oneCycle({ maxValue: 0.1, totalSteps: STEPS }))),
-      {
-        ...lr(
-          steps(oneCycle({ maxValue: 0.1, totalSteps: STEPS, anneal: 'linear', threePhase: true })),
-        ),
-        color: GREY,
-        dashed: true,
-      },
+      lr(steps(oneCycle({ maxValue: 0.1, totalSteps: STEPS })), 'two-phase'),
+      variant(
+        'three-phase',
+        steps(oneCycle({ maxValue: 0.1, totalSteps: STEPS, anneal: 'linear', threePhase: true })),
+      ),
     ],
   },
   {
     title: 'oneCycleMomentum',
     caption: '0.95 → 0.85 → 0.95',
+    quantity: 'momentum',
     series: [
-      { values: steps(oneCycleMomentum({ totalSteps: STEPS })), color: ORANGE },
-      {
-        values: steps(oneCycleMomentum({ totalSteps: STEPS, anneal: 'linear', threePhase: true })),
-        color: GREY,
-        dashed: true,
-      },
+      lr(steps(oneCycleMomentum({ totalSteps: STEPS })), 'two-phase'),
+      variant(
+        'three-phase',
+        steps(oneCycleMomentum({ totalSteps: STEPS, anneal: 'linear', threePhase: true })),
+      ),
     ],
   },
   {
     title: 'linearWarmup',
     caption: 'cosineDecay with a 150-step warmup',
+    quantity: 'learning rate',
     series: [
-      lr(steps(linearWarmup(base, { warmupSteps: 150 }))),
-      { values: steps(base), color: GREY, dashed: true },
+      lr(steps(linearWarmup(base, { warmupSteps: 150 })), 'warmup'),
+      variant('no warmup', steps(base)),
     ],
   },
   {
     title: 'join',
     caption: 'linear warmup, then sgdr from step 100',
+    quantity: 'learning rate',
     series: [
       lr(
         steps(
@@ -293,114 +305,97 @@ const PANELS: Panel[] = [
   },
   {
     title: 'linearScaling',
-    caption: 'cosineDecay tuned at 256, run at 512',
+    caption: 'cosineDecay tuned at batch 256, run at 512',
+    quantity: 'learning rate',
     series: [
-      lr(steps(linearScaling({ baseValue: base, baseBatchSize: 256, batchSize: 512 }))),
-      { values: steps(base), color: GREY, dashed: true },
+      lr(
+        steps(linearScaling({ baseValue: base, baseBatchSize: 256, batchSize: 512 })),
+        'batch 512',
+      ),
+      variant('batch 256', steps(base)),
     ],
   },
   {
     title: 'reduceOnPlateau',
     caption: 'factor 0.5, patience 2, a stalling loss',
-    series: [{ values: plateauValues(), color: GREEN }],
+    quantity: 'learning rate',
+    series: [lr(plateauValues())],
   },
 ];
 
 const COLUMNS = 3;
-const W = 300;
-const H = 170;
-const PLOT = { left: 46, right: 10, top: 40, bottom: 22 };
+const W = 440;
+const H = 250;
+/** Largest distance, as a fraction of the panel's value range, by which a dropped point may miss the line. */
+const TOLERANCE = 0.001;
 
-/** Drops points that lie within `tol` px of the line through their neighbours (Ramer–Douglas–Peucker). */
-function simplify(points: Array<[number, number]>, tol = 0.25): Array<[number, number]> {
+/**
+ * The points `[t, v]` of a series with those dropped that lie within `TOLERANCE` of the line
+ * through their neighbours (Ramer–Douglas–Peucker on `t / STEPS` and `v / span`), so a flat
+ * stretch is two points and the figure stays small.
+ */
+function simplify(points: Array<[number, number]>, span: number): Array<[number, number]> {
   if (points.length < 3) return points;
-  const [x0, y0] = points[0] as [number, number];
-  const [x1, y1] = points[points.length - 1] as [number, number];
+  const scaled = ([t, v]: [number, number]) => [t / STEPS, v / span] as const;
+  const [x0, y0] = scaled(points[0]!);
+  const [x1, y1] = scaled(points[points.length - 1]!);
   const len = Math.hypot(x1 - x0, y1 - y0) || 1;
   let worst = 0;
   let index = 0;
   for (let i = 1; i < points.length - 1; i++) {
-    const [x, y] = points[i] as [number, number];
+    const [x, y] = scaled(points[i]!);
     const d = Math.abs((y1 - y0) * x - (x1 - x0) * y + x1 * y0 - y1 * x0) / len;
     if (d > worst) {
       worst = d;
       index = i;
     }
   }
-  if (worst <= tol)
-    return [points[0] as [number, number], points[points.length - 1] as [number, number]];
+  if (worst <= TOLERANCE) return [points[0]!, points[points.length - 1]!];
   return [
-    ...simplify(points.slice(0, index + 1), tol).slice(0, -1),
-    ...simplify(points.slice(index), tol),
+    ...simplify(points.slice(0, index + 1), span).slice(0, -1),
+    ...simplify(points.slice(index), span),
   ];
 }
 
-function fmt(v: number): string {
-  return Math.abs(v) >= 0.01 || v === 0 ? String(Number(v.toFixed(3))) : v.toExponential(0);
-}
-
-function panel({ title, caption, series }: Panel, index: number): string {
-  const x0 = (index % COLUMNS) * W;
-  const y0 = Math.floor(index / COLUMNS) * H;
+function chart({ title, caption, quantity, series }: Panel): string {
   const all = series.flatMap((s) => s.values);
-  let lo = Math.min(...all);
-  let hi = Math.max(...all);
-  if (hi - lo < 1e-12) {
-    lo -= 0.05;
-    hi += 0.05;
-  }
-  const pw = W - PLOT.left - PLOT.right;
-  const ph = H - PLOT.top - PLOT.bottom;
-  const px = (t: number) => x0 + PLOT.left + (t / STEPS) * pw;
-  const py = (v: number) => y0 + PLOT.top + (1 - (v - lo) / (hi - lo)) * ph;
-  const lines = series.map((s) => {
-    const pts = simplify(s.values.map((v, t) => [px(t), py(v)]));
-    const d = pts.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ');
-    return `<polyline fill="none" stroke="${s.color}" stroke-width="${s.dashed ? 1.2 : 1.8}"${s.dashed ? ' stroke-dasharray="4 3"' : ''} stroke-linejoin="round" points="${d}"/>`;
+  const span = Math.max(...all) - Math.min(...all) || 1;
+  return lineChartSvg({
+    title,
+    subtitle: caption,
+    xLabel: 'step',
+    yLabel: quantity,
+    width: W,
+    height: H,
+    series: series.map((s) => ({
+      name: s.name,
+      points: simplify(
+        s.values.map((v, t) => [t, v]),
+        span,
+      ),
+      style: 'line',
+      ...(s.dashed ? { dashed: true } : {}),
+    })),
   });
-  const left = x0 + PLOT.left;
-  const bottom = y0 + PLOT.top + ph;
-  return [
-    `<g>`,
-    `<text x="${x0 + 10}" y="${y0 + 17}" font-size="13" font-weight="600">${title}</text>`,
-    `<text x="${x0 + 10}" y="${y0 + 31}" font-size="10" fill="${GREY}">${caption}</text>`,
-    `<rect x="${left}" y="${y0 + PLOT.top}" width="${pw}" height="${ph}" fill="#f8fafc" stroke="#cbd5e1"/>`,
-    `<text x="${left - 4}" y="${y0 + PLOT.top + 4}" font-size="9" text-anchor="end" fill="${GREY}">${fmt(hi)}</text>`,
-    `<text x="${left - 4}" y="${bottom}" font-size="9" text-anchor="end" fill="${GREY}">${fmt(lo)}</text>`,
-    `<text x="${left}" y="${bottom + 12}" font-size="9" fill="${GREY}">0</text>`,
-    `<text x="${left + pw}" y="${bottom + 12}" font-size="9" text-anchor="end" fill="${GREY}">${STEPS} steps</text>`,
-    ...lines,
-    `</g>`,
-  ].join('\n');
 }
 
-/** A key in the first free cell. */
-function legend(index: number): string {
-  const x = (index % COLUMNS) * W + 20;
-  const y = Math.floor(index / COLUMNS) * H + 50;
-  const item = (dy: number, color: string, dashed: boolean, text: string) =>
-    `<line x1="${x}" y1="${y + dy}" x2="${x + 28}" y2="${y + dy}" stroke="${color}" stroke-width="${dashed ? 1.2 : 1.8}"${dashed ? ' stroke-dasharray="4 3"' : ''}/>` +
-    `<text x="${x + 36}" y="${y + dy + 4}" font-size="11">${text}</text>`;
-  return [
-    `<text x="${x}" y="${y - 20}" font-size="13" font-weight="600">key</text>`,
-    item(0, BLUE, false, 'learning rate (first variant in the caption)'),
-    item(20, ORANGE, false, 'momentum'),
-    item(40, GREEN, false, 'reduce-on-plateau value'),
-    item(60, GREY, true, 'second variant, or the schedule unwrapped'),
-  ].join('\n');
+/** A chart's standalone SVG as a nested one at `(x, y)` of the figure. */
+function placed(svg: string, x: number, y: number): string {
+  return svg
+    .trim()
+    .replace(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/, `<svg x="${x}" y="${y}"`);
 }
 
-const rows = Math.ceil((PANELS.length + 1) / COLUMNS);
+const rows = Math.ceil(PANELS.length / COLUMNS);
 const svg = [
-  `<svg xmlns="http://www.w3.org/2000/svg" width="${COLUMNS * W}" height="${rows * H}" viewBox="0 0 ${COLUMNS * W} ${rows * H}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" fill="#0f172a">`,
+  `<svg xmlns="http://www.w3.org/2000/svg" width="${COLUMNS * W}" height="${rows * H}" viewBox="0 0 ${COLUMNS * W} ${rows * H}" font-family="sans-serif">`,
   `<title>The schedules of @descent/schedule over ${STEPS} steps (generated by scripts/plot.ts)</title>`,
   `<rect width="100%" height="100%" fill="#ffffff"/>`,
-  ...PANELS.map(panel),
-  legend(PANELS.length),
-  `</svg>`,
+  ...PANELS.map((panel, i) => placed(chart(panel), (i % COLUMNS) * W, Math.floor(i / COLUMNS) * H)),
+  '</svg>',
   '',
 ].join('\n');
 
 const out = joinPath(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'schedules.svg');
 writeFileSync(out, svg);
-console.log(`wrote ${out} (${PANELS.length} panels, ${(svg.length / 1024).toFixed(1)} KiB)`);
+console.log(`wrote ${out} (${PANELS.length} charts, ${(svg.length / 1024).toFixed(1)} KiB)`);
