@@ -15,7 +15,7 @@ table { border-collapse: collapse; width: 100%; margin: 0.5rem 0; font-size: 0.9
 th, td { border: 1px solid #ddd; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; }
 td.number { font-family: ui-monospace, monospace; word-break: break-all; }
-.badge { display: inline-block; padding: 0.1rem 0.6rem; border-radius: 0.8rem; font-weight: 600; }
+.badge { display: inline-block; padding: 0.1rem 0.6rem; border-radius: 0.8rem; font-weight: 600; white-space: nowrap; }
 .badge.yes { background: #d9f2e3; color: #0b5d2a; }
 .badge.no { background: #fbe0dc; color: #8a1c0e; }
 .fields dt { font-weight: 600; margin-top: 0.6rem; }

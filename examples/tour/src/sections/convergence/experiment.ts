@@ -33,12 +33,12 @@ export const FULL_SETTINGS: ConvergenceSettings = {
   probeExamples: 256,
 };
 
-/** The quick run: 20 layers of 64 units (still deep enough for the signal to die), 60 steps. */
+/** The quick run: 15 layers of 64 units (still deep enough for the naive signal to vanish), 100 steps. */
 export const QUICK_SETTINGS: ConvergenceSettings = {
   ...FULL_SETTINGS,
-  depth: 20,
+  depth: 15,
   width: 64,
-  steps: 60,
+  steps: 100,
   trainExamples: 2000,
 };
 

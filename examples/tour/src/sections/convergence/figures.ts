@@ -8,18 +8,29 @@ function perLayer(values: number[]): Array<[number, number]> {
   return values.flatMap((v, i): Array<[number, number]> => (v > 0 ? [[i + 1, v]] : []));
 }
 
-/** The first layer (1-based) whose value is 0, or `null`. */
-export function firstZeroLayer(values: number[]): number | null {
-  const i = values.indexOf(0);
-  return i < 0 ? null : i + 1;
+/**
+ * The layers (1-based) whose value is exactly 0, as text: `layer 3`, `layers 19–20`, or
+ * `layers 1, 4–5`; `null` when there are none.
+ */
+export function zeroLayers(values: number[]): string | null {
+  const layers = values.flatMap((v, i) => (v === 0 ? [i + 1] : []));
+  if (layers.length === 0) return null;
+  const ranges: Array<[number, number]> = [];
+  for (const layer of layers) {
+    const last = ranges[ranges.length - 1];
+    if (last !== undefined && last[1] === layer - 1) last[1] = layer;
+    else ranges.push([layer, layer]);
+  }
+  const text = ranges.map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`)).join(', ');
+  return `${layers.length === 1 ? 'layer' : 'layers'} ${text}`;
 }
 
 function underflowNote(runs: SchemeRun[], pick: (r: SchemeRun) => number[]): string {
   const notes = runs.flatMap((r) => {
-    const layer = firstZeroLayer(pick(r));
-    return layer === null
+    const zeros = zeroLayers(pick(r));
+    return zeros === null
       ? []
-      : [`${SCHEME_LABELS[r.scheme]} is exactly 0 in float32 from layer ${layer} on (not drawn)`];
+      : [`${SCHEME_LABELS[r.scheme]} is exactly 0 in float32 at ${zeros} (not drawn)`];
   });
   return notes.length === 0 ? '' : `; ${notes.join('; ')}`;
 }

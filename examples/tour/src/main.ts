@@ -1,0 +1,80 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type BackendInfo, useBackend } from '@descent/core';
+import { type TourOptions, USAGE, parseTourArgs } from './cli-options';
+import { tourProgress } from './progress';
+import { renderReportHtml } from './report/html';
+import { renderReportJson } from './report/json';
+import { reproducedCount, summaryTable } from './report/summary-table';
+import { runTour } from './run-tour';
+import { SECTION_IDS, type Section } from './section';
+import { SECTIONS } from './sections/registry';
+
+const parsed = parseTourArgs(process.argv.slice(2), process.env.INIT_CWD ?? process.cwd());
+if (!parsed.ok) {
+  console.error(`pnpm tour: ${parsed.error}`);
+  process.exit(1);
+}
+const options = parsed.options;
+if (options.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+process.exitCode = await tour(options);
+
+async function tour(options: TourOptions): Promise<number> {
+  const progress = tourProgress(process.stdout, options.quick);
+  try {
+    const backend = await (options.backend === null ? useBackend() : useBackend(options.backend));
+    const sections = SECTIONS.filter((s) => options.only.includes(s.id));
+    console.log(headerLine(backend, options, sections));
+    const subset = options.only.length < SECTION_IDS.length ? { only: options.only } : {};
+    const run = {
+      ...(await runTour({
+        sections,
+        seed: options.seed,
+        quick: options.quick,
+        backend: backend.name,
+        ...(backend.adapter === undefined ? {} : { adapter: backend.adapter }),
+        reporter: progress,
+      })),
+      ...subset,
+    };
+    progress.stop();
+    mkdirSync(options.out, { recursive: true });
+    const html = join(options.out, 'report.html');
+    const json = join(options.out, 'report.json');
+    writeFileSync(html, renderReportHtml(run));
+    writeFileSync(json, renderReportJson(run));
+    console.log(`\n${summaryTable(run)}\n`);
+    console.log(`${reproducedCount(run.results)} in ${run.seconds.toFixed(1)} s.`);
+    console.log(`report: ${html}\nnumbers: ${json}`);
+    return 0;
+  } catch (error) {
+    progress.stop();
+    console.error(
+      `\npnpm tour crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    return 1;
+  }
+}
+
+/** One line: backend (and adapter), seed, quick or full, the sections and the expected time. */
+function headerLine(
+  backend: BackendInfo,
+  options: TourOptions,
+  sections: readonly Section[],
+): string {
+  const detail =
+    backend.adapter ?? (backend.simd === undefined ? '' : backend.simd ? 'SIMD' : 'no SIMD');
+  const expected = sections.reduce((sum, s) => sum + s.expectedSeconds(options.quick), 0);
+  return (
+    `descent tour: backend ${backend.name}${detail === '' ? '' : ` (${detail})`}, seed ${options.seed}, ` +
+    `${options.quick ? 'quick' : 'full'} run of ${sections.length} section${sections.length === 1 ? '' : 's'}, ` +
+    `expected about ${formatExpected(expected)} on wasm`
+  );
+}
+
+function formatExpected(seconds: number): string {
+  return seconds < 90 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`;
+}
