@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -30,6 +31,7 @@ export default defineConfig({
         : { VK_ICD_FILENAMES: SWIFTSHADER_ICD }),
       XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp',
     },
+    setupFiles: [fileURLToPath(new URL('./tooling/vitest-setup.ts', import.meta.url))],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -13,7 +13,10 @@ if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD))
 process.env.XDG_RUNTIME_DIR ??= '/tmp';
 
 const requested = process.argv.slice(2).filter((a) => a !== '--') as ('webgpu' | 'wasm' | 'cpu')[];
-const info = await useBackend(requested.length > 0 ? requested : undefined);
+const info = await useBackend(
+  requested.length === 1 ? requested[0] : requested.length > 0 ? requested : undefined,
+);
+console.log(`backend: ${info.name} (${info.reason})`);
 console.log('BackendInfo', JSON.stringify(info, null, 2));
 
 const size = 1 << 20;

@@ -75,12 +75,15 @@ export const KERNEL_CASES: CaseGroup = {
           });
         },
       );
-      await property(unknownName(['wasmPaths', 'onFallback']), async (key) => {
-        await expectBadInput(() => useBackend('cpu', { [key]: 1 } as object), {
-          code: 'UNKNOWN_PARAM',
-          mentions: [JSON.stringify(key)],
-        });
-      });
+      await property(
+        unknownName(['wasmPaths', 'onFallback', 'allowSoftwareWebGpu']),
+        async (key) => {
+          await expectBadInput(() => useBackend('cpu', { [key]: 1 } as object), {
+            code: 'UNKNOWN_PARAM',
+            mentions: [JSON.stringify(key)],
+          });
+        },
+      );
       await property(notAPlainObject, async (bad) => {
         await expectBadInput(() => useBackend('cpu', bad as object), {
           code: 'BAD_ARGUMENT',
@@ -96,6 +99,12 @@ export const KERNEL_CASES: CaseGroup = {
           });
         },
       );
+      for (const bad of [1, 'yes', null]) {
+        await expectBadInput(() => useBackend('cpu', { allowSoftwareWebGpu: bad } as object), {
+          code: 'BAD_ARGUMENT',
+          mentions: ['allowSoftwareWebGpu'],
+        });
+      }
       await expectBadInput(() => useBackend('cpu', { wasmPaths: 3 } as object), {
         code: 'BAD_ARGUMENT',
         mentions: ['wasmPaths'],
