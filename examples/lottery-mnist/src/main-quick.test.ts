@@ -25,5 +25,5 @@ it('`start --quick` prints the rounds, the tables and the comparison, and writes
   expect(stdout).toMatch(/Training throughput \d+ samples\/s on wasm/);
   const svg = readFileSync(out, 'utf8');
   expect(svg.startsWith('<svg')).toBe(true);
-  expect(svg.match(/<polyline/g)).toHaveLength(3);
+  expect(svg.match(/<g aria-label="line"/g)).toHaveLength(3);
 }, 300_000);
