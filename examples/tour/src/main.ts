@@ -23,9 +23,15 @@ if (options.help) {
 process.exitCode = await tour(options);
 
 async function tour(options: TourOptions): Promise<number> {
+  let backend: BackendInfo;
+  try {
+    backend = await (options.backend === null ? useBackend() : useBackend(options.backend));
+  } catch (error) {
+    console.error(`pnpm tour: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
   const progress = tourProgress(process.stdout, options.quick);
   try {
-    const backend = await (options.backend === null ? useBackend() : useBackend(options.backend));
     const sections = SECTIONS.filter((s) => options.only.includes(s.id));
     console.log(headerLine(backend, options, sections));
     const subset = options.only.length < SECTION_IDS.length ? { only: options.only } : {};
