@@ -26,7 +26,7 @@ export const OPTIMIZERS: readonly OptimizerSpec[] = [
   { id: 'sgd', label: 'SGD', learningRate: 0.3, make: (lr) => sgd({ learningRate: lr }) },
   {
     id: 'momentum',
-    label: 'SGD + momentum',
+    label: 'Momentum',
     learningRate: 0.03,
     make: (lr) => sgd({ learningRate: lr, momentum: 0.9 }),
   },

@@ -3,7 +3,7 @@ import type { Figure } from '../../section';
 import { CURVE_KINDS, type CurveKind, type LotteryCurves } from './curves';
 
 const NAMES: Record<CurveKind, string> = {
-  ticket: 'winning ticket (IMP, rewound)',
+  ticket: 'winning ticket (IMP)',
   randomReinit: 'random reinitialization',
   randomPruning: 'random pruning',
 };
