@@ -22,7 +22,7 @@ function settingsFor(quick: boolean): ConvergenceSettings {
 export const convergenceSection: Section = {
   id: 'convergence',
   title: 'Initialization keeps a deep signal alive',
-  expectedSeconds: (quick) => (quick ? 10 : 50),
+  expectedSeconds: (quick) => (quick ? 3 : 21),
   async run(context: SectionContext): Promise<SectionResult> {
     const settings = settingsFor(context.quick);
     const runs = await runConvergence(settings, context.seed, context.progress);

@@ -18,7 +18,7 @@ import { type NormalizationVerdict, normalizationVerdict } from './normalization
 export const normalizationSection: Section = {
   id: 'normalization',
   title: 'Normalization allows larger learning rates',
-  expectedSeconds: (quick) => (quick ? 12 : 65),
+  expectedSeconds: (quick) => (quick ? 3 : 18),
   async run(context: SectionContext): Promise<SectionResult> {
     const settings = context.quick ? QUICK_SETTINGS : FULL_SETTINGS;
     const runs = await runNormalization(settings, context.seed, context.progress);
