@@ -7,7 +7,7 @@ import type { SchemeRun } from './convergence/experiment';
 import { zeroLayers } from './convergence/figures';
 import { initializedNet } from './convergence/init-schemes';
 import { signalProfile } from './convergence/signal-profile';
-import { convergenceVerdict } from './convergence/verdict';
+import { convergenceVerdict, twoToTheMinus } from './convergence/verdict';
 
 type SchemeNumbers = {
   lastLayerSignal: number;
@@ -133,6 +133,8 @@ describe('convergenceVerdict', () => {
     const verdict = convergenceVerdict(runs(0), 30);
     expect(verdict.reproduced).toBe(true);
     expect(verdict.lecunPredicted).toBe(2 ** -29);
+    expect(verdict.evidence).toContain('(2⁻²⁹ = 1.9e-9 predicted)');
+    expect(twoToTheMinus(10)).toBe('2⁻¹⁰');
     expect(verdict.summaries.find((s) => s.scheme === 'he')!.finalLoss).toBe(1);
   });
 

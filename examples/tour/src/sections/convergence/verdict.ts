@@ -108,11 +108,18 @@ function evidence(
   return (
     `At layer ${depth} the signal E[z²] is ${preserving} times layer 1's with He, orthogonal ×√2 and LSUV, ` +
     `${sig(by('naive').lastLayerSignal)} with the naive init and ${sig(by('lecun').lastLayerSignal)} with LeCun ` +
-    `(2^−${depth - 1} = ${sig(lecunPredicted)} predicted); their losses went ${losses}, the naive init's ` +
+    `(${twoToTheMinus(depth - 1)} = ${sig(lecunPredicted)} predicted); their losses went ${losses}, the naive init's ` +
     `${loss(by('naive'))}, LeCun's ${loss(by('lecun'))}. ` +
     `Criterion: He, orthogonal and LSUV within [0.1, 10] and their loss (mean of the last ${FINAL_WINDOW} steps) ` +
     `at most ${TRAINED_FRACTION}× the initial; naive below ${sig(VANISHED_BELOW)} with its loss at least ` +
-    `${STALLED_FRACTION}× the initial; LeCun within ${LECUN_FACTOR}× of 2^−${depth - 1}` +
+    `${STALLED_FRACTION}× the initial; LeCun within ${LECUN_FACTOR}× of ${twoToTheMinus(depth - 1)}` +
     (failures.length === 0 ? '.' : `. Not met: ${failures.join('; ')}.`)
   );
+}
+
+const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+
+/** `2⁻²⁹` for 29. */
+export function twoToTheMinus(k: number): string {
+  return `2⁻${[...String(k)].map((d) => SUPERSCRIPT_DIGITS[Number(d)]).join('')}`;
 }
