@@ -31,7 +31,7 @@ export const DEFAULT_OUT = 'tour-report';
 export const USAGE = [
   'Usage: pnpm tour [--quick] [--only <ids>] [--seed <n>] [--out <dir>] [--backend <name>]',
   '',
-  '  --quick            smaller nets and fewer steps: the same claims in about 90 s',
+  '  --quick            smaller nets and fewer steps, the same claims (under 90 s on wasm)',
   `  --only <ids>       run only these sections, comma-separated: ${SECTION_IDS.join(', ')}`,
   '  --seed <n>         seed of every random stream, a non-negative integer (default 1)',
   `  --out <dir>        where report.html and report.json go (default ${DEFAULT_OUT}/)`,
