@@ -21,6 +21,7 @@ describe('parseTourArgs', () => {
       seed: 1,
       out: '/home/me/project/tour-report',
       backend: null,
+      open: true,
       help: false,
     });
   });
@@ -45,6 +46,7 @@ describe('parseTourArgs', () => {
     expect(options('--out=/tmp/x', '--seed=0').out).toBe('/tmp/x');
     expect(options('--seed=0').seed).toBe(0);
     expect(options('--help').help).toBe(true);
+    expect(options('--no-open').open).toBe(false);
   });
 
   it('an unknown section is one line listing the sections', () => {

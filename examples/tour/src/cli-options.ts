@@ -15,6 +15,8 @@ export interface TourOptions {
   out: string;
   /** A backend to use strictly, or `null` for `useBackend()`'s automatic order. */
   backend: BackendName | null;
+  /** Open report.html in the default browser when the tour ends on a desktop; `--no-open` turns it off. */
+  open: boolean;
   /** Print the usage and stop. */
   help: boolean;
 }
@@ -36,6 +38,8 @@ export const USAGE = [
   '  --seed <n>         seed of every random stream, a non-negative integer (default 1)',
   `  --out <dir>        where report.html and report.json go (default ${DEFAULT_OUT}/)`,
   `  --backend <name>   ${BACKENDS.join(', ')}; strict when given (default: the best available)`,
+  '  --no-open          do not open report.html in the browser at the end (it opens only on a',
+  '                     desktop terminal: never in CI or when the output is not a terminal)',
   '  --help             this text',
 ].join('\n');
 
@@ -51,7 +55,7 @@ export const USAGE = [
  * ```ts
  * parseTourArgs(['--quick', '--only', 'ntk,lottery'], '/home/me');
  * // { ok: true, options: { quick: true, only: ['lottery', 'ntk'], seed: 1,
- * //   out: '/home/me/tour-report', backend: null, help: false } }
+ * //   out: '/home/me/tour-report', backend: null, open: true, help: false } }
  * ```
  */
 export function parseTourArgs(argv: readonly string[], baseDir: string): ParsedTourArgs {
@@ -67,6 +71,7 @@ export function parseTourArgs(argv: readonly string[], baseDir: string): ParsedT
         seed: { type: 'string', default: '1' },
         out: { type: 'string', default: DEFAULT_OUT },
         backend: { type: 'string' },
+        'no-open': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -92,6 +97,7 @@ export function parseTourArgs(argv: readonly string[], baseDir: string): ParsedT
       seed,
       out: resolve(baseDir, values.out as string),
       backend,
+      open: values['no-open'] !== true,
       help: values.help === true,
     },
   };

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BackendInfo, useBackend } from '@descent/core';
 import { type TourOptions, USAGE, parseTourArgs } from './cli-options';
+import { fileUrl, openReport } from './open-report';
 import { tourProgress } from './progress';
 import { renderReportHtml } from './report/html';
 import { renderReportJson } from './report/json';
@@ -54,7 +55,13 @@ async function tour(options: TourOptions): Promise<number> {
     writeFileSync(json, renderReportJson(run));
     console.log(`\n${summaryTable(run)}\n`);
     console.log(`${reproducedCount(run.results)} in ${run.seconds.toFixed(1)} s.`);
-    console.log(`report: ${html}\nnumbers: ${json}`);
+    console.log(`report: ${fileUrl(html)}\nnumbers: ${json}`);
+    const where = {
+      platform: process.platform,
+      env: process.env,
+      isTTY: process.stdout.isTTY === true,
+    };
+    if (options.open && openReport(html, where)) console.log('(opened in your browser)');
     return 0;
   } catch (error) {
     progress.stop();
