@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BackendInfo, useBackend } from '@descent/core';
 import { type TourOptions, USAGE, parseTourArgs } from './cli-options';
@@ -10,6 +10,14 @@ import { reproducedCount, summaryTable } from './report/summary-table';
 import { runTour } from './run-tour';
 import { SECTION_IDS, type Section } from './section';
 import { SECTIONS } from './sections/registry';
+
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+// Without a GPU, Dawn finds SwiftShader's Vulkan driver (Debian's chromium package) instead of
+// printing that it found none; useBackend() then ranks that software adapter behind wasm.
+if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) {
+  process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+}
+process.env.XDG_RUNTIME_DIR ??= '/tmp';
 
 const parsed = parseTourArgs(process.argv.slice(2), process.env.INIT_CWD ?? process.cwd());
 if (!parsed.ok) {

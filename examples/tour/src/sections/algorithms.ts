@@ -53,7 +53,7 @@ let sectionRuns = 0;
 export const algorithmsSection: Section = {
   id: 'algorithms',
   title: 'Optimizers and learning-rate schedules',
-  expectedSeconds: (quick) => (quick ? 15 : 80),
+  expectedSeconds: (quick) => (quick ? 9 : 44),
   run: (context) => runAlgorithms(context, context.quick ? QUICK : FULL),
 };
 

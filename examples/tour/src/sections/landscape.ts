@@ -15,7 +15,7 @@ export const landscapeSection: Section = {
   id: 'landscape',
   title: 'Loss landscapes: connected minima, sharper with large batches',
   // measured on wasm with seed 1 (process CPU time: about the wall time on an idle machine)
-  expectedSeconds: (quick) => (quick ? 4 : 45),
+  expectedSeconds: (quick) => (quick ? 2 : 20),
   run: (context) => runLandscape(context, context.quick ? LANDSCAPE_QUICK : LANDSCAPE_FULL),
 };
 

@@ -82,7 +82,7 @@ export const QUICK: LotterySettings = {
 export const lotterySection: Section = {
   id: 'lottery',
   title: 'Lottery tickets',
-  expectedSeconds: (quick) => (quick ? 12 : 50),
+  expectedSeconds: (quick) => (quick ? 6 : 26),
   run: (context) => runLotterySection(context, context.quick ? QUICK : FULL),
 };
 

@@ -24,7 +24,7 @@ export const ntkSection: Section = {
   id: 'ntk',
   title: TITLE,
   // measured on wasm with seed 1 (process CPU time: about the wall time on an idle machine)
-  expectedSeconds: (quick) => (quick ? 3 : 20),
+  expectedSeconds: (quick) => (quick ? 2 : 9),
   run: (context) => runNtk(context, context.quick ? NTK_QUICK : NTK_FULL),
 };
 
