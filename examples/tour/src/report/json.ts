@@ -1,31 +1,11 @@
 import type { TourRun } from '../run-tour';
-import type { JsonValue, SectionId } from '../section';
+import type { SectionResult } from '../section';
 
 /** One section in report.json: its result without the figures. */
-export interface SectionReportJson {
-  id: SectionId;
-  title: string;
-  claim: string;
-  paper: string;
-  setup: string;
-  reproduced: boolean;
-  evidence: string;
-  numbers: { [key: string]: JsonValue };
-  seconds: number;
-}
+export type SectionReportJson = Omit<SectionResult, 'figures' | 'seconds'> & { seconds: number };
 
-/** The content of report.json. */
-export interface TourReportJson {
-  seed: number;
-  backend: string;
-  adapter?: string;
-  quick: boolean;
-  /** The sections asked for with `--only`, when they were (absent: all six). */
-  only?: SectionId[];
-  startedAt: string;
-  seconds: number;
-  sections: SectionReportJson[];
-}
+/** The content of report.json: the run's settings and timing, and each section's result. */
+export type TourReportJson = Omit<TourRun, 'results'> & { sections: SectionReportJson[] };
 
 /**
  * report.json's content for a run: the settings and every section's result and numbers, without
