@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { disposeParams, useBackend } from '@descent/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SectionResult } from '../section';
+import { type QuickRun, runQuick } from '../test-support/run-quick';
 import { convergenceSection } from './convergence';
 import type { SchemeRun } from './convergence/experiment';
 import { zeroLayers } from './convergence/figures';
@@ -24,17 +25,12 @@ beforeAll(async () => {
 describe('convergenceSection (quick, wasm)', () => {
   let result: SectionResult;
   let leaked: number;
-  const phases: string[] = [];
+  let phases: string[];
 
   beforeAll(async () => {
-    const before = tf.memory().numTensors;
-    result = await convergenceSection.run({
-      seed: 1,
-      quick: true,
-      backend: 'wasm',
-      progress: (_done, _total, phase) => phases.push(phase),
-    });
-    leaked = tf.memory().numTensors - before;
+    let progress: QuickRun['progress'];
+    ({ result, leaked, progress } = await runQuick(convergenceSection));
+    phases = progress.map(([, , phase]) => phase);
   }, 300_000);
 
   const scheme = (name: string) =>

@@ -1,7 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '@descent/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SectionResult } from '../section';
+import { type QuickRun, runQuick } from '../test-support/run-quick';
 import { landscapeSection, runLandscape } from './landscape';
 import type { PathMeasure } from './landscape/connect-minima';
 import { BARRIER_RATIO_LIMIT } from './landscape/landscape-result';
@@ -18,20 +17,12 @@ interface MinimumNumbers {
 describe('landscapeSection (quick, wasm)', () => {
   let result: SectionResult;
   let leaked: number;
-  let lastProgress: [number, number] = [0, 0];
+  let lastProgress: [number, number, string] | undefined;
 
   beforeAll(async () => {
-    await useBackend('wasm');
-    const before = tf.memory().numTensors;
-    result = await landscapeSection.run({
-      seed: 1,
-      quick: true,
-      backend: 'wasm',
-      progress: (done, total) => {
-        lastProgress = [done, total];
-      },
-    });
-    leaked = tf.memory().numTensors - before;
+    let progress: QuickRun['progress'];
+    ({ result, leaked, progress } = await runQuick(landscapeSection));
+    lastProgress = progress.at(-1);
   });
 
   it('describes itself, reports its progress to the end and frees every tensor', () => {
@@ -42,8 +33,8 @@ describe('landscapeSection (quick, wasm)', () => {
     }
     expect(result.figures).toHaveLength(2);
     for (const figure of result.figures) expect(figure.svg.startsWith('<svg')).toBe(true);
-    expect(lastProgress[0]).toBe(lastProgress[1]);
-    expect(lastProgress[1]).toBeGreaterThan(0);
+    expect(lastProgress?.[0]).toBe(lastProgress?.[1]);
+    expect(lastProgress?.[1]).toBeGreaterThan(0);
     expect(leaked).toBe(0);
   });
 

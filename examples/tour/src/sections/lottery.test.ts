@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@descent/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SectionContext, SectionResult } from '../section';
+import { type QuickRun, runQuick } from '../test-support/run-quick';
 import { type LotterySettings, QUICK, lotterySection, runLotterySection } from './lottery';
 
 const context = (quick: boolean): SectionContext => ({
@@ -19,16 +19,10 @@ interface Curves {
 describe('lottery section (quick, wasm)', () => {
   let result: SectionResult;
   let leaked: number;
-  const progress: Array<[number, number]> = [];
+  let progress: QuickRun['progress'];
 
   beforeAll(async () => {
-    await useBackend('wasm');
-    const before = tf.memory().numTensors;
-    result = await lotterySection.run({
-      ...context(true),
-      progress: (done, total) => progress.push([done, total]),
-    });
-    leaked = tf.memory().numTensors - before;
+    ({ result, leaked, progress } = await runQuick(lotterySection));
   }, 600_000);
 
   it('leaks no tensor and reports progress up to its total', () => {

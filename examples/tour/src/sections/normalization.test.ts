@@ -3,6 +3,7 @@ import { disposeParams, useBackend } from '@descent/core';
 import { mnist } from '@descent/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SectionResult } from '../section';
+import { runQuick } from '../test-support/run-quick';
 import { lossCurve } from './convergence/loss-curve';
 import { normalizationSection } from './normalization';
 import type { RateRun } from './normalization/experiment';
@@ -23,14 +24,7 @@ describe('normalizationSection (quick, wasm)', () => {
   let leaked: number;
 
   beforeAll(async () => {
-    const before = tf.memory().numTensors;
-    result = await normalizationSection.run({
-      seed: 1,
-      quick: true,
-      backend: 'wasm',
-      progress: () => {},
-    });
-    leaked = tf.memory().numTensors - before;
+    ({ result, leaked } = await runQuick(normalizationSection));
   }, 300_000);
 
   const variant = (name: string) =>

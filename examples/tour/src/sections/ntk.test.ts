@@ -1,7 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '@descent/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SectionResult } from '../section';
+import { type QuickRun, runQuick } from '../test-support/run-quick';
 import { NTK_SLOPE_THRESHOLD, ntkSection, runNtk } from './ntk';
 import type { InitDistance } from './ntk/kernel-at-init';
 import type { KernelMovement } from './ntk/kernel-movement';
@@ -12,20 +11,12 @@ const progress = () => {};
 describe('ntkSection (quick, wasm)', () => {
   let result: SectionResult;
   let leaked: number;
-  let lastProgress: [number, number] = [0, 0];
+  let lastProgress: [number, number, string] | undefined;
 
   beforeAll(async () => {
-    await useBackend('wasm');
-    const before = tf.memory().numTensors;
-    result = await ntkSection.run({
-      seed: 1,
-      quick: true,
-      backend: 'wasm',
-      progress: (done, total) => {
-        lastProgress = [done, total];
-      },
-    });
-    leaked = tf.memory().numTensors - before;
+    let progress: QuickRun['progress'];
+    ({ result, leaked, progress } = await runQuick(ntkSection));
+    lastProgress = progress.at(-1);
   });
 
   it('describes itself, reports its progress to the end and frees every tensor', () => {
@@ -36,8 +27,8 @@ describe('ntkSection (quick, wasm)', () => {
     }
     expect(result.figures).toHaveLength(1);
     expect(result.figures[0]?.svg.startsWith('<svg')).toBe(true);
-    expect(lastProgress[0]).toBe(lastProgress[1]);
-    expect(lastProgress[1]).toBeGreaterThan(0);
+    expect(lastProgress?.[0]).toBe(lastProgress?.[1]);
+    expect(lastProgress?.[1]).toBeGreaterThan(0);
     expect(leaked).toBe(0);
   });
 
