@@ -1,0 +1,2 @@
+// Explicit named re-exports of the package's public API.
+export {};
