@@ -85,9 +85,8 @@ forEachBackend('descent initializers equal @descent/init bit for bit', () => {
   }
 });
 
-describe('an initializer without a seed', () => {
+forEachBackend('an initializer without a seed', () => {
   it('draws one at construction and records it, so the config reproduces its tensors', async () => {
-    await tf.setBackend('cpu');
     const s = SCHEMES.find((c) => c.name === 'heNormal')!;
     const [a, b] = [s.make({}), s.make({})];
     const seed = a.getConfig().seed as number;
