@@ -184,9 +184,23 @@ function checkWrapperArgs(owner: string, args: KernelWrapperArgs): KernelWrapper
   }
   if (layer.built) checkBuiltKernel(owner, layer);
   const inherit = args.inputShape == null && args.batchInputShape == null;
-  return inherit && layer.batchInputShape != null
-    ? { ...args, batchInputShape: layer.batchInputShape }
-    : args;
+  return {
+    ...args,
+    name: args.name || defaultName(owner),
+    ...(inherit && layer.batchInputShape != null ? { batchInputShape: layer.batchInputShape } : {}),
+  };
+}
+
+const nameCounts = new Map<string, number>();
+
+/**
+ * `weight_normalization_1`, `weight_normalization_2`, … for the factory `weightNormalization`
+ * (tfjs would derive `descent._weight_normalization_…` from the registered class name).
+ */
+function defaultName(owner: string): string {
+  const count = (nameCounts.get(owner) ?? 0) + 1;
+  nameCounts.set(owner, count);
+  return `${owner.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_${count}`;
 }
 
 function checkBuiltKernel(owner: string, layer: Layer): void {

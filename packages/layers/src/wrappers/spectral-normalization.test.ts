@@ -130,6 +130,13 @@ forEachBackend('spectralNormalization', () => {
     model.dispose();
   });
 
+  it('takes unique default names spectral_normalization_<n>', () => {
+    const [a, b] = [wrappedDense(), wrappedDense()];
+    expect(a.name).toMatch(/^spectral_normalization_\d+$/);
+    expect(b.name).toMatch(/^spectral_normalization_\d+$/);
+    expect(a.name).not.toBe(b.name);
+  });
+
   it('names its weights kernel, bias (the inner order), then u (not trainable)', () => {
     const model = tfl.sequential({ layers: [wrappedDense({ name: 'sn' })] });
     expect(model.layers[0]?.weights.map((w) => w.originalName)).toEqual([

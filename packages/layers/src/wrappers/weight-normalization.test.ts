@@ -85,6 +85,13 @@ forEachBackend('weightNormalization', () => {
     model.dispose();
   });
 
+  it('takes unique default names weight_normalization_<n>', () => {
+    const [a, b] = [wrappedDense(), wrappedDense()];
+    expect(a.name).toMatch(/^weight_normalization_\d+$/);
+    expect(b.name).toMatch(/^weight_normalization_\d+$/);
+    expect(a.name).not.toBe(b.name);
+  });
+
   it('names its weights kernel, bias (the inner order), then g', () => {
     const model = tfl.sequential({ layers: [wrappedDense({ name: 'wn' })] });
     expect(model.layers[0]?.weights.map((w) => w.originalName)).toEqual([
