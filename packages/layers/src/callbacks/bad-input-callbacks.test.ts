@@ -5,16 +5,29 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { expect, it } from 'vitest';
-import { expectBadInput, forEachBackend } from '@descent/core/testing';
+import { expectBadInput, expectDescentErrorAsync, forEachBackend } from '@descent/core/testing';
+import { LearningRateScheduler } from './learning-rate-scheduler';
 import { PruningCallback } from './pruning-callback';
+import { ScheduleLogger } from './schedule-logger';
 import { regressionData, tinyModel } from './test-support/tiny-model';
 
 const FIT = { epochs: 1, batchSize: 8, shuffle: false, verbose: 0 } as const;
 
-function compiledModel(): tfl.Sequential {
+function compiledModel(optimizer: tf.Optimizer = tf.train.sgd(0.1)): tfl.Sequential {
   const model = tinyModel();
-  model.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+  model.compile({ optimizer, loss: 'meanSquaredError' });
   return model;
+}
+
+/** A `tf.Optimizer` without a learning rate. */
+class NoRateOptimizer extends tf.Optimizer {
+  static get className(): string {
+    return 'descentTest.NoRate';
+  }
+  applyGradients(): void {}
+  override getConfig(): tf.serialization.ConfigDict {
+    return {};
+  }
 }
 
 function disposeModel(model: tfl.LayersModel): void {
@@ -99,5 +112,77 @@ forEachBackend('bad input (callbacks)', () => {
     tf.dispose([xs, ys]);
     good.dispose();
     disposeModel(model);
+  });
+
+  it('LearningRateScheduler refuses a bad schedule, bad options, bad values and optimizers', async () => {
+    const bad: [() => unknown, string, string[]][] = [
+      [() => new LearningRateScheduler(null as never), 'BAD_ARGUMENT', ['schedule', 'null']],
+      [() => new LearningRateScheduler(0.1 as never), 'BAD_ARGUMENT', ['schedule', '0.1']],
+      [
+        () => new LearningRateScheduler(() => 0.1, { per: 'step' } as never),
+        'BAD_ARGUMENT',
+        ['options.per', '"step"'],
+      ],
+      [
+        () => new LearningRateScheduler(() => 0.1, { every: 'epoch' } as never),
+        'UNKNOWN_PARAM',
+        ['every'],
+      ],
+      [
+        () => new LearningRateScheduler(() => 0.1, 3 as never),
+        'BAD_ARGUMENT',
+        ['LearningRateScheduler'],
+      ],
+    ];
+    for (const [make, code, mentions] of bad) {
+      await expectBadInput(make, { code: code as never, mentions });
+    }
+    const model = compiledModel();
+    const values: [unknown, string, string[]][] = [
+      [-0.1, 'BAD_HYPERPARAM', ['epoch 0', '-0.1', '≥ 0']],
+      [Number.NaN, 'NON_FINITE', ['epoch 0', 'NaN']],
+      [Number.POSITIVE_INFINITY, 'NON_FINITE', ['epoch 0']],
+      ['0.1', 'BAD_ARGUMENT', ['epoch 0', '"0.1"']],
+    ];
+    for (const [value, code, mentions] of values) {
+      const scheduler = new LearningRateScheduler(() => value as number);
+      await expectFitRefused(model, scheduler, code as never, mentions);
+      expect((model.optimizer as unknown as { learningRate: number }).learningRate).toBe(0.1);
+    }
+    // A value refused mid-epoch stops fit after the steps before it; tfjs-layers' fit itself then
+    // leaks the tensors of the interrupted epoch (any callback that throws there does), so only
+    // the error and the learning rate are checked.
+    const perBatch = new LearningRateScheduler((step) => (step < 1 ? 0.05 : -1), { per: 'batch' });
+    const { xs, ys } = regressionData();
+    await expectDescentErrorAsync(
+      () => model.fit(xs, ys, { ...FIT, callbacks: [perBatch] }),
+      'BAD_HYPERPARAM',
+      'step 1',
+      '-1',
+    );
+    expect((model.optimizer as unknown as { learningRate: number }).learningRate).toBe(0.05);
+    tf.dispose([xs, ys]);
+    disposeModel(model);
+    const noRate = compiledModel(new NoRateOptimizer());
+    await expectFitRefused(noRate, new LearningRateScheduler(() => 0.1), 'BAD_ARGUMENT', [
+      'descentTest.NoRate',
+      'no learning rate',
+    ]);
+    disposeModel(noRate);
+  });
+
+  it('ScheduleLogger refuses bad options', async () => {
+    const bad: [() => unknown, string, string[]][] = [
+      [
+        () => new ScheduleLogger({ print: 'yes' } as never),
+        'BAD_ARGUMENT',
+        ['options.print', '"yes"'],
+      ],
+      [() => new ScheduleLogger({ verbose: true } as never), 'UNKNOWN_PARAM', ['verbose']],
+      [() => new ScheduleLogger(null as never), 'BAD_ARGUMENT', ['ScheduleLogger']],
+    ];
+    for (const [make, code, mentions] of bad) {
+      await expectBadInput(make, { code: code as never, mentions });
+    }
   });
 });
