@@ -1,69 +1,171 @@
 #!/usr/bin/env node
-// Packs @descent/core as it would be published, installs it into an empty project next to
-// @tensorflow/tfjs-core and @tensorflow/tfjs-backend-wasm only, and checks that both `import`
-// and `require` work there, that useBackend() announces its fallback and lands on wasm, that
-// tf.grad works, and that the fused kernel runs in place.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// The install smoke test, for every published package, the way a library author meets it:
+// `pnpm pack` each package (its prepack builds dist/), then for each one a fresh project that
+// installs only that tarball, the descent tarballs it depends on, its declared (non-optional)
+// peers and the wasm backend; there a consumer that makes one real call runs through `import`
+// (ESM) and `require` (CJS), and `tsc --noEmit` type-checks it against both type entry points.
+//
+//   node tooling/pack-smoke.mjs              # every package
+//   node tooling/pack-smoke.mjs core optim   # these only
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
+const exec = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const work = mkdtempSync(join(tmpdir(), 'descent-pack-'));
-const run = (cmd, args, cwd) =>
-  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+const consumers = join(root, 'tooling', 'pack-smoke');
+const TFJS = '4.22.0';
+const CONCURRENCY = 3;
 
-try {
-  run('pnpm', ['--filter', '@descent/core', 'pack', '--pack-destination', work], root);
-  const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
-  writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'empty-app', private: true }));
-  run(
-    'npm',
-    [
-      'install',
-      '--no-audit',
-      '--no-fund',
-      '--loglevel=error',
-      `./${tarball}`,
-      '@tensorflow/tfjs-core@4.22.0',
-      '@tensorflow/tfjs-backend-wasm@4.22.0',
-    ],
-    work,
-  );
+const manifests = Object.fromEntries(
+  readdirSync(join(root, 'packages')).map((dir) => {
+    const manifest = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
+    return [dir, manifest];
+  }),
+);
+const dirOf = Object.fromEntries(Object.entries(manifests).map(([dir, m]) => [m.name, dir]));
+const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(manifests);
 
-  const body = `
-    const fallbacks = [];
-    const info = await core.useBackend(undefined, { onFallback: (f) => fallbacks.push(f.name) });
-    if (info.name !== 'wasm') throw new Error('expected wasm, got ' + info.name);
-    if (fallbacks.join() !== 'webgpu') throw new Error('expected the webgpu fallback to be announced, got ' + fallbacks);
-    const x = tf.tensor([1, 2, 3]);
-    const dx = await tf.grad((v) => tf.sum(tf.mul(v, v)))(x).data();
-    if (Array.from(dx).join() !== '2,4,6') throw new Error('tf.grad gave ' + Array.from(dx));
-    const p = tf.variable(tf.tensor([1, 2, 3, 4, 5]));
-    const path = core.scaledSubtract(p, tf.ones([5]), 0.5);
-    const values = Array.from(await p.data()).join();
-    if (path !== 'wasm-simd' || values !== '0.5,1.5,2.5,3.5,4.5') throw new Error('scaledSubtract: ' + path + ' ' + values);
-    console.log(KIND + ': useBackend → ' + info.name + ' (simd ' + info.simd + ', gradients ' + info.gradients + '), tf.grad and scaledSubtract ok');
-  `;
-  writeFileSync(
-    join(work, 'esm.mjs'),
-    `import * as tf from '@tensorflow/tfjs-core';\nimport * as core from '@descent/core';\nconst KIND = 'import';\n${body}`,
-  );
-  writeFileSync(
-    join(work, 'cjs.cjs'),
-    `const tf = require('@tensorflow/tfjs-core');\nconst core = require('@descent/core');\nconst KIND = 'require';\n(async () => {${body}})().catch((e) => { console.error(e); process.exit(1); });`,
-  );
-  for (const script of ['esm.mjs', 'cjs.cjs']) {
-    const out = run('node', [script], work);
-    console.log(
-      out
-        .split('\n')
-        .filter((l) => /useBackend/.test(l))
-        .join('\n'),
-    );
+/** `@descent/*` packages `dir` needs at run time, itself included. */
+function descentClosure(dir, seen = new Set()) {
+  if (seen.has(dir)) return seen;
+  seen.add(dir);
+  for (const dep of Object.keys(manifests[dir].dependencies ?? {})) {
+    if (dirOf[dep]) descentClosure(dirOf[dep], seen);
   }
-  console.log('pack-smoke: ok');
+  return seen;
+}
+
+/** Declared peers that are not optional (at the version the repository tests), plus the wasm backend. */
+function peersOf(dirs) {
+  const peers = new Set([`@tensorflow/tfjs-backend-wasm@${TFJS}`]);
+  for (const dir of dirs) {
+    const { peerDependencies = {}, peerDependenciesMeta = {} } = manifests[dir];
+    for (const name of Object.keys(peerDependencies)) {
+      if (peerDependenciesMeta[name]?.optional) continue;
+      peers.add(name.startsWith('@tensorflow/') ? `${name}@${TFJS}` : name);
+    }
+  }
+  return [...peers];
+}
+
+const PRELUDE = `
+/** @type {(ok: boolean, message: string) => void} */
+const check = (ok, message) => { if (!ok) throw new Error(message); };
+/** @type {(what: string) => void} */
+const report = (what) => console.log(\`\${KIND}: \${what}\`);
+`;
+
+function consumerFiles(dir) {
+  const body = readFileSync(join(consumers, `${dir}.js`), 'utf8');
+  const name = manifests[dir].name;
+  const esm = `// @ts-check
+import * as tf from '@tensorflow/tfjs-core';
+import * as core from '@descent/core';
+import * as pkg from '${name}';
+const KIND = 'import';
+${PRELUDE}
+void pkg;
+${body}`;
+  const cjs = `// @ts-check
+const tf = require('@tensorflow/tfjs-core');
+const core = require('@descent/core');
+const pkg = require('${name}');
+const KIND = 'require';
+${PRELUDE}
+void pkg;
+(async () => {
+${body}
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+  return { 'consumer.mjs': esm, 'consumer.cjs': cjs };
+}
+
+const TSCONFIG = {
+  compilerOptions: {
+    module: 'node16',
+    moduleResolution: 'node16',
+    target: 'es2022',
+    lib: ['es2023', 'dom'],
+    types: ['node'],
+    typeRoots: [join(root, 'node_modules', '@types')],
+    allowJs: true,
+    checkJs: true,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+  },
+  files: ['consumer.mjs', 'consumer.cjs'],
+};
+
+async function smoke(dir, tarballs, work) {
+  const project = join(work, dir);
+  mkdirSync(project);
+  const closure = [...descentClosure(dir)];
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: `smoke-${dir}`, private: true, type: 'commonjs' }),
+  );
+  const installs = [...closure.map((d) => tarballs[d]), ...peersOf(closure)];
+  await exec('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...installs], {
+    cwd: project,
+  });
+  for (const [file, text] of Object.entries(consumerFiles(dir))) {
+    writeFileSync(join(project, file), text);
+  }
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG));
+  const lines = [];
+  for (const file of ['consumer.mjs', 'consumer.cjs']) {
+    const { stdout } = await exec('node', [file], { cwd: project });
+    lines.push(...stdout.split('\n').filter((l) => /^(import|require): /.test(l)));
+  }
+  // The repository's TypeScript, resolving every module from the project's own node_modules.
+  await exec(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: project });
+  return `${manifests[dir].name} (with ${installs.length - closure.length} peers${closure.length > 1 ? `, ${closure.length - 1} descent deps` : ''}): ${lines.join(' | ')}; tsc ok`;
+}
+
+async function packAll(dirs, destination) {
+  const tarballs = {};
+  for (const dir of dirs) {
+    const before = new Set(readdirSync(destination));
+    await exec('pnpm', ['pack', '--pack-destination', destination], {
+      cwd: join(root, 'packages', dir),
+    });
+    const made = readdirSync(destination).find((f) => !before.has(f));
+    tarballs[dir] = join(destination, made);
+  }
+  return tarballs;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'descent-pack-'));
+const started = Date.now();
+let failed = 0;
+try {
+  const needed = new Set(wanted.flatMap((dir) => [...descentClosure(dir)]));
+  const tarballs = await packAll([...needed], work);
+  const queue = [...wanted];
+  const worker = async () => {
+    for (let dir = queue.shift(); dir; dir = queue.shift()) {
+      try {
+        console.log(`pack-smoke: ✓ ${await smoke(dir, tarballs, work)}`);
+      } catch (error) {
+        failed++;
+        const detail = [error.stdout, error.stderr, error.message].filter(Boolean).join('\n');
+        console.error(`pack-smoke: ✗ ${manifests[dir].name}\n${detail}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
+const seconds = ((Date.now() - started) / 1000).toFixed(0);
+console.log(
+  failed
+    ? `pack-smoke: ${failed} package(s) failed (${seconds} s)`
+    : `pack-smoke: ok, ${wanted.length} packages (${seconds} s)`,
+);
+process.exit(failed ? 1 : 0);
