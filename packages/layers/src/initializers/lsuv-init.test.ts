@@ -191,7 +191,7 @@ forEachBackend('lsuvInit', () => {
       const after = await read(layer.kernel.read());
       const ratio = after[0]! / before[i]![0]!;
       expect(ratio).toBeGreaterThan(10);
-      after.forEach((a, j) => expect(a).toBeCloseTo(before[i]![j]! * ratio, 5));
+      for (const [j, a] of after.entries()) expect(a).toBeCloseTo(before[i]![j]! * ratio, 5);
       expect(report[i]!.converged).toBe(true);
     }
     x.dispose();
