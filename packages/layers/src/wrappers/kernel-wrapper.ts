@@ -110,8 +110,9 @@ export abstract class KernelWrapper extends tfl.layers.Layer {
     super.nonTrainableWeights = weights;
   }
 
-  override get losses(): Layer['losses'] {
-    return this.layer == null ? super.losses : [...this.layer.losses, ...super.losses];
+  /** The inner layer's regularization losses (on its stored kernel and bias), then the wrapper's. */
+  override calculateLosses(): tf.Scalar[] {
+    return [...this.layer.calculateLosses(), ...super.calculateLosses()];
   }
 
   override setFastWeightInitDuringBuild(value: boolean): void {
@@ -129,7 +130,7 @@ export abstract class KernelWrapper extends tfl.layers.Layer {
 }
 
 /**
- * The arguments of a wrapper's constructor from its serialized config: the inner layer rebuilt
+ * Internal: the arguments of a wrapper's constructor from its serialized config: the inner layer rebuilt
  * from `config.layer` through tfjs's serialization registry (the one tfjs-layers reads), the other
  * keys as they are.
  */

@@ -216,7 +216,8 @@ forEachBackend('spectralNormalization', () => {
       sigmaOf(before[0] as number[], before[2] as number[], 3, 8) /
         (await spectralNormValue(start));
     expect(startError).toBeGreaterThan(0.1); // the random start is far from σ_max
-    // 30 steps of one power iteration each: within 1e-4 (measured 3.5e-6 on cpu and wasm).
+    // 30 fit steps of one power iteration each: within 1e-4 (measured 3.5e-6 on cpu and wasm;
+    // 24 steps gave 2.9e-5, 15 steps 5e-5: the kernel moves while u converges).
     expect(Math.abs(estimate - exact) / exact).toBeLessThan(1e-4);
     const normalized = tf.div(W1, estimate);
     expect(Math.abs((await spectralNormValue(normalized)) - 1)).toBeLessThan(1e-4);

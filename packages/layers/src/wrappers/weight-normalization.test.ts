@@ -147,6 +147,25 @@ forEachBackend('weightNormalization', () => {
     wrapper.dispose();
   });
 
+  it("adds the inner layer's regularization losses (on v) to the model's", async () => {
+    const wrapper = weightNormalization({
+      layer: tfl.layers.dense({
+        units: 4,
+        inputShape: [3],
+        kernelRegularizer: tfl.regularizers.l2({ l2: 0.5 }),
+      }),
+    });
+    const model = tfl.sequential({ layers: [wrapper] });
+    model.setWeights([tf.tensor2d(V, [3, 4]), tf.tensor1d(B), tf.tensor1d(G)]);
+    const losses = model.calculateLosses();
+    expect(losses.length).toBe(1);
+    await expectClose(losses[0] as tf.Scalar, 0.5 * V.reduce((s, v) => s + v * v, 0), {
+      rtol: 1e-5,
+    });
+    tf.dispose(losses);
+    model.dispose();
+  });
+
   it('freezes the inner layer and g when not trainable', () => {
     const wrapper = wrappedDense();
     const model = tfl.sequential({ layers: [wrapper] });
