@@ -5,10 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { ParamInfo, Params } from '@descent/core';
+import type { DescentErrorCode, ParamInfo, Params } from '@descent/core';
 import { expectBadInput, forEachBackend } from '@descent/core/testing';
-import { it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { fromLayersModel } from './from-layers-model';
+import { lotteryTicket } from './lottery-ticket';
 
 function tinyNet(): tfl.Sequential {
   return tfl.sequential({
@@ -175,6 +176,117 @@ forEachBackend('bad input: fromLayersModel(…).apply', () => {
       mentions: ['options must be an object'],
     });
     tf.dispose([wide, flat, x]);
+    net.dispose();
+  });
+});
+
+forEachBackend('bad input: lotteryTicket', () => {
+  const x = () => tf.ones([8, 2]);
+  const y = () => tf.ones([8, 1]);
+
+  function compiledNet(): tfl.Sequential {
+    const net = tinyNet();
+    net.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+    return net;
+  }
+
+  it('refuses bad options before any training, leaving the weights as they were', async () => {
+    const net = compiledNet();
+    const [xs, ys] = [x(), y()];
+    const train = vi.fn(async () => undefined);
+    const evaluate = vi.fn(() => ({ loss: 0, accuracy: 1 }));
+    const good = { model: net, train, evaluate, rounds: 1 };
+    const cases: [Record<string, unknown>, DescentErrorCode, string[]][] = [
+      [{ ...good, model: 'net' }, 'BAD_ARGUMENT', ['model must be a tf.LayersModel']],
+      [{ ...good, train: 3 }, 'BAD_ARGUMENT', ['lotteryTicket.train must be fit arguments']],
+      [
+        { ...good, train: { x: [1], y: ys } },
+        'BAD_ARGUMENT',
+        ['lotteryTicket.train.x must be a tf.Tensor'],
+      ],
+      [{ ...good, train: { x: xs, y: null } }, 'BAD_ARGUMENT', ['lotteryTicket.train.y']],
+      [
+        { ...good, train: { x: xs, y: ys, callbacks: [] } },
+        'BAD_ARGUMENT',
+        ['lotteryTicket.train.callbacks'],
+      ],
+      [
+        { ...good, evaluate: undefined },
+        'BAD_ARGUMENT',
+        ['lotteryTicket.evaluate must be a function'],
+      ],
+      [{ ...good, compile: 'adam' }, 'BAD_ARGUMENT', ['lotteryTicket.compile must be a function']],
+      [{ ...good, epochs: 3 }, 'UNKNOWN_PARAM', ['epochs']],
+      [{ ...good, rounds: -1 }, 'BAD_HYPERPARAM', ['imp.rounds']],
+      [{ ...good, rate: 2 }, 'BAD_HYPERPARAM', ['imp.rate']],
+      [
+        { ...good, info: { 'nope/kernel': {} } },
+        'BAD_ARGUMENT',
+        ['fromLayersModel.info["nope/kernel"]'],
+      ],
+    ];
+    for (const [options, code, mentions] of cases) {
+      await expectBadInput(() => lotteryTicket(options as never), {
+        code,
+        mentions,
+        unchanged: net.getWeights(),
+      });
+    }
+    expect(train).not.toHaveBeenCalled();
+    expect(evaluate).not.toHaveBeenCalled();
+    tf.dispose([xs, ys]);
+    net.optimizer.dispose();
+    net.dispose();
+  });
+
+  it('refuses a model that is not compiled when no compile is given', async () => {
+    const net = tinyNet();
+    await expectBadInput(
+      () =>
+        lotteryTicket({
+          model: net,
+          train: async () => undefined,
+          evaluate: () => ({ loss: 0, accuracy: 1 }),
+          rounds: 1,
+        }),
+      {
+        code: 'BAD_ARGUMENT',
+        mentions: ['options.model is not compiled', 'options.compile'],
+        unchanged: net.getWeights(),
+      },
+    );
+    net.dispose();
+  });
+
+  it('restores the weights when training fails: too few batches for rewindTo, a bad evaluation', async () => {
+    const net = compiledNet();
+    const [xs, ys] = [x(), y()];
+    const train = { x: xs, y: ys, epochs: 1, batchSize: 4 };
+    await expectBadInput(
+      () =>
+        lotteryTicket({
+          model: net,
+          train,
+          evaluate: () => ({ loss: 0, accuracy: 1 }),
+          rounds: 1,
+          rewindTo: 5,
+        }),
+      {
+        code: 'BAD_HYPERPARAM',
+        mentions: ['imp.rewindTo is 5', 'only 2 steps'],
+        unchanged: net.getWeights(),
+      },
+    );
+    await expectBadInput(
+      () => lotteryTicket({ model: net, train, evaluate: () => ({ loss: 0 }) as never, rounds: 1 }),
+      {
+        code: 'BAD_ARGUMENT',
+        mentions: ['imp.evaluate must return { loss: number, accuracy'],
+        unchanged: net.getWeights(),
+      },
+    );
+    tf.dispose([xs, ys]);
+    net.optimizer.dispose();
     net.dispose();
   });
 });
