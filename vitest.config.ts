@@ -36,9 +36,13 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: process.env.CI ? ['verbose'] : ['default'],
-    projects: projects.map(({ dir, name }) => ({
-      extends: true,
-      test: { name, root: dir, include: ['src/**/*.test.ts'] },
-    })),
+    projects: [
+      ...projects.map(({ dir, name }) => ({
+        extends: true as const,
+        test: { name, root: dir, include: ['src/**/*.test.ts'] },
+      })),
+      // The repository's own checks (export maps, changesets), tested on fixtures.
+      { extends: true, test: { name: 'tooling', root: 'tooling', include: ['test/**/*.test.ts'] } },
+    ],
   },
 });

@@ -2,7 +2,7 @@
 // Run in a package folder after `build`: publint, @arethetypeswrong/cli, and a check that no
 // TensorFlow.js code was bundled into dist/ (tfjs is a peer and must stay external).
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { publint } from 'publint';
@@ -36,7 +36,10 @@ const TFJS_MARKERS = [
   /function registerKernel\(/,
   /class Engine\b/,
 ];
-for (const file of readdirSync(join(pkgDir, 'dist'), { recursive: true })) {
+const built = existsSync(join(pkgDir, 'dist'))
+  ? readdirSync(join(pkgDir, 'dist'), { recursive: true })
+  : [];
+for (const file of built) {
   if (!/\.(c|m)?js$/.test(file)) continue;
   const text = readFileSync(join(pkgDir, 'dist', file), 'utf8');
   const marker = TFJS_MARKERS.find((m) => m.test(text));
