@@ -85,6 +85,26 @@ forEachBackend('descent initializers equal @descent/init bit for bit', () => {
   }
 });
 
+forEachBackend('one initializer shared by two layers', () => {
+  it('gives them different kernels: the first and second draw of its seeded stream', async () => {
+    const s = SCHEMES.find((c) => c.name === 'glorotUniform')!;
+    const shared = s.make({ seed: 21 });
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.dense({ inputShape: [6], units: 6, kernelInitializer: shared }),
+        tfl.layers.dense({ units: 6, kernelInitializer: shared }),
+      ],
+    });
+    const kernels = [
+      await values(model.layers[0]!.getWeights()[0]!.clone()),
+      await values(model.layers[1]!.getWeights()[0]!.clone()),
+    ];
+    expect(kernels[1]).not.toEqual(kernels[0]);
+    expect(kernels).toEqual(await referenceStream(s.reference, [6, 6], {}, 21, 2));
+    model.dispose();
+  });
+});
+
 forEachBackend('an initializer without a seed', () => {
   it('draws one at construction and records it, so the config reproduces its tensors', async () => {
     const s = SCHEMES.find((c) => c.name === 'heNormal')!;

@@ -4,7 +4,7 @@ import { DescentError, Rng, describeValue, formatShape, isPlainObject } from '@d
 import { type InitializerName, type RandomOptions, initializer } from '@descent/init';
 
 /** tfjs-layers' `Initializer`, the type every `kernelInitializer` must have. */
-export type LayersInitializer = ReturnType<typeof tfl.initializers.zeros>;
+type LayersInitializer = ReturnType<typeof tfl.initializers.zeros>;
 
 /**
  * tfjs-layers' own `Initializer` base class. It is not exported, but `getInitializer` accepts an

@@ -58,7 +58,8 @@ const KEYS = ['tolVar', 'maxIters', 'orthogonalStart', 'zeroBiases', 'rng', 'see
  * layer), as `@descent/init`'s `lsuv` does with its taps. Everything runs in inference mode
  * (`predict`, batch normalization on its moving statistics). A layer's input comes from a
  * sub-model `tfl.model({ inputs: model.inputs, outputs: layer.input })` with the earlier layers
- * already final. Layers inside a nested model are not visited; other weights are not touched.
+ * already final. Layers inside a nested model, and layers whose weights have other names
+ * (depthwise or separable convolutions), are not visited; other weights are not touched.
  * A layer whose output has zero variance cannot be rescaled and is reported with
  * `converged: false`. Kernel constraints apply on every write, as they do in `fit`.
  *
