@@ -8,6 +8,9 @@ import { magnitudeScores, prune } from '@descent/lottery';
 import { mlp } from '@descent/nets';
 import { empiricalNtk } from '@descent/ntk';
 import { expect, it } from 'vitest';
+import { groupNormalization } from '../normalization/group-normalization';
+import { spectralNormalization } from '../wrappers/spectral-normalization';
+import { weightNormalization } from '../wrappers/weight-normalization';
 import { fromLayersModel } from './from-layers-model';
 
 const SIZES = [4, 6, 5, 3] as const;
@@ -417,6 +420,101 @@ forEachBackend('fromLayersModel: batch normalization, conv and layer norm', () =
     });
     expect(tapped.map((t) => t.layer)).toEqual([conv?.name, dense?.name]);
     tf.dispose([x, predicted]);
+    layers.dispose();
+  });
+});
+
+/** weight-normalized dense relu → group norm → spectral-normalized dense. */
+function descentNet(): tfl.Sequential {
+  return tfl.sequential({
+    layers: [
+      weightNormalization({
+        inputShape: [6],
+        layer: tfl.layers.dense({
+          units: 8,
+          activation: 'relu',
+          biasInitializer: tfl.initializers.randomNormal({ stddev: 0.3, seed: 12 }),
+          kernelInitializer: tfl.initializers.glorotNormal({ seed: 13 }),
+        }),
+      }),
+      groupNormalization({ groups: 2 }),
+      spectralNormalization({
+        seed: 3,
+        layer: tfl.layers.dense({
+          units: 3,
+          kernelInitializer: tfl.initializers.glorotNormal({ seed: 14 }),
+        }),
+      }),
+    ],
+  });
+}
+
+forEachBackend('fromLayersModel: descent layers', () => {
+  it('gives g, u, gamma and beta their roles and taps the wrapped layers before their activation', async () => {
+    const layers = descentNet();
+    const model = fromLayersModel(layers);
+    const [wn, gn, sn] = layers.layers.map((l) => l.name);
+    const byRole = (role: string) =>
+      Object.entries(model.info)
+        .filter(([, v]) => v.role === role)
+        .map(([k, v]) => `${v.layer}:${k.slice(k.lastIndexOf('/') + 1)}`)
+        .sort();
+    expect(byRole('weight')).toEqual([`${sn}:kernel`, `${wn}:kernel`].sort());
+    expect(byRole('scale')).toEqual([`${gn}:gamma`, `${wn}:g`].sort());
+    expect(byRole('shift')).toEqual([`${gn}:beta`]);
+    expect(byRole('stat')).toEqual([`${sn}:u`]);
+    const x = tf.randomNormal([4, 6], 0, 1, 'float32', 15);
+    const predicted = layers.predict(x) as tf.Tensor;
+    const taps: string[] = [];
+    await expectNoLeaks(async () => {
+      const mins: tf.Tensor[] = [];
+      const y = model.apply(model.params, x, {
+        tap: (layer, z) => {
+          taps.push(layer);
+          mins.push(tf.keep(tf.min(z)));
+          return z;
+        },
+      });
+      await expectClose(y, predicted, { rtol: 1e-5, atol: 1e-6 });
+      expect((await (mins[0] as tf.Tensor).data())[0]).toBeLessThan(0);
+      tf.dispose([y, ...mins]);
+    });
+    expect(taps).toEqual([wn, sn]);
+    tf.dispose([x, predicted]);
+    layers.dispose();
+  });
+
+  it('computes at the given params what the layers compute after setWeights, and training changes no u', async () => {
+    const layers = descentNet();
+    const model = fromLayersModel(layers);
+    const x = tf.randomNormal([4, 6], 0, 1, 'float32', 16);
+    const shifted: Params = {};
+    for (const [key, p] of Object.entries(model.params)) {
+      shifted[key] =
+        model.info[key]?.role === 'stat'
+          ? tf.clone(p)
+          : tf.tidy(() => tf.add(p, tf.mul(0.2, tf.randomNormal(p.shape, 0, 1, 'float32', 17))));
+    }
+    const before = await Promise.all(layers.weights.map((w) => w.read().data()));
+    const y = model.apply(shifted, x);
+    const yTrain = model.apply(shifted, x, { training: true });
+    const after = await Promise.all(layers.weights.map((w) => w.read().data()));
+    expect(after).toEqual(before);
+    const original = layers.weights.map((w) => tf.clone(w.read()));
+    layers.setWeights(layers.weights.map((w) => shifted[w.name] as tf.Tensor));
+    const expected = layers.predict(x) as tf.Tensor;
+    await expectClose(y, expected, { rtol: 1e-5, atol: 1e-6 });
+    // the layers' own training call moves u; the model's apply did not
+    const uName = layers.weights.find((w) => w.name.endsWith('/u'))?.name as string;
+    const expectedTrain = layers.apply(x, { training: true }) as tf.Tensor;
+    await expectClose(yTrain, expectedTrain, { rtol: 1e-4, atol: 1e-5 });
+    const movedU = await layers.weights
+      .find((w) => w.name === uName)
+      ?.read()
+      .data();
+    expect(Array.from(movedU ?? [])).not.toEqual(Array.from((await shifted[uName]?.data()) ?? []));
+    layers.setWeights(original);
+    tf.dispose([x, y, yTrain, expected, expectedTrain, ...original, ...Object.values(shifted)]);
     layers.dispose();
   });
 });

@@ -47,3 +47,19 @@ describe('layerParamInfo', () => {
     expect(layerParamInfo(weight('d/kernel', [4, 2], { trainable: false })).role).toBe('weight');
   });
 });
+
+describe('layerParamInfo: descent wrappers', () => {
+  it("reads weight normalization's g as a scale, spectral normalization's u as a statistic", () => {
+    const wn = { className: 'descent.WeightNormalization', layer: 'wn' };
+    expect(layerParamInfo(weight('wn/g', [8], wn)).role).toBe('scale');
+    expect(layerParamInfo(weight('wn/initialized', [], { ...wn, trainable: false }))).toEqual({
+      role: 'stat',
+      layer: 'wn',
+      layout: 'vector',
+      fanIn: 1,
+      fanOut: 1,
+    });
+    const sn = { className: 'descent.SpectralNormalization', trainable: false };
+    expect(layerParamInfo(weight('sn/u', [8], sn)).role).toBe('stat');
+  });
+});

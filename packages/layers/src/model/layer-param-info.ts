@@ -36,9 +36,10 @@ const ROLE_BY_NAME: Record<string, ParamRole> = {
  * - `role` from the last segment of the name (a uniquifying `_<n>` dropped, case and underscores
  *   ignored, so `moving_mean` and `movingMean` agree): `kernel`, `*kernel` (`depthwise_kernel`,
  *   `recurrentKernel`) and `embeddings` → `weight`; `bias`, `*bias` → `bias`; `gamma` → `scale`;
- *   `beta` → `shift`; `moving_mean`, `moving_variance` → `stat`. Any other name: `stat` when the
- *   variable is not trainable (a running statistic of a normalization layer), else `weight` for
- *   rank ≥ 2 and `bias` below.
+ *   `beta` → `shift`; `moving_mean`, `moving_variance` → `stat`; the gain `g` of
+ *   `descent.WeightNormalization` → `scale`. Any other name: `stat` when the variable is not
+ *   trainable (a running statistic; spectral normalization's `u`, weight normalization's
+ *   `initialized`), else `weight` for rank ≥ 2 and `bias` below.
  * - `layout` from the rank: 2 → `dense` `[in, out]`, 4 → `conv2d` `[kh, kw, in, out]`, 0 or 1 →
  *   `vector`; fans by `computeFans` (Keras' rule).
  * - `layer` = the owning layer's name.
@@ -68,6 +69,7 @@ function roleOf(weight: LayerWeight): ParamRole {
   const key = segment.replace(/_/g, '').toLowerCase();
   const known = ROLE_BY_NAME[key];
   if (known !== undefined) return known;
+  if (key === 'g' && weight.className === 'descent.WeightNormalization') return 'scale';
   if (key.endsWith('kernel')) return 'weight';
   if (key.endsWith('bias')) return 'bias';
   if (!weight.trainable) return 'stat';
