@@ -220,6 +220,25 @@ forEachBackend('weightNormalization', () => {
     loaded.dispose();
   });
 
+  it('standardizes a conv2d layer per filter at its first training call (dataInit)', async () => {
+    const wrapper = weightNormalization({
+      layer: tfl.layers.conv2d({ filters: 3, kernelSize: 2, inputShape: [5, 5, 2] }),
+      dataInit: true,
+    });
+    const x = tf.tensor4d(wave(100, 0.43, 0.2, 2), [2, 5, 5, 2]);
+    const y = wrapper.apply(x, { training: true }) as tf.Tensor;
+    const values = await y.data();
+    for (let f = 0; f < 3; f++) {
+      const column = Array.from(values).filter((_, i) => i % 3 === f);
+      const mean = column.reduce((s, a) => s + a, 0) / column.length;
+      const variance = column.reduce((s, a) => s + (a - mean) ** 2, 0) / column.length;
+      expect(Math.abs(mean)).toBeLessThan(1e-5);
+      expect(Math.abs(variance - 1)).toBeLessThan(1e-4);
+    }
+    tf.dispose([x, y]);
+    wrapper.dispose();
+  });
+
   it('round-trips through toJSON → modelFromJSON with the same outputs', async () => {
     const model = trainableModel(true);
     const { xs, ys } = regressionData();
