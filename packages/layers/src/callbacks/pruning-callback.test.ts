@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, expect, it } from 'vitest';
 import { forEachBackend } from '@descent/core/testing';
 import { adamw } from '@descent/optim';
-import { saveAndLoad } from '../test-support/round-trip';
+import { warmupCosineDecay } from '@descent/schedule';
+import { saveAndLoad, saveToMemory } from '../test-support/round-trip';
 import { PruningCallback } from './pruning-callback';
 import { regressionData, tinyModel } from './test-support/tiny-model';
 
@@ -166,5 +167,39 @@ forEachBackend('PruningCallback', () => {
     pruning.dispose();
     expect(tf.memory().numTensors).toBe(before - 1);
     tf.dispose([xs, ys]);
+  });
+});
+
+forEachBackend('PruningCallback through save and load', () => {
+  it('a loaded model (suffixed names) resumes the pruned run exactly', async () => {
+    const schedule = warmupCosineDecay({
+      initValue: 0,
+      peakValue: 0.05,
+      warmupSteps: 3,
+      decaySteps: 12,
+    });
+    const original = tinyModel();
+    original.compile({
+      optimizer: adamw({ learningRate: schedule, weightDecay: 0.1 }),
+      loss: 'meanSquaredError',
+    });
+    const masks = masksFor(original);
+    const { xs, ys } = regressionData();
+    const fitPruned = async (model: tfl.LayersModel, pruning: PruningCallback) =>
+      (await model.fit(xs, ys, { ...FIT, epochs: 1, callbacks: [pruning] })).history
+        .loss as number[];
+    const first = new PruningCallback(masks);
+    await fitPruned(original, first);
+    const artifacts = await saveToMemory(original, true);
+    const uninterrupted = await fitPruned(original, first);
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
+    made.push(original, loaded, original.optimizer, loaded.optimizer);
+    expect(loaded.weights[0]?.name).not.toBe(original.weights[0]?.name);
+    const second = new PruningCallback(masks);
+    const resumed = await fitPruned(loaded, second);
+    expect(resumed).toEqual(uninterrupted);
+    expect(await valuesOf(loaded)).toEqual(await valuesOf(original));
+    for (const p of [first, second]) p.dispose();
+    tf.dispose([xs, ys, ...Object.values(masks)]);
   });
 });

@@ -26,7 +26,8 @@ const WHAT = 'PruningCallback';
  * Keeps pruned weights at exactly 0 during `model.fit`: on train begin it checks every mask
  * against the model's weights and sets `w ← w ⊙ m`; after every batch it sets it again, so
  * whatever the optimizer does to a pruned entry in between (momentum, Adam's moments, decoupled
- * weight decay) is undone before the next batch reads it, and `fit` ends with exact zeros.
+ * weight decay) is undone before the next batch reads it, and `fit` ends with exact zeros
+ * (`w · 0`: +0 or −0).
  *
  * Masks are `@descent/lottery` {@link Masks}: 0/1 tensors keyed by weight name
  * (`model.weights[i].name`, e.g. `dense_Dense1/kernel` — the keys `prune()` gives on
@@ -39,11 +40,12 @@ const WHAT = 'PruningCallback';
  * Cost per batch: one multiply and one assign per masked weight, in one `tidy`.
  *
  * **With a descent optimizer.** `adamw({ …, masks })` (any optimizer of `@descent/optim`)
- * multiplies every update by its mask inside the step, so pruned weights never move and their
- * optimizer state stays unused; this callback then only zeroes the weights once at train begin
- * and its per-batch multiply is a no-op guard. Without `masks`, the optimizer keeps updating its
- * state for pruned entries (their moments grow from the gradients), which does not matter while
- * the callback re-zeroes the weights; this callback never changes the optimizer's state.
+ * multiplies every update (weight decay included) by its mask inside the step, so pruned weights
+ * never move; this callback then zeroes them once at train begin and its per-batch multiply is a
+ * guard that changes nothing. Either way the optimizer's per-weight state (momentum, moments) of
+ * pruned entries keeps following their gradients and is never applied to them; this callback
+ * does not change the optimizer's state (it cannot reach it by name for every optimizer, and
+ * zeroing it would matter only if the masks were later lifted).
  *
  * The callback owns float32 copies of the masks: `dispose()` frees them. The masks' values are
  * read once, on the first train begin, to check they are 0 or 1.

@@ -45,7 +45,7 @@ const LOGGED = ['learningRate', 'momentum', 'beta1', 'weightDecay'] as const;
  * const logger = new ScheduleLogger({ print: true });
  * model.compile({ optimizer: adamw({ learningRate: warmupCosineDecay({ … }), weightDecay: 0.05 }), loss });
  * await model.fit(xs, ys, { epochs: 10, callbacks: [logger] });
- * // epoch 1 step 32: learningRate 0.00099, weightDecay 0.05
+ * // epoch 0 step 32: learningRate 0.00099, weightDecay 0.05
  * logger.records[0].learningRate;
  * ```
  */
