@@ -72,6 +72,13 @@ forEachBackend('bad input (wrappers)', () => {
         ],
       ),
       [() => spectralNormalization({ layer: dense(), seed: -1 }), 'BAD_HYPERPARAM', ['seed']],
+      [() => spectralNormalization({ layer: dense(), seed: 0.5 }), 'BAD_HYPERPARAM', ['seed']],
+      [() => spectralNormalization({ layer: dense(), seed: Number.NaN }), 'NON_FINITE', ['seed']],
+      [
+        () => spectralNormalization({ layer: dense(), seed: 'a' as never }),
+        'BAD_ARGUMENT',
+        ['args.seed', '"a"'],
+      ],
       [
         () => spectralNormalization({ layer: dense(), seed: {} as never }),
         'BAD_ARGUMENT',

@@ -11,10 +11,10 @@ export interface SpectralNormalizationArgs extends KernelWrapperArgs {
   /** Power-iteration steps on `u` per training call, an integer ≥ 1. Default `1` (Miyato et al.). */
   powerIterations?: number;
   /**
-   * Seed of the random unit vector `u` starts from (an integer in [0, 2⁵³) or a string, see
-   * `Rng`). Default: drawn with `Math.random` once, then kept in the config.
+   * Seed of the random unit vector `u` starts from, an integer in [0, 2⁵³) (see `Rng`). Default:
+   * drawn with `Math.random` once, then kept in the config.
    */
-  seed?: number | string;
+  seed?: number;
 }
 
 /**
@@ -42,7 +42,7 @@ export class SpectralNormalization extends KernelWrapper {
   /** Power-iteration steps per training call. */
   readonly powerIterations: number;
   /** The seed of `u`'s initial draw. */
-  readonly seed: number | string;
+  readonly seed: number;
   private vectorU: tfl.LayerVariable | null = null;
 
   /** Prefer the {@link spectralNormalization} factory. */
@@ -103,8 +103,8 @@ tf.serialization.registerClass(SpectralNormalization);
  * @param args - `layer`: the layer to wrap (its `inputShape`, if any, becomes the wrapper's);
  *   `powerIterations` (default `1`); `seed` of `u`'s start; and tfjs-layers' layer arguments.
  * @throws DescentError `BAD_ARGUMENT` for a layer without a kernel (or a transposed convolution),
- *   a bad seed type, args not a plain object; `BAD_HYPERPARAM` for `powerIterations` not an
- *   integer ≥ 1 or a bad seed value.
+ *   a seed that is not a number, args not a plain object; `BAD_HYPERPARAM` for
+ *   `powerIterations` not an integer ≥ 1 or a seed out of range (`NON_FINITE` for a NaN seed).
  *
  * @example
  * ```ts
@@ -127,6 +127,13 @@ function checkSpectralArgs(args: SpectralNormalizationArgs): SpectralNormalizati
       `spectralNormalization: args.powerIterations must be an integer ≥ 1, got ${describeValue(iterations)}.`,
     );
   }
-  if (given?.seed !== undefined) new Rng(given.seed);
+  const seed: unknown = given?.seed;
+  if (seed !== undefined && typeof seed !== 'number') {
+    throw new DescentError(
+      'BAD_ARGUMENT',
+      `spectralNormalization: args.seed must be an integer in [0, 2⁵³), got ${describeValue(seed)}.`,
+    );
+  }
+  if (seed !== undefined) new Rng(seed);
   return args;
 }
