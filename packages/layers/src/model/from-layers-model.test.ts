@@ -8,6 +8,7 @@ import { magnitudeScores, prune } from '@descent/lottery';
 import { mlp } from '@descent/nets';
 import { empiricalNtk } from '@descent/ntk';
 import { expect, it } from 'vitest';
+import { batchRenormalization } from '../normalization/batch-renormalization';
 import { groupNormalization } from '../normalization/group-normalization';
 import { spectralNormalization } from '../wrappers/spectral-normalization';
 import { weightNormalization } from '../wrappers/weight-normalization';
@@ -515,6 +516,38 @@ forEachBackend('fromLayersModel: descent layers', () => {
     expect(Array.from(movedU ?? [])).not.toEqual(Array.from((await shifted[uName]?.data()) ?? []));
     layers.setWeights(original);
     tf.dispose([x, y, yTrain, expected, expectedTrain, ...original, ...Object.values(shifted)]);
+    layers.dispose();
+  });
+
+  it('batch renormalization in training mode moves no statistic; the layers model alone does', async () => {
+    const layers = tfl.sequential({
+      layers: [
+        tfl.layers.dense({
+          units: 4,
+          inputShape: [3],
+          kernelInitializer: tfl.initializers.glorotNormal({ seed: 18 }),
+        }),
+        batchRenormalization({ momentum: 0.5 }),
+      ],
+    });
+    const model = fromLayersModel(layers);
+    const stats = Object.keys(model.info).filter((k) => model.info[k]?.role === 'stat');
+    expect(stats.map((k) => k.slice(k.lastIndexOf('/') + 1)).sort()).toEqual([
+      'moving_mean',
+      'moving_variance',
+    ]);
+    const x = tf.randomNormal([6, 3], 0, 1, 'float32', 19);
+    const before = await Promise.all(layers.weights.map((w) => w.read().data()));
+    await expectNoLeaks(async () => {
+      const first = model.apply(model.params, x, { training: true });
+      const second = model.apply(model.params, x, { training: true });
+      await expectClose(second, first, { rtol: 0, atol: 0 });
+      tf.dispose([first, second]);
+    });
+    expect(await Promise.all(layers.weights.map((w) => w.read().data()))).toEqual(before);
+    tf.dispose(layers.apply(x, { training: true }) as tf.Tensor);
+    expect(await Promise.all(layers.weights.map((w) => w.read().data()))).not.toEqual(before);
+    x.dispose();
     layers.dispose();
   });
 });

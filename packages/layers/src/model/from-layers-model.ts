@@ -48,14 +48,19 @@ const FN = 'fromLayersModel';
  *   `LayerVariable` for the duration of the call, then the variable is put back), so gradients,
  *   second derivatives (`withSecondOrder`), NTKs and surfaces at `θ + αd` are those of the layers
  *   model. `training: true` runs the layers in training mode (dropout, batch statistics) but
- *   updates nothing: batch normalization's moving averages are dropped, the given tensors and the
- *   variables stay as they were. `tap(layer, z)` is called with the pre-activation output of
- *   every layer that has a `weight` (Dense, Conv2D: before their activation), `layer` being its
- *   `ParamInfo.layer`, in forward order. `apply` reads other options of `ApplyOptions` as absent.
+ *   writes no weight: the moving averages of batch normalization and batch renormalization and
+ *   spectral normalization's power-iteration vector `u` are computed for the call and dropped, so
+ *   the given tensors and the variables stay as they were (a layer's own JavaScript state is its
+ *   own: `weightNormalization({ dataInit: true })` counts its first training call as its data
+ *   initialization). `tap(layer, z)` is called with the pre-activation output of every layer
+ *   that has a `weight` (Dense, Conv2D, and the layer a weight- or spectral-normalization
+ *   wrapper wraps: before their activation), `layer` being its `ParamInfo.layer`, in forward
+ *   order. `apply` reads other options of `ApplyOptions` as absent.
  *
  * One input and one output only: a model with several inputs or outputs is refused.
  *
- * @param model - a built `tf.LayersModel` (`tf.sequential`, `tf.model`, a loaded model).
+ * @param model - a built `tf.LayersModel` (`tf.sequential`, `tf.model`, a loaded model) with one
+ *   input and one output.
  * @param options - `info` (none).
  * @returns a `Model` whose `params` belong to `model` (do not dispose them).
  * @throws DescentError `BAD_ARGUMENT` (not a layers model, several inputs or outputs, a bad
@@ -66,12 +71,17 @@ const FN = 'fromLayersModel';
  *   shape), `BAD_ARGUMENT`/`DISPOSED`/`DTYPE_MISMATCH` before any layer runs.
  * @example
  * ```ts
- * const net = tf.sequential({ layers: [tf.layers.dense({ units: 8, inputShape: [4], activation: 'relu' }),
- *   tf.layers.dense({ units: 1 })] });
+ * const net = tfl.sequential({ layers: [tfl.layers.dense({ units: 8, inputShape: [4], activation: 'relu' }),
+ *   tfl.layers.dense({ units: 1 })] });
  * const model = fromLayersModel(net);
- * const ntk = empiricalNtk(model, x);              // @descent/ntk
- * const top = await hessianEigs(loss, model.params); // @descent/landscape, loss built on model.apply
+ * const ntk = empiricalNtk(model, model.params, x); // @descent/ntk, [N, N]
+ * const loss = (p: Params) => mse(model.apply(p, x), y);
+ * const { eigenvalues } = await hessianEigs(loss, model.params); // @descent/landscape
+ * const masks = await prune(magnitudeScores(model.params), { info: model.info, rate: 0.5 });
  * ```
+ * @see A. Jacot, F. Gabriel, C. Hongler, Neural Tangent Kernel: Convergence and Generalization in
+ *   Neural Networks, NeurIPS 2018 (what `empiricalNtk` computes on it); J. Frankle, M. Carbin,
+ *   The Lottery Ticket Hypothesis, ICLR 2019 (pruning by the masks `prune` gives).
  */
 export function fromLayersModel(
   model: tfl.LayersModel,
