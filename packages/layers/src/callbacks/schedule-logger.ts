@@ -1,14 +1,25 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { checkOptions, DescentError, describeValue } from '@descent/core';
-import { type Hyperparameters, hyperparametersAt, stepsTaken } from './optimizer-hyperparameters';
+import { hyperparametersAt, stepsTaken } from './optimizer-hyperparameters';
 
-/** What {@link ScheduleLogger} records at the end of an epoch. */
-export interface ScheduleRecord extends Hyperparameters {
+/**
+ * What {@link ScheduleLogger} records at the end of an epoch. A hyperparameter the optimizer does
+ * not have (or does not expose) is absent.
+ */
+export interface ScheduleRecord {
   /** The epoch, as `fit` counts it. */
   epoch: number;
   /** The optimizer's step count at the end of the epoch (`optimizer.iterations`). */
   step: number;
+  /** `η` at `step`. */
+  learningRate?: number;
+  /** The momentum coefficient at `step` (sgd with momentum, rmsprop). */
+  momentum?: number;
+  /** Adam's `β₁` at `step`. */
+  beta1?: number;
+  /** The weight decay `λ` at `step` (descent's adamw, sgd, lamb, …). */
+  weightDecay?: number;
 }
 
 /** Options of {@link ScheduleLogger}. */
