@@ -23,6 +23,7 @@ import { CopyProbe, measureCopyBandwidth } from './copy-bandwidth';
 import { type MeasureOptions, timePair } from './measure';
 import { groupNormCase, layerNormCase } from './cases/norm-step';
 import { hvpCase, surface2dCase } from './cases/landscape';
+import { layersNormFitCases } from './cases/layers-norm-fit';
 import { analyticNtkCase, empiricalNtkCase } from './cases/ntk';
 import { formatTable } from './table';
 import { type Breakdown, measureBreakdown } from './training/breakdown';
@@ -101,6 +102,7 @@ function casesFor(backend: BackendName): BenchCase[] {
       sgdCase(uniform(100, 1_000)),
       rmspropCase(uniform(100, 1_000)),
       layerNormCase(64, 256),
+      ...layersNormFitCases('quick'),
       empiricalNtkCase([16, 32, 32, 4], 8, SLOW_QUICK),
       ...(backend === 'webgpu' ? [] : [analyticNtkCase(64, 5, SLOW_QUICK)]),
       hvpCase([32, 32, 10], 16, 'tanh'),
@@ -133,6 +135,7 @@ function casesFor(backend: BackendName): BenchCase[] {
     ...otherSets.map(sgdCase),
     ...otherSets.map(rmspropCase),
     ...norms,
+    ...layersNormFitCases(small ? 'small' : 'full'),
     ...ntkCases(backend),
     ...landscapeCases(backend),
   ];
