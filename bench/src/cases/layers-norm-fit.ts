@@ -11,9 +11,10 @@ type Body = (model: tfl.Sequential) => void;
  * One training step — forward, backward and the optimizer's update via `optimizer.minimize` on
  * `model.apply(x, { training: true })` and a mean squared error — of two tfjs-layers models that
  * differ only in their normalization. Both update with plain SGD (one kernel per variable), so
- * that the step's time is the models' forward and backward. `elements` counts the normalized activations per step, and `bytesPerStep` the
- * normalization's minimum traffic, 20 bytes per element (forward reads x and writes y; backward
- * reads x and dy, writes dx): the GB/s columns describe the normalization alone, not the step.
+ * that the step's time is the models' forward and backward. `elements` counts the normalized
+ * activations per step, and `bytesPerStep` the normalization's minimum traffic, 20 bytes per
+ * element (forward reads x and writes y; backward reads x and dy, writes dx): the GB/s columns
+ * describe the normalization alone, not the step.
  */
 function fitStepCase(
   name: string,

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { expect, it } from 'vitest';
 import { expectClose, expectNoLeaks, forEachBackend } from '@descent/core/testing';
 import { type BatchNormState, batchNormState, batchRenorm, disposeState } from '@descent/norm';
@@ -61,6 +61,36 @@ forEachBackend('batchRenormalization', () => {
     disposeState(state);
     disposeState(initial);
     layer.dispose();
+  });
+
+  // With rMax 1 and dMax 0 the layer is batch normalization: fit must move every weight, the
+  // moving statistics included, as it moves tfjs-layers' BatchNormalization's (float32 rounding
+  // of the two formulations apart: rtol 1e-4).
+  it('with rMax 1 and dMax 0, model.fit trains and updates moving statistics as tfjs BatchNormalization', async () => {
+    const build = (norm: tfl.layers.Layer) => {
+      const model = tfl.sequential();
+      model.add(tfl.layers.dense({ inputShape: [3], units: 4 }));
+      model.add(norm);
+      model.add(tfl.layers.dense({ units: 1 }));
+      model.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+      return model;
+    };
+    const ours = build(batchRenormalization({ momentum: 0.8, rMax: 1, dMax: 0 }));
+    const theirs = build(tfl.layers.batchNormalization({ momentum: 0.8 }));
+    theirs.setWeights(ours.getWeights());
+    const xs = sampleTensor([16, 3], 25, 2, 0.5);
+    const ys = sampleTensor([16, 1], 26);
+    for (const model of [ours, theirs]) {
+      await model.fit(xs, ys, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0 });
+    }
+    const [a, b] = [ours.getWeights(), theirs.getWeights()];
+    for (const [i, w] of a.entries())
+      await expectClose(w, b[i] as tf.Tensor, { rtol: 1e-4, atol: 1e-6 });
+    const moved = tf.sub(a[5] as tf.Tensor, 1);
+    expect(Math.max(...Array.from(await moved.data(), Math.abs))).toBeGreaterThan(0.1);
+    tf.dispose([xs, ys, moved]);
+    ours.dispose();
+    theirs.dispose();
   });
 
   it('has weights [gamma, beta, moving_mean, moving_variance], the moving ones not trainable', () => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { expect, it } from 'vitest';
-import { expectClose, forEachBackend } from '@descent/core/testing';
+import { expectClose, expectNoLeaks, forEachBackend } from '@descent/core/testing';
 import { adamw } from '@descent/optim';
 import { warmupCosineDecay } from '@descent/schedule';
 import {
@@ -88,6 +88,20 @@ forEachBackend('normalization layers serialization', () => {
     });
     x.dispose();
     dispose(model, loaded);
+  });
+
+  it('fit, predict and evaluate leak nothing once the optimizer state exists', async () => {
+    const model = await trained();
+    const { xs, ys } = data();
+    await expectNoLeaks(async () => {
+      await model.fit(xs, ys, { epochs: 1, batchSize: 8, shuffle: false, verbose: 0 });
+      const y = model.predict(xs) as tf.Tensor;
+      const loss = model.evaluate(xs, ys, { batchSize: 8 }) as tf.Scalar;
+      await loss.data();
+      tf.dispose([y, loss]);
+    });
+    tf.dispose([xs, ys]);
+    dispose(model);
   });
 
   // Saving and loading moves no value through arithmetic: the resumed epoch is bit for bit the same.
