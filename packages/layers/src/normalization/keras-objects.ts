@@ -27,9 +27,12 @@ type Kind = 'initializer' | 'regularizer' | 'constraint';
 
 /**
  * An initializer, regularizer or constraint from what tfjs-layers accepts for one: an instance,
- * an identifier (`'ones'`, `'glorotUniform'`, `'l1l2'`, `'nonNeg'`: tfjs-layers' identifiers, which
- * are its class names with a lower-case first letter or in lower case, or any registered class name) or the `{ className, config }` form of a saved
- * model. `null`/`undefined` give `fallback` resolved (or `null` without one).
+ * an identifier (`'ones'`, `'glorotUniform'`, `'l1l2'`, `'nonNeg'`: tfjs-layers' identifiers are
+ * its class names with a lower-case first letter, or in lower case; any registered class name
+ * works too) or the `{ className, config }` form of a saved model. `null`/`undefined` give
+ * `fallback` resolved (or `null` without one).
+ *
+ * @throws DescentError `BAD_ARGUMENT` for an unknown identifier or an object of another kind.
  */
 export function resolveKerasObject<T>(
   name: string,
