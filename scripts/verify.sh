@@ -11,7 +11,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # turbo's first-run telemetry notice; the documented opt-out, for these runs only.
 export TURBO_TELEMETRY_DISABLED=1
 
-ALL_STEPS=(lint typecheck api-docs test changeset:check 'release --dry-run' 'bench --quick' tour:check)
+ALL_STEPS=(lint typecheck api-docs test changeset:check 'release --dry-run' 'size --check' 'bench --quick' tour:check)
 if [[ $# -gt 0 ]]; then steps=("$@"); else steps=("${ALL_STEPS[@]}"); fi
 
 # 75 → "1 min 15 s", 9 → "9 s"

@@ -12,6 +12,11 @@ export { TruncatedNormal, truncatedNormal } from './initializers/truncated-norma
 export { GeometricMean, geometricMean } from './initializers/geometric-mean';
 export { type LsuvInitOptions, type LsuvInitResult, lsuvInit } from './initializers/lsuv-init';
 export type { AffineNormalizationArgs } from './normalization/affine-normalization';
+export type {
+  ConstraintArg,
+  InitializerArg,
+  RegularizerArg,
+} from './normalization/keras-objects';
 export {
   GroupNormalization,
   type GroupNormalizationArgs,

@@ -12,7 +12,12 @@ export { type GraspOptions, graspScores } from './grasp-scores';
 export { type SynflowOptions, synflowScores } from './synflow-scores';
 export { synflowPrune, type SynflowPruneOptions } from './synflow-prune';
 export { Ticket, type TicketMeta } from './ticket/ticket';
-export { type TicketJSON, ticketFromJSON } from './ticket/ticket-json';
+export {
+  type TicketJSON,
+  type TicketMaskJSON,
+  type TicketParamJSON,
+  ticketFromJSON,
+} from './ticket/ticket-json';
 export {
   imp,
   type ImpOptions,

@@ -124,3 +124,4 @@ export { Lars, lars, type LarsOptions } from './optimizers/lars';
 export { Lamb, lamb, type LambOptions } from './optimizers/lamb';
 export { Adafactor, adafactor, type AdafactorOptions } from './optimizers/adafactor';
 export { LBFGS, lbfgs, type LbfgsOptions } from './optimizers/lbfgs';
+export type { PreprocessingOptions } from './optimizers/preprocessing';
