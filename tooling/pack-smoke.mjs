@@ -59,13 +59,20 @@ const check = (ok, message) => { if (!ok) throw new Error(message); };
 const report = (what) => console.log(\`\${KIND}: \${what}\`);
 `;
 
+/** Extra modules a consumer names in its header: `// uses: @tensorflow/tfjs-layers as tfl`. */
+function usesOf(body) {
+  return [...body.matchAll(/^\/\/ uses: (\S+) as (\w+)$/gm)].map((m) => ({ from: m[1], as: m[2] }));
+}
+
 function consumerFiles(dir) {
   const body = readFileSync(join(consumers, `${dir}.js`), 'utf8');
   const name = manifests[dir].name;
+  const uses = usesOf(body);
   const esm = `// @ts-check
 import * as tf from '@tensorflow/tfjs-core';
 import * as core from '@descent/core';
 import * as pkg from '${name}';
+${uses.map((u) => `import * as ${u.as} from '${u.from}';`).join('\n')}
 const KIND = 'import';
 ${PRELUDE}
 void pkg;
@@ -74,6 +81,7 @@ ${body}`;
 const tf = require('@tensorflow/tfjs-core');
 const core = require('@descent/core');
 const pkg = require('${name}');
+${uses.map((u) => `const ${u.as} = require('${u.from}');`).join('\n')}
 const KIND = 'require';
 ${PRELUDE}
 void pkg;
