@@ -12,10 +12,12 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'wasm' },
     quick: { type: 'boolean', default: false },
     out: { type: 'string' },
+    groups: { type: 'string' },
   },
 });
 const settings = values.quick === true ? QUICK_SETTINGS : FULL_SETTINGS;
 const outDir = values.out ?? join(tmpdir(), 'descent-tfjs-interop');
+const norm = values.groups === undefined ? 'layer' : { groups: Number(values.groups) };
 
 const backend = await useBackend(values.backend as BackendName);
 console.log(
@@ -28,6 +30,7 @@ const started = performance.now();
 const result = await runUpgrades({
   ...settings,
   outDir,
+  norm,
   onStep: (s) =>
     console.log(
       `step ${s.step} ${s.name}: test accuracy ${(100 * s.testAccuracy).toFixed(2)} %, ` +

@@ -3,13 +3,14 @@ import { PruningCallback } from '@descent/layers';
 import type { Masks } from '@descent/lottery';
 import { loadFromDir, saveToDir } from './artifacts-dir';
 import { BatchLosses } from './batch-losses';
+import type { HiddenNorm } from './classifier';
 import { fitEpochs, stepsPerEpoch } from './fit-epochs';
 import { disposeMasks, magnitudeMasks, prunedEntries } from './magnitude-masks';
 import { type DigitTensors, disposeDigits, loadDigits } from './mnist-tensors';
 import { adamwWarmupCosine } from './optimizers';
 import { predictDigits } from './predictions';
+import { compileClassifier, denseSteps, disposeModel, trainDenseStep } from './upgrade-steps';
 import { warmUp } from './warm-up';
-import { DENSE_STEPS, compileClassifier, disposeModel, trainDenseStep } from './upgrade-steps';
 
 /** Settings of {@link runUpgrades}. */
 export interface UpgradeOptions {
@@ -29,6 +30,8 @@ export interface UpgradeOptions {
   seed?: number;
   /** Fraction of every kernel kept by pruning. Default 0.2. */
   density?: number;
+  /** Step 4's normalization. Default `'layer'` (`layerNormalization`). */
+  norm?: HiddenNorm;
   /** Peak learning rate of the fine-tuning schedule. Default 1e-3. */
   fineTunePeak?: number;
   /** Called when a step is done. */
@@ -91,7 +94,7 @@ export interface UpgradeReport {
  * everything it made.
  */
 export async function runUpgrades(options: UpgradeOptions): Promise<UpgradeReport> {
-  const { batchSize = 64, seed = 0, onStep } = options;
+  const { batchSize = 64, seed = 0, norm = 'layer', onStep } = options;
   const data = await loadDigits({ train: options.trainDigits, test: options.testDigits });
   const steps: StepReport[] = [];
   const report = (step: StepReport) => {
@@ -101,7 +104,7 @@ export async function runUpgrades(options: UpgradeOptions): Promise<UpgradeRepor
   let last: tfl.LayersModel | undefined;
   try {
     await warmUp(data.train, batchSize);
-    for (const [i, step] of DENSE_STEPS.entries()) {
+    for (const [i, step] of denseSteps(norm).entries()) {
       const trained = await trainDenseStep(step, data, { seed, epochs: options.epochs, batchSize });
       report({
         step: i + 1,

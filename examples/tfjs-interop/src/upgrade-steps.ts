@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type ClassifierOptions, buildClassifier } from './classifier';
+import { type ClassifierOptions, type HiddenNorm, buildClassifier } from './classifier';
 import { fitEpochs, stepsPerEpoch } from './fit-epochs';
 import type { DigitTensors } from './mnist-tensors';
 import { adamwWarmupCosine, tfjsAdam } from './optimizers';
@@ -17,25 +17,22 @@ export interface DenseStep {
 /** Peak learning rate of the warmup-cosine schedule of steps 2–4. */
 export const DENSE_PEAK_LEARNING_RATE = 2e-3;
 
-/** Steps 1–4, each adding one descent import to the one before. */
-export const DENSE_STEPS: readonly DenseStep[] = [
-  { name: 'tfjs baseline', classifier: {}, optimizer: () => tfjsAdam() },
-  {
-    name: '+ adamw, warmupCosineDecay',
-    classifier: {},
-    optimizer: (steps) => adamwWarmupCosine({ steps, peak: DENSE_PEAK_LEARNING_RATE }),
-  },
-  {
-    name: '+ heNormal',
-    classifier: { heInit: true },
-    optimizer: (steps) => adamwWarmupCosine({ steps, peak: DENSE_PEAK_LEARNING_RATE }),
-  },
-  {
-    name: '+ layerNormalization',
-    classifier: { heInit: true, layerNorm: true },
-    optimizer: (steps) => adamwWarmupCosine({ steps, peak: DENSE_PEAK_LEARNING_RATE }),
-  },
-];
+/** Steps 1–4, each adding one descent import to the one before; `norm` is step 4's. */
+export function denseSteps(norm: HiddenNorm = 'layer'): DenseStep[] {
+  const adamwCosine = (steps: number) =>
+    adamwWarmupCosine({ steps, peak: DENSE_PEAK_LEARNING_RATE });
+  return [
+    { name: 'tfjs baseline', classifier: {}, optimizer: () => tfjsAdam() },
+    { name: '+ adamw, warmupCosineDecay', classifier: {}, optimizer: adamwCosine },
+    { name: '+ heNormal', classifier: { heInit: true }, optimizer: adamwCosine },
+    {
+      name:
+        norm === 'layer' ? '+ layerNormalization' : `+ groupNormalization, ${norm.groups} groups`,
+      classifier: { heInit: true, norm },
+      optimizer: adamwCosine,
+    },
+  ];
+}
 
 /** `model.compile` as the app does it: categorical cross-entropy on the softmax output. */
 export function compileClassifier(model: tfl.LayersModel, optimizer: tf.Optimizer): void {

@@ -9,7 +9,7 @@ import { compileClassifier, disposeModel } from './upgrade-steps';
  * does not pay the backend's one-time costs (kernel setup, first allocations).
  */
 export async function warmUp(train: DigitTensors, batchSize: number): Promise<void> {
-  const model = buildClassifier({ seed: 0, heInit: true, layerNorm: true });
+  const model = buildClassifier({ seed: 0, heInit: true, norm: 'layer' });
   compileClassifier(model, adamwWarmupCosine({ steps: 4, peak: 1e-3 }));
   const n = Math.min(4 * batchSize, train.labels.length);
   const x = tf.slice(train.x, 0, n);
