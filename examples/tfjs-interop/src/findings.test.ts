@@ -31,16 +31,20 @@ it('says whether the resumed epoch equals the uninterrupted one, with the larges
     predictionsEqual: true,
     uninterruptedLosses: [0.5, 0.25],
     resumedLosses: [0.5, 0.25],
+    weightsEqual: true,
   };
   expect(describeResume(resume)).toEqual([
     "saved 100 bytes of weights (the model's and AdamW's); test accuracy saved 94.35 %, loaded 94.35 %; predictions identical",
-    'resumed epoch: mean batch loss 0.375000, uninterrupted 0.375000; equal in all 2 batches',
+    'resumed epoch: mean batch loss 0.375000, uninterrupted 0.375000; equal in all 2 batches; weights after it identical',
   ]);
   const drifted = describeResume({
     ...resume,
     predictionsEqual: false,
     resumedLosses: [0.5, 0.375],
+    weightsEqual: false,
   });
   expect(drifted[0]).toMatch(/predictions DIFFERENT$/);
-  expect(drifted[1]).toMatch(/DIFFERENT \(largest difference 0\.125\)$/);
+  expect(drifted[1]).toMatch(
+    /DIFFERENT \(largest difference 0\.125\); weights after it DIFFERENT$/,
+  );
 });

@@ -1,4 +1,4 @@
-import type { PruningReport, ResumeReport } from './upgrade-run';
+import type { PruningReport, ResumeReport } from './reports';
 
 /** Pruning's outcome in words: how much was kept, and whether the pruned weights stayed 0. */
 export function describePruning(p: PruningReport): string[] {
@@ -28,7 +28,8 @@ export function describeResume(r: ResumeReport): string[] {
       `${mean(r.uninterruptedLosses).toFixed(6)}; ` +
       (equal
         ? `equal in all ${r.resumedLosses.length} batches`
-        : `DIFFERENT (largest difference ${largest})`),
+        : `DIFFERENT (largest difference ${largest})`) +
+      `; weights after it ${r.weightsEqual ? 'identical' : 'DIFFERENT'}`,
   ];
 }
 

@@ -11,6 +11,12 @@ export interface DigitTensors {
   labels: Int32Array;
 }
 
+/** The training and test splits. */
+export interface MnistTensors {
+  train: DigitTensors;
+  test: DigitTensors;
+}
+
 /** Sizes of {@link loadDigits}'s splits. */
 export interface DigitCounts {
   /** Training digits, at most 8 000 (a class-balanced prefix of the training split). */
@@ -23,10 +29,7 @@ export interface DigitCounts {
  * `@descent/data`'s MNIST digits as the tensors a tfjs app trains on (the training and held-out
  * splits never share a digit). The caller disposes them with {@link disposeDigits}.
  */
-export async function loadDigits(counts: DigitCounts): Promise<{
-  train: DigitTensors;
-  test: DigitTensors;
-}> {
+export async function loadDigits(counts: DigitCounts): Promise<MnistTensors> {
   const [train, test] = await Promise.all([
     mnist({ split: 'train', limit: counts.train, flatten: false }),
     mnist({ split: 'test', limit: counts.test, flatten: false }),
@@ -35,7 +38,7 @@ export async function loadDigits(counts: DigitCounts): Promise<{
 }
 
 /** Frees both splits' tensors. */
-export function disposeDigits(digits: { train: DigitTensors; test: DigitTensors }): void {
+export function disposeDigits(digits: MnistTensors): void {
   tf.dispose([digits.train.x, digits.train.y, digits.test.x, digits.test.y]);
 }
 

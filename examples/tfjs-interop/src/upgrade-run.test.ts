@@ -44,6 +44,7 @@ it('quick run: every step trains, pruning keeps 20 % at exact zeros, the loaded 
   expect(resume.savedAccuracy).toBe(pruned.testAccuracy);
   expect(resume.uninterruptedLosses).toHaveLength(Math.ceil(2000 / 64));
   expect(resume.resumedLosses).toEqual(resume.uninterruptedLosses);
+  expect(resume.weightsEqual).toBe(true);
   // fit's epoch loss is the batch losses weighted by batch size (the last batch holds 16).
   const weighted = resume.resumedLosses.reduce((s, l, i) => s + l * Math.min(64, 2000 - 64 * i), 0);
   expect(steps[5]!.losses[0]).toBeCloseTo(weighted / 2000, 5);

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type ClassifierOptions, type HiddenNorm, buildClassifier } from './classifier';
 import { fitEpochs, stepsPerEpoch } from './fit-epochs';
-import type { DigitTensors } from './mnist-tensors';
+import type { MnistTensors } from './mnist-tensors';
 import { adamwWarmupCosine, tfjsAdam } from './optimizers';
 import { predictDigits } from './predictions';
 
@@ -50,7 +50,7 @@ export interface TrainedStep {
 /** Builds, compiles and trains one dense step, then scores it on the test digits. */
 export async function trainDenseStep(
   step: DenseStep,
-  data: { train: DigitTensors; test: DigitTensors },
+  data: MnistTensors,
   options: { seed: number; epochs: number; batchSize: number },
 ): Promise<TrainedStep> {
   const model = buildClassifier({ seed: options.seed, ...step.classifier });

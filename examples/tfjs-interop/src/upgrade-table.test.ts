@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { StepReport } from './upgrade-run';
+import type { StepReport } from './reports';
 import { upgradeTable } from './upgrade-table';
 
 const step = (over: Partial<StepReport>): StepReport => ({

@@ -1,5 +1,5 @@
 import { renderTextTable } from '@descent/example-support';
-import type { StepReport } from './upgrade-run';
+import type { StepReport } from './reports';
 
 /** The before/after table: one row per step. */
 export function upgradeTable(steps: readonly StepReport[]): string {
