@@ -56,9 +56,14 @@ export async function trainDenseStep(
   const model = buildClassifier({ seed: options.seed, ...step.classifier });
   const steps = options.epochs * stepsPerEpoch(data.train.labels.length, options.batchSize);
   compileClassifier(model, step.optimizer(steps));
-  const { losses, secondsPerEpoch } = await fitEpochs(model, data.train, options);
-  const { accuracy } = await predictDigits(model, data.test);
-  return { model, testAccuracy: accuracy, secondsPerEpoch, losses };
+  try {
+    const { losses, secondsPerEpoch } = await fitEpochs(model, data.train, options);
+    const { accuracy } = await predictDigits(model, data.test);
+    return { model, testAccuracy: accuracy, secondsPerEpoch, losses };
+  } catch (error) {
+    disposeModel(model);
+    throw error;
+  }
 }
 
 /** Frees a layers model and the optimizer it was compiled with. */
