@@ -9,7 +9,7 @@ import { upgradeTable } from './upgrade-table';
 
 const { values } = parseArgs({
   options: {
-    backend: { type: 'string', default: 'wasm' },
+    backend: { type: 'string' },
     quick: { type: 'boolean', default: false },
     out: { type: 'string' },
     groups: { type: 'string' },
@@ -19,7 +19,10 @@ const settings = values.quick === true ? QUICK_SETTINGS : FULL_SETTINGS;
 const outDir = values.out ?? join(tmpdir(), 'descent-tfjs-interop');
 const norm = values.groups === undefined ? 'layer' : { groups: Number(values.groups) };
 
-const backend = await useBackend(values.backend as BackendName);
+// Without --backend: the fastest available (a GPU's webgpu, else wasm).
+const backend = await useBackend(
+  values.backend === undefined ? undefined : (values.backend as BackendName),
+);
 console.log(
   `A tf.sequential MNIST classifier (flatten → dense 256 relu → dense 128 relu → dense 10 softmax) ` +
     `upgraded one descent import at a time;\n${settings.trainDigits} training / ${settings.testDigits} test digits, ` +
