@@ -13,6 +13,7 @@ import {
   resolveKerasObject,
   serializeKerasObject,
 } from './keras-objects';
+import { defaultLayerName } from '../default-layer-name';
 
 /** The arguments shared by descent's normalization layers: ε and the affine part `γ·x̂ + β`. */
 export interface AffineNormalizationArgs extends LayerArgs {
@@ -84,7 +85,7 @@ export abstract class AffineNormalization extends tfl.layers.Layer {
     const gammaRegularizer = resolve<Regularizer>('gammaRegularizer', 'regularizer');
     const betaConstraint = resolve<Constraint>('betaConstraint', 'constraint');
     const gammaConstraint = resolve<Constraint>('gammaConstraint', 'constraint');
-    super(args);
+    super({ ...args, name: args.name || defaultLayerName(layer) });
     this.supportsMasking = true;
     this.epsilon = epsilon;
     this.center = center;

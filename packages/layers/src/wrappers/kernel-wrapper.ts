@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { DescentError, describeValue } from '@descent/core';
+import { defaultLayerName } from '../default-layer-name';
 
 type Layer = tfl.layers.Layer;
 type LayerArgs = NonNullable<ConstructorParameters<typeof tfl.layers.Layer>[0]>;
@@ -187,21 +188,9 @@ function checkWrapperArgs(owner: string, args: KernelWrapperArgs): KernelWrapper
   const inherit = args.inputShape == null && args.batchInputShape == null;
   return {
     ...args,
-    name: args.name || defaultName(owner),
+    name: args.name || defaultLayerName(owner),
     ...(inherit && layer.batchInputShape != null ? { batchInputShape: layer.batchInputShape } : {}),
   };
-}
-
-const nameCounts = new Map<string, number>();
-
-/**
- * `weight_normalization_1`, `weight_normalization_2`, … for the factory `weightNormalization`
- * (tfjs would derive `descent._weight_normalization_…` from the registered class name).
- */
-function defaultName(owner: string): string {
-  const count = (nameCounts.get(owner) ?? 0) + 1;
-  nameCounts.set(owner, count);
-  return `${owner.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_${count}`;
 }
 
 function checkBuiltKernel(owner: string, layer: Layer): void {
