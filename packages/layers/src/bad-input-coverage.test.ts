@@ -32,6 +32,7 @@ const COVERED: Record<string, string> = {
   GeometricMean: INITIALIZERS,
   geometricMean: INITIALIZERS,
   lsuvInit: INITIALIZERS,
+  AffineNormalization: NORMALIZATION,
   GroupNormalization: NORMALIZATION,
   groupNormalization: NORMALIZATION,
   InstanceNormalization: NORMALIZATION,

@@ -11,7 +11,10 @@ export { DeltaOrthogonal, deltaOrthogonal } from './initializers/delta-orthogona
 export { TruncatedNormal, truncatedNormal } from './initializers/truncated-normal';
 export { GeometricMean, geometricMean } from './initializers/geometric-mean';
 export { type LsuvInitOptions, type LsuvInitResult, lsuvInit } from './initializers/lsuv-init';
-export type { AffineNormalizationArgs } from './normalization/affine-normalization';
+export {
+  AffineNormalization,
+  type AffineNormalizationArgs,
+} from './normalization/affine-normalization';
 export type {
   ConstraintArg,
   InitializerArg,

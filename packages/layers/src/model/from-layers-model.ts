@@ -39,7 +39,7 @@ const FN = 'fromLayersModel';
  *   variable name (`"dense_Dense1/kernel"`), holding the layers' **own** variables — live:
  *   `model.fit`, `setWeights` and optimizers change them, and disposing the layers model disposes
  *   them.
- * - `info`: from each weight's name, shape and layer (see {@link layerParamInfo}): `kernel` →
+ * - `info`: from each weight's name, shape and layer: `kernel` →
  *   `weight` (`dense` `[in, out]`, `conv2d` `[kh, kw, in, out]`, Keras fans), `bias` → `bias`,
  *   `gamma`/`beta` → `scale`/`shift`, moving statistics and other non-trainable variables →
  *   `stat`; `options.info` overrides entries by name.
