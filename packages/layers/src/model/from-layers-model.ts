@@ -50,9 +50,8 @@ const FN = 'fromLayersModel';
  *   model. `training: true` runs the layers in training mode (dropout, batch statistics) but
  *   writes no weight: the moving averages of batch normalization and batch renormalization and
  *   spectral normalization's power-iteration vector `u` are computed for the call and dropped, so
- *   the given tensors and the variables stay as they were (a layer's own JavaScript state is its
- *   own: `weightNormalization({ dataInit: true })` counts its first training call as its data
- *   initialization). `tap(layer, z)` is called with the pre-activation output of every layer
+ *   the given tensors and the variables stay as they were (`weightNormalization({ dataInit: true })`
+ *   still initializes from data at its first real training call). `tap(layer, z)` is called with the pre-activation output of every layer
  *   that has a `weight` (Dense, Conv2D, and the layer a weight- or spectral-normalization
  *   wrapper wraps: before their activation), `layer` being its `ParamInfo.layer`, in forward
  *   order. `apply` reads other options of `ApplyOptions` as absent.

@@ -7,6 +7,16 @@ interface OpenVariable {
   write?: (value: tf.Tensor) => unknown;
 }
 
+let presenting = 0;
+
+/**
+ * Whether a {@link withPresentedParams} call is running: weight writes are being dropped, so a
+ * layer must not record in its own JavaScript state that a write happened.
+ */
+export function paramsArePresented(): boolean {
+  return presenting > 0;
+}
+
 /**
  * Runs `fn` while every `variables[i].read()` returns `tensors[i]` and every `write` is dropped,
  * then puts the variables back (also when `fn` throws). Layers read their weights through
@@ -22,6 +32,7 @@ export function withPresentedParams<T>(
 ): T {
   const open = variables as unknown as OpenVariable[];
   const saved = open.map((v) => v.val);
+  presenting++;
   try {
     open.forEach((v, i) => {
       v.val = tensors[i] as tf.Tensor;
@@ -29,6 +40,7 @@ export function withPresentedParams<T>(
     });
     return fn();
   } finally {
+    presenting--;
     open.forEach((v, i) => {
       v.val = saved[i] as tf.Tensor;
       delete v.write;

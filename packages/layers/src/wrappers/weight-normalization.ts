@@ -3,6 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { DescentError, describeValue } from '@descent/core';
 import { weightNorm } from '@descent/norm';
 import { KernelWrapper, type KernelWrapperArgs, wrapperArgsFromConfig } from './kernel-wrapper';
+import { paramsArePresented } from '../model/present-params';
 
 type Kwargs = Parameters<tfl.layers.Layer['call']>[1];
 
@@ -107,7 +108,8 @@ export class WeightNormalization extends KernelWrapper {
     const bias = (this.layer as unknown as BiasAndActivation).bias;
     if (bias != null) bias.write(tf.where(done, bias.read(), tf.neg(tf.mul(mean, scale))));
     flag.write(tf.onesLike(flag.read()));
-    this.dataInitDone = true;
+    // Under fromLayersModel's apply the writes above were dropped: the next real call must redo it.
+    if (!paramsArePresented()) this.dataInitDone = true;
   }
 
   /** The inner layer's output for `kernel` with no bias and a linear activation. */
