@@ -18,7 +18,7 @@ const exec = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const consumers = join(root, 'tooling', 'pack-smoke');
 const TFJS = '4.22.0';
-const CONCURRENCY = 3;
+const CONCURRENCY = 4;
 
 const manifests = Object.fromEntries(
   readdirSync(join(root, 'packages')).map((dir) => {

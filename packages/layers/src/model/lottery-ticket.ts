@@ -4,18 +4,15 @@ import {
   DescentError,
   OptionReader,
   type ParamInfo,
-  type Rng,
   describeValue,
   isPlainObject,
   isTensor,
 } from '@descent/core';
 import {
   type Evaluation,
-  type ImpControls,
+  type ImpOptions,
   type ImpResult,
-  type RoundReport,
   type RunKind,
-  type Ticket,
   type TrainingRun,
   imp,
 } from '@descent/lottery';
@@ -50,8 +47,12 @@ export type LotteryTrainFn = (
   run: LotteryRunInfo,
 ) => Promise<unknown>;
 
-/** Options of {@link lotteryTicket}. */
-export interface LotteryTicketOptions {
+/**
+ * Options of {@link lotteryTicket}: imp's pruning options (`rounds`, `rate`, `rates`, `scope`,
+ * `exclude`, `rewindTo`, `evaluateEvery`, `controls`, `onRound`, `rng` — keyed by weight name,
+ * steps counted in batches) as `@descent/lottery`'s `imp` takes them, and the layers side.
+ */
+export interface LotteryTicketOptions extends Pick<ImpOptions, (typeof IMP_PASSED)[number]> {
   /** A compiled layers model; its weights are the initialization θ₀ (required). */
   model: tfl.LayersModel;
   /** Fit arguments with data, or a function that calls `model.fit` with the callbacks (required). */
@@ -64,31 +65,11 @@ export interface LotteryTicketOptions {
     model: tfl.LayersModel,
     at: LotteryRunInfo & { step: number },
   ) => Evaluation | Promise<Evaluation>;
-  /** Pruning rounds after the dense round 0 (an integer ≥ 0) (required). */
-  rounds: number;
   /**
    * Called before every training run, e.g. to compile a fresh optimizer (Frankle & Carbin train
    * every round from a fresh optimizer state). Default: none, the compiled optimizer carries on.
    */
   compile?: (model: tfl.LayersModel, run: LotteryRunInfo) => void;
-  /** Fraction of the still-kept weights removed per round. Default 0.2. */
-  rate?: number;
-  /** Per-weight rates (layerwise), keyed by weight name. */
-  rates?: Record<string, number>;
-  /** `'layerwise'` (default) or `'global'` magnitude pruning. */
-  scope?: 'global' | 'layerwise';
-  /** Weight names never pruned. */
-  exclude?: readonly string[];
-  /** Rewind to the weights after this many batches of the dense training (0: θ₀). Default 0. */
-  rewindTo?: number;
-  /** Batches between evaluations. Default: only after the last batch of a run. */
-  evaluateEvery?: number;
-  /** imp's controls (random reinitialization, random pruning), keyed by weight name. Default: none. */
-  controls?: ImpControls;
-  /** Called after every round with its report and ticket. */
-  onRound?: (report: RoundReport, ticket: Ticket) => void | Promise<void>;
-  /** Draws the random-pruning control's masks. Default `new Rng(0)`. */
-  rng?: Rng;
   /** `ParamInfo` overrides by weight name, as `fromLayersModel`'s `info`. Default: none. */
   info?: Record<string, ParamInfo>;
 }
