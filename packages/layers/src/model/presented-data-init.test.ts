@@ -14,22 +14,26 @@ forEachBackend('weightNormalization({ dataInit }) under fromLayersModel', () => 
     });
     model.add(layer);
     const x = tf.tensor2d([1, 2, 0, -1, 3, 1, -2, 0.5, 0, 1, 1, 2], [3, 4]);
-    const gain = () => layer.weights.find((w) => w.name.endsWith('/g'));
-    const before = Array.from(await (gain()?.read() as tf.Tensor).data());
+    const weight = (suffix: string) => {
+      const found = layer.weights.find((w) => w.name.endsWith(suffix));
+      if (!found) throw new Error(`no weight ending in ${suffix}`);
+      return found.read();
+    };
+    const before = Array.from(await weight('/g').data());
     const descent = fromLayersModel(model);
     tf.dispose(descent.apply(descent.params, x, { training: true }));
-    expect(Array.from(await (gain()?.read() as tf.Tensor).data())).toEqual(before);
+    expect(Array.from(await weight('/g').data())).toEqual(before);
 
     tf.dispose(layer.apply(x, { training: true }) as tf.Tensor);
     const t = tf.tidy(() => {
-      const v = layer.weights.find((w) => w.name.endsWith('/kernel'))?.read() as tf.Tensor;
+      const v = weight('/kernel');
       return tf.matMul(x, tf.div(v, tf.norm(v, 'euclidean', 0)));
     });
     // Data init: g = 1/σ of each unit's pre-activation t = x·v/‖v‖ over the batch.
     const { variance } = tf.moments(t, 0);
     const expected = Array.from(await variance.data()).map((s2) => 1 / Math.sqrt(s2));
-    const after = Array.from(await (gain()?.read() as tf.Tensor).data());
-    after.forEach((g, i) => expect(g).toBeCloseTo(expected[i] as number, 3));
+    const after = Array.from(await weight('/g').data());
+    for (const [i, g] of after.entries()) expect(g).toBeCloseTo(expected[i] as number, 3);
     tf.dispose([x, t, variance]);
     model.dispose();
   });
