@@ -76,24 +76,6 @@ export interface LotteryTicketOptions extends Pick<ImpOptions, (typeof IMP_PASSE
 
 const FN = 'lotteryTicket';
 
-const KNOWN = [
-  'model',
-  'train',
-  'evaluate',
-  'rounds',
-  'compile',
-  'rate',
-  'rates',
-  'scope',
-  'exclude',
-  'rewindTo',
-  'evaluateEvery',
-  'controls',
-  'onRound',
-  'rng',
-  'info',
-];
-
 /** The options passed to imp as they are. */
 const IMP_PASSED = [
   'rounds',
@@ -107,6 +89,8 @@ const IMP_PASSED = [
   'onRound',
   'rng',
 ] as const;
+
+const KNOWN = ['model', 'train', 'evaluate', 'compile', 'info', ...IMP_PASSED];
 
 /**
  * Iterative magnitude pruning with rewinding (`@descent/lottery`'s `imp`) on a compiled
